@@ -1,0 +1,19 @@
+import type { Core } from '@strapi/strapi';
+import { readAppKeys } from '../src/env/secrets';
+
+const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server => ({
+  host: env('HOST', '0.0.0.0'),
+  port: env.int('PORT', 1337),
+  url: env('PUBLIC_URL', ''),
+  app: {
+    keys: readAppKeys(),
+  },
+  logger: {
+    // LOG_LEVEL: error, warn, info, http (Strapi's default) or debug.
+    config: { level: env('LOG_LEVEL', 'http') },
+    // The update check needs the public internet; deployments upgrade through the lockfile instead.
+    updates: { enabled: false },
+  },
+});
+
+export default config;

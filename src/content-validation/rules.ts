@@ -1,0 +1,126 @@
+/**
+ * Format rules for content, shared by the Document Service middleware (every write from the admin,
+ * REST or scripts) and the seed validator, so an editor and a seed file get the same clear message.
+ * Each rule returns null when the value is fine, or a sentence that names the field and says how to fix it.
+ */
+
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PHONE_CHARACTERS = /^\+?[0-9 ().-]+$/;
+const COUNTRY_PATTERN = /^[A-Z]{2}$/;
+const LOCALE_PATTERN = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
+/** A whole value that is one clinic token, e.g. {{clinic.bookingUrl}}. */
+const CLINIC_TOKEN_PATTERN = /^\{\{\s*clinic\.[A-Za-z]+\s*\}\}$/;
+
+export type RuleResult = string | null;
+
+function show(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+export function slugRule(field: string, value: unknown): RuleResult {
+  if (typeof value !== 'string' || !SLUG_PATTERN.test(value)) {
+    const hint =
+      typeof value === 'string' && value !== ''
+        ? ` (e.g. ${show(suggestSlug(value))})`
+        : '';
+    return `${field} ${show(value)} must be lowercase-kebab: lowercase letters and digits separated by single hyphens${hint}`;
+  }
+  return null;
+}
+
+export function suggestSlug(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+export function emailRule(field: string, value: unknown): RuleResult {
+  if (typeof value !== 'string' || !EMAIL_PATTERN.test(value)) {
+    return `${field} ${show(value)} is not an email address (expected something like "front-desk@clinic.example")`;
+  }
+  return null;
+}
+
+export function phoneRule(field: string, value: unknown): RuleResult {
+  const digits = typeof value === 'string' ? value.replace(/\D/g, '').length : 0;
+  if (typeof value !== 'string' || !PHONE_CHARACTERS.test(value) || digits < 7 || digits > 15) {
+    return `${field} ${show(value)} is not a phone number: use 7 to 15 digits with optional spaces, dots, dashes or parentheses, optionally starting with + (e.g. "+1 604 555 0134")`;
+  }
+  return null;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+export function httpUrlRule(field: string, value: unknown): RuleResult {
+  if (typeof value !== 'string' || !isHttpUrl(value)) {
+    return `${field} ${show(value)} is not an absolute http(s) URL (e.g. "https://clinic.example/book")`;
+  }
+  return null;
+}
+
+/** A call to action may point at an absolute URL, a path on the clinic's own site, or a clinic token. */
+export function linkRule(field: string, value: unknown): RuleResult {
+  if (
+    typeof value === 'string' &&
+    (isHttpUrl(value) || /^\/[^\s]*$/.test(value) || CLINIC_TOKEN_PATTERN.test(value))
+  ) {
+    return null;
+  }
+  return `${field} ${show(value)} must be an absolute http(s) URL, a path starting with "/", or a clinic token such as "{{clinic.bookingUrl}}"`;
+}
+
+export function countryRule(field: string, value: unknown): RuleResult {
+  if (typeof value !== 'string' || !COUNTRY_PATTERN.test(value)) {
+    return `${field} ${show(value)} must be a two-letter ISO 3166 country code in capitals (e.g. "CA")`;
+  }
+  return null;
+}
+
+export function localesRule(field: string, value: unknown, knownLocales: readonly string[]): RuleResult {
+  if (!Array.isArray(value) || value.length === 0) {
+    return `${field} must be a non-empty list of locale codes (e.g. ["en", "fr-CA"])`;
+  }
+  const seen = new Set<string>();
+  for (const code of value) {
+    if (typeof code !== 'string' || !LOCALE_PATTERN.test(code)) {
+      return `${field} has ${show(code)}, which is not a locale code (e.g. "en", "fr-CA")`;
+    }
+    if (seen.has(code)) return `${field} lists ${show(code)} twice`;
+    seen.add(code);
+    if (!knownLocales.includes(code)) {
+      return `${field} has ${show(code)}, which is not a locale of this service (known: ${knownLocales.join(', ')}); add it under Settings → Internationalization first`;
+    }
+  }
+  return null;
+}
+
+/** Dates arrive as YYYY-MM-DD strings (Strapi's date type) or Date objects. */
+function toDay(value: unknown): string | null {
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) return value.slice(0, 10);
+  return null;
+}
+
+export function reviewDatesRule(
+  field: string,
+  lastReviewed: unknown,
+  nextReviewDue: unknown,
+): RuleResult {
+  const last = toDay(lastReviewed);
+  const next = toDay(nextReviewDue);
+  if (last !== null && next !== null && next <= last) {
+    return `${field} ${show(next)} must be after lastReviewed ${show(last)}`;
+  }
+  return null;
+}

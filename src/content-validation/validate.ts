@@ -1,0 +1,120 @@
+import {
+  countryRule,
+  emailRule,
+  httpUrlRule,
+  linkRule,
+  localesRule,
+  phoneRule,
+  reviewDatesRule,
+  slugRule,
+  type RuleResult,
+} from './rules';
+
+export interface ContentIssue {
+  path: Array<string | number>;
+  message: string;
+}
+
+export interface ValidationContext {
+  /** Locale codes configured in the i18n plugin. */
+  knownLocales: readonly string[];
+}
+
+/** The part of a Strapi attribute definition the walker needs. */
+export interface AttributeShape {
+  type: string;
+  component?: string;
+  repeatable?: boolean;
+}
+
+export type AttributesOf = (uid: string) => Record<string, AttributeShape> | undefined;
+
+type FieldRule = (field: string, value: unknown, context: ValidationContext) => RuleResult;
+type RecordRule = (record: Record<string, unknown>, prefix: string) => RuleResult;
+
+const slug: FieldRule = (field, value) => slugRule(field, value);
+
+/** Per content type or component: the format each field must have. */
+const FIELD_RULES: Record<string, Record<string, FieldRule>> = {
+  'api::condition.condition': { slug },
+  'api::cause.cause': { slug },
+  'api::technique.technique': { slug },
+  'api::provider-type.provider-type': { slug },
+  'api::benefit.benefit': { slug },
+  'api::clinic.clinic': {
+    slug,
+    email: (field, value) => emailRule(field, value),
+    phone: (field, value) => phoneRule(field, value),
+    website: (field, value) => httpUrlRule(field, value),
+    bookingUrl: (field, value) => httpUrlRule(field, value),
+    locales: (field, value, context) => localesRule(field, value, context.knownLocales),
+  },
+  'content.call-to-action': { url: (field, value) => linkRule(field, value) },
+  'clinic.address': { country: (field, value) => countryRule(field, value) },
+};
+
+/** Rules across the fields of one record. */
+const RECORD_RULES: Record<string, RecordRule[]> = {
+  'medical.review': [
+    (record, prefix) =>
+      reviewDatesRule(`${prefix}nextReviewDue`, record.lastReviewed, record.nextReviewDue),
+  ],
+};
+
+function isEmpty(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function join(path: Array<string | number>): string {
+  return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`)).join('');
+}
+
+/**
+ * Checks the formats of the fields present in `data` (a create or a partial update) for a content
+ * type or component, descending into components. Required-ness is left to Strapi, which enforces it
+ * on publish; an empty optional value is fine.
+ */
+export function validateContent(input: {
+  uid: string;
+  data: Record<string, unknown>;
+  attributesOf: AttributesOf;
+  context: ValidationContext;
+  path?: Array<string | number>;
+}): ContentIssue[] {
+  const { uid, data, attributesOf, context, path = [] } = input;
+  const issues: ContentIssue[] = [];
+  const rules = FIELD_RULES[uid] ?? {};
+  const attributes = attributesOf(uid) ?? {};
+
+  for (const [name, value] of Object.entries(data)) {
+    if (isEmpty(value)) continue;
+    const fieldPath = [...path, name];
+    const rule = rules[name];
+    if (rule) {
+      const message = rule(join(fieldPath), value, context);
+      if (message !== null) issues.push({ path: fieldPath, message });
+    }
+    const attribute = attributes[name];
+    if (attribute?.type === 'component' && attribute.component) {
+      const items = attribute.repeatable && Array.isArray(value) ? value : [value];
+      items.forEach((item, index) => {
+        if (!isRecord(item)) return;
+        const itemPath = attribute.repeatable ? [...fieldPath, index] : fieldPath;
+        issues.push(
+          ...validateContent({ uid: attribute.component as string, data: item, attributesOf, context, path: itemPath }),
+        );
+      });
+    }
+  }
+
+  for (const rule of RECORD_RULES[uid] ?? []) {
+    const prefix = path.length > 0 ? `${join(path)}.` : '';
+    const message = rule(data, prefix);
+    if (message !== null) issues.push({ path, message });
+  }
+  return issues;
+}

@@ -1,0 +1,21 @@
+import type { Core } from '@strapi/strapi';
+import { ensureDevAdmin } from './admin-account/ensure-dev-admin';
+import { contentFormatMiddleware } from './content-validation/middleware';
+import { applyFieldHelp } from './editor-help/apply';
+import { shouldSeedOnEmpty } from './seed/settings';
+import { isContentEmpty, runSeed, summarize } from './seed';
+
+export default {
+  register({ strapi }: { strapi: Core.Strapi }) {
+    strapi.documents.use(contentFormatMiddleware(strapi));
+  },
+
+  async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    await applyFieldHelp(strapi);
+    await ensureDevAdmin(strapi);
+    if (shouldSeedOnEmpty() && (await isContentEmpty(strapi))) {
+      strapi.log.info('The database holds no content yet: importing data/seed.');
+      strapi.log.info(summarize(await runSeed({ strapi })));
+    }
+  },
+};

@@ -1,0 +1,233 @@
+/**
+ * Imports a validated seed set through the Document Service, in one transaction, and publishes it.
+ *
+ * Idempotent: an entry whose draft already equals the seed is left alone, so a second run writes
+ * nothing. The seed remembers a fingerprint of what it last wrote per entry; when the seed file
+ * changes, an entry still as the seed left it is updated, but one an editor has changed since is
+ * kept and reported (pass `shouldOverwriteEdits` to replace it), so re-seeding never loses an edit.
+ */
+import { createHash } from 'crypto';
+import type { Core, UID } from '@strapi/strapi';
+import { paragraphsToBlocks } from './blocks';
+import type { SeedSet } from './load';
+import type { FieldKind, SeedEntry, SeedTypeSpec } from './schema';
+
+export type SeedAction = 'created' | 'updated' | 'unchanged' | 'kept-edited';
+
+export interface SeedOutcome {
+  uid: UID.ContentType;
+  slug: string;
+  locale: string;
+  documentId: string;
+  action: SeedAction;
+  isPublished: boolean;
+}
+
+export interface SeedReport {
+  outcomes: SeedOutcome[];
+  counts: Record<SeedAction, number>;
+}
+
+const FINGERPRINTS = { type: 'core', name: 'content-seed' } as const;
+const COMPONENT_KEYS_TO_IGNORE = new Set(['id', '__component']);
+
+type Fingerprints = Record<string, string>;
+/** seed file → slug → documentId */
+type DocumentIds = Map<string, Map<string, string>>;
+
+interface DraftRecord {
+  documentId: string;
+  slug: string;
+  [field: string]: unknown;
+}
+
+/** Drops nulls, empty lists and component ids, and sorts keys, so equal content compares equal. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object' && value !== null) {
+    const result: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      if (COMPONENT_KEYS_TO_IGNORE.has(key)) continue;
+      const item = canonical((value as Record<string, unknown>)[key]);
+      if (item === null || item === undefined || (Array.isArray(item) && item.length === 0)) continue;
+      result[key] = item;
+    }
+    return result;
+  }
+  return value;
+}
+
+function fingerprint(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+}
+
+function managedFields(spec: SeedTypeSpec): string[] {
+  const shape = (spec.schema as unknown as { shape: Record<string, unknown> }).shape;
+  return Object.keys(shape).filter((field) => field !== 'slug' && field !== 'locale');
+}
+
+function convert(kind: FieldKind | undefined, value: unknown): unknown {
+  if (value === undefined) return undefined;
+  if (kind === 'blocks') return paragraphsToBlocks(value as string[]);
+  if (kind === 'list') return (value as string[]).map((text) => ({ text }));
+  if (kind === 'faqs') {
+    return (value as Array<{ question: string; answer: string[] }>).map((faq) => ({
+      question: faq.question,
+      answer: paragraphsToBlocks(faq.answer),
+    }));
+  }
+  return value;
+}
+
+/** The entry as comparable content: relations as sorted slugs. */
+function comparableFromSeed(spec: SeedTypeSpec, entry: SeedEntry): Record<string, unknown> {
+  const result: Record<string, unknown> = { slug: entry.slug };
+  for (const field of managedFields(spec)) {
+    const kind = spec.fields[field];
+    result[field] =
+      typeof kind === 'object' ? [...((entry[field] as string[] | undefined) ?? [])].sort() : convert(kind, entry[field]);
+  }
+  return result;
+}
+
+function comparableFromRecord(spec: SeedTypeSpec, record: DraftRecord): Record<string, unknown> {
+  const result: Record<string, unknown> = { slug: record.slug };
+  for (const field of managedFields(spec)) {
+    const kind = spec.fields[field];
+    const value = record[field];
+    result[field] =
+      typeof kind === 'object'
+        ? ((value as Array<{ slug: string }> | null) ?? []).map((related) => related.slug).sort()
+        : value;
+  }
+  return result;
+}
+
+function dataFromSeed(input: {
+  spec: SeedTypeSpec;
+  entry: SeedEntry;
+  documentIds: DocumentIds;
+  attributes: Record<string, { type: string; repeatable?: boolean }>;
+}): Record<string, unknown> {
+  const { spec, entry, documentIds, attributes } = input;
+  const data: Record<string, unknown> = { slug: entry.slug };
+  for (const field of managedFields(spec)) {
+    const kind = spec.fields[field];
+    if (typeof kind === 'object') {
+      const targets = (entry[field] as string[] | undefined) ?? [];
+      data[field] = {
+        set: targets.map((slug) => {
+          const documentId = documentIds.get(kind.relation)?.get(slug);
+          if (documentId === undefined) throw new Error(`${spec.file} "${entry.slug}": ${field} target "${slug}" was not imported`);
+          return { documentId, locale: entry.locale };
+        }),
+      };
+    } else {
+      // Absent optional fields are cleared, so removing a field from the seed removes it from the entry.
+      const attribute = attributes[field];
+      const empty = attribute?.type === 'component' && attribute.repeatable === true ? [] : null;
+      data[field] = convert(kind, entry[field]) ?? empty;
+    }
+  }
+  return data;
+}
+
+async function importType(input: {
+  strapi: Core.Strapi;
+  spec: SeedTypeSpec;
+  entries: SeedEntry[];
+  documentIds: DocumentIds;
+  shouldOverwriteEdits: boolean;
+}): Promise<SeedOutcome[]> {
+  const { strapi, spec, entries, documentIds, shouldOverwriteEdits } = input;
+  const { uid } = spec;
+  const documents = strapi.documents(uid);
+  const attributes = strapi.contentType(uid).attributes as Record<string, { type: string; repeatable?: boolean }>;
+  const slugs = [...new Set(entries.map((entry) => entry.slug))];
+
+  const rows = (await strapi.db.query(uid).findMany({
+    where: { slug: { $in: slugs } },
+    select: ['documentId', 'slug', 'locale', 'publishedAt'],
+  })) as Array<{ documentId: string; slug: string; locale: string; publishedAt: string | null }>;
+  const ids = new Map<string, string>(rows.map((row) => [row.slug, row.documentId]));
+  documentIds.set(spec.file, ids);
+  const published = new Set(rows.filter((row) => row.publishedAt !== null).map((row) => `${row.slug}@${row.locale}`));
+
+  const drafts = new Map<string, DraftRecord>();
+  for (const locale of new Set(entries.map((entry) => entry.locale))) {
+    const found = (await documents.findMany({
+      filters: { slug: { $in: slugs } },
+      locale,
+      status: 'draft',
+      populate: '*',
+    } as never)) as unknown as DraftRecord[];
+    for (const record of found) drafts.set(`${record.slug}@${locale}`, record);
+  }
+
+  const fingerprints = ((await strapi.store.get({ ...FINGERPRINTS, key: uid })) ?? {}) as Fingerprints;
+  const outcomes: SeedOutcome[] = [];
+
+  for (const entry of entries) {
+    const key = `${entry.slug}@${entry.locale}`;
+    const desired = fingerprint(comparableFromSeed(spec, entry));
+    const draft = drafts.get(key);
+    let action: SeedAction;
+
+    if (draft === undefined) {
+      const data = dataFromSeed({ spec, entry, documentIds, attributes });
+      const existingId = ids.get(entry.slug);
+      // Another locale of the document exists: updating in this locale creates it.
+      const written = (existingId === undefined
+        ? await documents.create({ locale: entry.locale, data } as never)
+        : await documents.update({ documentId: existingId, locale: entry.locale, data } as never)) as unknown as {
+        documentId: string;
+      };
+      ids.set(entry.slug, written.documentId);
+      action = 'created';
+    } else {
+      const current = fingerprint(comparableFromRecord(spec, draft));
+      if (current === desired) {
+        action = 'unchanged';
+      } else if (fingerprints[key] === current || shouldOverwriteEdits) {
+        const data = dataFromSeed({ spec, entry, documentIds, attributes });
+        await documents.update({ documentId: draft.documentId, locale: entry.locale, data } as never);
+        action = 'updated';
+      } else {
+        action = 'kept-edited';
+      }
+    }
+
+    const documentId = ids.get(entry.slug) as string;
+    let isPublished = published.has(key);
+    if (action === 'created' || action === 'updated' || (action === 'unchanged' && !isPublished)) {
+      await documents.publish({ documentId, locale: entry.locale } as never);
+      isPublished = true;
+    }
+    if (action !== 'kept-edited') fingerprints[key] = desired;
+    outcomes.push({ uid, slug: entry.slug, locale: entry.locale, documentId, action, isPublished });
+  }
+
+  await strapi.store.set({ ...FINGERPRINTS, key: uid, value: fingerprints });
+  return outcomes;
+}
+
+export async function importSeed(input: {
+  strapi: Core.Strapi;
+  seed: SeedSet;
+  shouldOverwriteEdits?: boolean;
+}): Promise<SeedReport> {
+  const { strapi, seed, shouldOverwriteEdits = false } = input;
+  const outcomes = await strapi.db.transaction(async () => {
+    const documentIds: DocumentIds = new Map();
+    const all: SeedOutcome[] = [];
+    for (const { spec, entries } of seed.types) {
+      if (entries.length === 0) continue;
+      all.push(...(await importType({ strapi, spec, entries, documentIds, shouldOverwriteEdits })));
+    }
+    return all;
+  });
+  const counts: Record<SeedAction, number> = { created: 0, updated: 0, unchanged: 0, 'kept-edited': 0 };
+  for (const outcome of outcomes) counts[outcome.action] += 1;
+  return { outcomes, counts };
+}

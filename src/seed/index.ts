@@ -1,0 +1,57 @@
+import path from 'path';
+import type { Core } from '@strapi/strapi';
+import { importSeed, type SeedReport } from './import';
+import { loadSeed } from './load';
+
+export { SeedValidationError, formatIssue, type SeedIssue } from './load';
+export type { SeedReport, SeedOutcome, SeedAction } from './import';
+
+export const SEED_UIDS = [
+  'api::cause.cause',
+  'api::benefit.benefit',
+  'api::provider-type.provider-type',
+  'api::condition.condition',
+  'api::technique.technique',
+  'api::clinic.clinic',
+] as const;
+
+export function defaultSeedDir(strapi: Core.Strapi): string {
+  return path.join(strapi.dirs.app.root, 'data', 'seed');
+}
+
+async function localeCodes(strapi: Core.Strapi): Promise<string[]> {
+  const locales = (await strapi.plugin('i18n').service('locales').find()) as Array<{ code: string }>;
+  return locales.map((locale) => locale.code);
+}
+
+/** Validates every seed file, then imports and publishes; throws SeedValidationError before any write. */
+export async function runSeed(input: {
+  strapi: Core.Strapi;
+  dir?: string;
+  shouldOverwriteEdits?: boolean;
+}): Promise<SeedReport> {
+  const { strapi, dir = defaultSeedDir(strapi), shouldOverwriteEdits = false } = input;
+  const seed = await loadSeed({ dir, knownLocales: await localeCodes(strapi) });
+  return importSeed({ strapi, seed, shouldOverwriteEdits });
+}
+
+/** True when none of the content types the seed fills holds an entry. */
+export async function isContentEmpty(strapi: Core.Strapi): Promise<boolean> {
+  for (const uid of SEED_UIDS) {
+    if ((await strapi.db.query(uid).count({})) > 0) return false;
+  }
+  return true;
+}
+
+export function summarize(report: SeedReport): string {
+  const { created, updated, unchanged } = report.counts;
+  const kept = report.counts['kept-edited'];
+  const keptNote =
+    kept > 0
+      ? `; kept ${kept} entr${kept === 1 ? 'y' : 'ies'} an editor changed (${report.outcomes
+          .filter((outcome) => outcome.action === 'kept-edited')
+          .map((outcome) => `${outcome.uid} "${outcome.slug}" (${outcome.locale})`)
+          .join(', ')}); run with --overwrite-edits to replace them`
+      : '';
+  return `seed: ${created} created, ${updated} updated, ${unchanged} unchanged${keptNote}`;
+}

@@ -1,0 +1,165 @@
+/**
+ * Reads data/seed/*.json and validates all of it before anything is written: shape and formats per
+ * entry, duplicate slugs, locales, and that every relation names an entry that exists in the seed.
+ */
+import { promises as fs } from 'fs';
+import path from 'path';
+import { localesRule } from '../content-validation/rules';
+import { SEED_TYPES, type SeedEntry, type SeedTypeSpec } from './schema';
+
+export interface SeedIssue {
+  file: string;
+  /** 1-based position in the file's array, with the slug when it could be read. */
+  entry?: string;
+  field?: string;
+  message: string;
+}
+
+export function formatIssue(issue: SeedIssue): string {
+  const where = [issue.file, issue.entry, issue.field !== undefined ? `field "${issue.field}"` : undefined]
+    .filter((part) => part !== undefined)
+    .join(', ');
+  return `${where}: ${issue.message}`;
+}
+
+export class SeedValidationError extends Error {
+  readonly issues: readonly SeedIssue[];
+
+  constructor(issues: readonly SeedIssue[]) {
+    super(
+      `Seed data is invalid; nothing was written (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n` +
+        issues.map((issue) => `  - ${formatIssue(issue)}`).join('\n'),
+    );
+    this.name = 'SeedValidationError';
+    this.issues = issues;
+  }
+}
+
+export interface SeedTypeData {
+  spec: SeedTypeSpec;
+  entries: SeedEntry[];
+}
+
+export interface SeedSet {
+  dir: string;
+  types: SeedTypeData[];
+}
+
+function entryLabel(index: number, raw: unknown): string {
+  const slug =
+    typeof raw === 'object' && raw !== null && typeof (raw as { slug?: unknown }).slug === 'string'
+      ? ` (slug "${(raw as { slug: string }).slug}")`
+      : '';
+  return `entry ${index + 1}${slug}`;
+}
+
+async function readJson(file: string, display: string, issues: SeedIssue[]): Promise<unknown[] | null> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    issues.push({ file: display, message: `is not valid JSON: ${(error as Error).message}` });
+    return null;
+  }
+  if (!Array.isArray(parsed)) {
+    issues.push({ file: display, message: 'must hold a JSON array of entries' });
+    return null;
+  }
+  return parsed;
+}
+
+export async function loadSeed(input: { dir: string; knownLocales: readonly string[] }): Promise<SeedSet> {
+  const { dir, knownLocales } = input;
+  const issues: SeedIssue[] = [];
+  const display = (file: string) => path.relative(process.cwd(), path.join(dir, file)) || file;
+
+  const known = new Set<string>(SEED_TYPES.map((spec) => spec.file));
+  for (const name of await fs.readdir(dir)) {
+    if (name.endsWith('.json') && !known.has(name)) {
+      issues.push({ file: display(name), message: `is not a seed file this service knows; expected one of ${[...known].join(', ')}` });
+    }
+  }
+
+  const types: SeedTypeData[] = [];
+  const labels = new Map<SeedEntry, string>();
+  for (const spec of SEED_TYPES) {
+    const raw = await readJson(path.join(dir, spec.file), display(spec.file), issues);
+    const entries: SeedEntry[] = [];
+    if (raw !== null) {
+      const seen = new Set<string>();
+      raw.forEach((item, index) => {
+        const label = entryLabel(index, item);
+        const result = spec.schema.safeParse(item);
+        if (!result.success) {
+          for (const problem of result.error.issues) {
+            issues.push({
+              file: display(spec.file),
+              entry: label,
+              field: problem.path.length > 0 ? problem.path.join('.') : undefined,
+              message: problem.message,
+            });
+          }
+          return;
+        }
+        const entry = result.data as SeedEntry;
+        const key = `${entry.slug}@${entry.locale}`;
+        if (seen.has(key)) {
+          issues.push({ file: display(spec.file), entry: label, field: 'slug', message: `"${entry.slug}" appears twice for locale "${entry.locale}"` });
+          return;
+        }
+        seen.add(key);
+        labels.set(entry, label);
+        if (!knownLocales.includes(entry.locale)) {
+          issues.push({
+            file: display(spec.file),
+            entry: label,
+            field: 'locale',
+            message: `"${entry.locale}" is not a locale of this service (known: ${knownLocales.join(', ')})`,
+          });
+        }
+        if ('locales' in entry) {
+          const message = localesRule('locales', entry.locales, knownLocales);
+          if (message !== null) issues.push({ file: display(spec.file), entry: label, field: 'locales', message });
+        }
+        entries.push(entry);
+      });
+    }
+    types.push({ spec, entries });
+  }
+
+  // Every relation must name an entry of the target file in the same locale.
+  const present = new Map<string, Set<string>>(
+    types.map(({ spec, entries }) => [spec.file, new Set(entries.map((entry) => `${entry.slug}@${entry.locale}`))]),
+  );
+  for (const { spec, entries } of types) {
+    for (const entry of entries) {
+      for (const [field, kind] of Object.entries(spec.fields)) {
+        if (typeof kind !== 'object') continue;
+        const targets = (entry[field] as string[] | undefined) ?? [];
+        for (const target of targets) {
+          if (!present.get(kind.relation)?.has(`${target}@${entry.locale}`)) {
+            issues.push({
+              file: display(spec.file),
+              entry: labels.get(entry),
+              field,
+              message: `names "${target}", which is not in ${kind.relation} for locale "${entry.locale}"`,
+            });
+          }
+        }
+        if (new Set(targets).size !== targets.length) {
+          issues.push({ file: display(spec.file), entry: labels.get(entry), field, message: 'lists the same entry twice' });
+        }
+      }
+    }
+  }
+
+  if (issues.length > 0) throw new SeedValidationError(issues);
+  return { dir, types };
+}

@@ -1,0 +1,198 @@
+/**
+ * What a seed file may contain, one zod schema per content type, checked with the same format rules
+ * the Document Service middleware applies to every write (src/content-validation/rules.ts).
+ */
+import { z } from 'zod';
+import type { UID } from '@strapi/strapi';
+import {
+  countryRule,
+  emailRule,
+  httpUrlRule,
+  linkRule,
+  phoneRule,
+  reviewDatesRule,
+  slugRule,
+  type RuleResult,
+} from '../content-validation/rules';
+
+function rule(check: (field: string, value: unknown) => RuleResult) {
+  return (value: unknown, context: z.RefinementCtx): void => {
+    const field = context.path[context.path.length - 1];
+    const message = check(String(field ?? 'value'), value);
+    if (message !== null) context.addIssue({ code: z.ZodIssueCode.custom, message });
+  };
+}
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const slug = z.string().superRefine(rule(slugRule));
+const slugList = z.array(slug).default([]);
+const paragraphs = z.array(text(4000)).min(1, 'must hold at least one paragraph');
+const listItems = z.array(text(300));
+
+const base = {
+  slug,
+  locale: z.string().min(2).default('en'),
+  name: text(160),
+  summary: text(400),
+};
+
+const seo = z
+  .object({
+    metaTitle: text(70),
+    metaDescription: text(160),
+    noIndex: z.boolean().default(false),
+  })
+  .strict();
+
+const medicalReview = z
+  .object({
+    reviewedBy: text(120),
+    reviewerCredentials: text(120).optional(),
+    lastReviewed: z.string().date('must be a date written YYYY-MM-DD'),
+    nextReviewDue: z.string().date('must be a date written YYYY-MM-DD'),
+  })
+  .strict()
+  .superRefine((review, context) => {
+    const message = reviewDatesRule('nextReviewDue', review.lastReviewed, review.nextReviewDue);
+    if (message !== null) context.addIssue({ code: z.ZodIssueCode.custom, message, path: ['nextReviewDue'] });
+  });
+
+export const causeEntry = z
+  .object({ ...base, description: paragraphs.optional() })
+  .strict();
+
+export const benefitEntry = z.object(base).strict();
+
+export const providerTypeEntry = z.object(base).strict();
+
+export const conditionEntry = z
+  .object({
+    ...base,
+    name: text(120),
+    description: paragraphs.optional(),
+    symptoms: listItems.optional(),
+    causes: slugList,
+    seo: seo.optional(),
+    medicalReview: medicalReview.optional(),
+  })
+  .strict();
+
+export const techniqueEntry = z
+  .object({
+    ...base,
+    name: text(120),
+    abbreviation: text(20).optional(),
+    intro: paragraphs,
+    goal: text(600),
+    howItWorks: paragraphs.optional(),
+    procedureOverview: text(600).optional(),
+    procedure: z.array(z.object({ title: text(120), description: text(600) }).strict()).optional(),
+    assessments: listItems.optional(),
+    progressMeasures: listItems.optional(),
+    treatmentCourse: text(600).optional(),
+    providerNote: text(400).optional(),
+    faqs: z.array(z.object({ question: text(200), answer: paragraphs }).strict()).optional(),
+    callToAction: z
+      .object({
+        text: text(400),
+        buttonLabel: text(60).optional(),
+        url: z.string().superRefine(rule(linkRule)).optional(),
+      })
+      .strict()
+      .optional(),
+    seo: seo.optional(),
+    medicalReview: medicalReview.optional(),
+    treats: slugList,
+    causes: slugList,
+    providerTypes: slugList,
+    benefits: slugList,
+  })
+  .strict();
+
+export const clinicEntry = z
+  .object({
+    slug,
+    locale: base.locale,
+    name: text(120),
+    description: text(600).optional(),
+    phone: z.string().superRefine(rule(phoneRule)),
+    email: z.string().superRefine(rule(emailRule)),
+    website: z.string().superRefine(rule(httpUrlRule)).optional(),
+    bookingUrl: z.string().superRefine(rule(httpUrlRule)).optional(),
+    address: z
+      .object({
+        street: text(200),
+        city: text(100),
+        region: text(100).optional(),
+        postalCode: text(20).optional(),
+        country: z.string().superRefine(rule(countryRule)),
+      })
+      .strict(),
+    locales: z.array(z.string()).min(1, 'must list at least one locale'),
+    offeredTechniques: slugList,
+    providerTypes: slugList,
+  })
+  .strict();
+
+/** How each field of a seed entry becomes Strapi data. Fields not listed are written as they are. */
+export type FieldKind = 'blocks' | 'list' | 'faqs' | { relation: SeedFile };
+
+export interface SeedTypeSpec {
+  file: SeedFile;
+  uid: UID.ContentType;
+  schema: z.ZodTypeAny;
+  fields: Record<string, FieldKind>;
+}
+
+export type SeedFile =
+  | 'causes.json'
+  | 'benefits.json'
+  | 'provider-types.json'
+  | 'conditions.json'
+  | 'techniques.json'
+  | 'clinics.json';
+
+/** In import order: every type comes after the types it links to. */
+export const SEED_TYPES: readonly SeedTypeSpec[] = [
+  { file: 'causes.json', uid: 'api::cause.cause', schema: causeEntry, fields: { description: 'blocks' } },
+  { file: 'benefits.json', uid: 'api::benefit.benefit', schema: benefitEntry, fields: {} },
+  { file: 'provider-types.json', uid: 'api::provider-type.provider-type', schema: providerTypeEntry, fields: {} },
+  {
+    file: 'conditions.json',
+    uid: 'api::condition.condition',
+    schema: conditionEntry,
+    fields: { description: 'blocks', symptoms: 'list', causes: { relation: 'causes.json' } },
+  },
+  {
+    file: 'techniques.json',
+    uid: 'api::technique.technique',
+    schema: techniqueEntry,
+    fields: {
+      intro: 'blocks',
+      howItWorks: 'blocks',
+      assessments: 'list',
+      progressMeasures: 'list',
+      faqs: 'faqs',
+      treats: { relation: 'conditions.json' },
+      causes: { relation: 'causes.json' },
+      providerTypes: { relation: 'provider-types.json' },
+      benefits: { relation: 'benefits.json' },
+    },
+  },
+  {
+    file: 'clinics.json',
+    uid: 'api::clinic.clinic',
+    schema: clinicEntry,
+    fields: {
+      offeredTechniques: { relation: 'techniques.json' },
+      providerTypes: { relation: 'provider-types.json' },
+    },
+  },
+];
+
+/** A validated entry: slug and locale, plus the other fields as the schema parsed them. */
+export interface SeedEntry {
+  slug: string;
+  locale: string;
+  [field: string]: unknown;
+}
