@@ -35,6 +35,14 @@ type Fingerprints = Record<string, string>;
 /** seed file → slug → documentId */
 type DocumentIds = Map<string, Map<string, string>>;
 
+/** The Document Service calls the seed makes, typed once for every seeded content type. */
+interface SeedDocuments {
+  findMany(params: Record<string, unknown>): Promise<unknown[]>;
+  create(params: { locale: string; data: Record<string, unknown> }): Promise<{ documentId: string }>;
+  update(params: { documentId: string; locale: string; data: Record<string, unknown> }): Promise<{ documentId: string } | null>;
+  publish(params: { documentId: string; locale: string }): Promise<unknown>;
+}
+
 interface DraftRecord {
   documentId: string;
   slug: string;
@@ -142,7 +150,7 @@ async function importType(input: {
 }): Promise<SeedOutcome[]> {
   const { strapi, spec, entries, documentIds, shouldOverwriteEdits } = input;
   const { uid } = spec;
-  const documents = strapi.documents(uid);
+  const documents = strapi.documents(uid) as unknown as SeedDocuments;
   const attributes = strapi.contentType(uid).attributes as Record<string, { type: string; repeatable?: boolean }>;
   const slugs = [...new Set(entries.map((entry) => entry.slug))];
 
@@ -161,7 +169,7 @@ async function importType(input: {
       locale,
       status: 'draft',
       populate: '*',
-    } as never)) as unknown as DraftRecord[];
+    })) as DraftRecord[];
     for (const record of found) drafts.set(`${record.slug}@${locale}`, record);
   }
 
@@ -178,11 +186,11 @@ async function importType(input: {
       const data = dataFromSeed({ spec, entry, documentIds, attributes });
       const existingId = ids.get(entry.slug);
       // Another locale of the document exists: updating in this locale creates it.
-      const written = (existingId === undefined
-        ? await documents.create({ locale: entry.locale, data } as never)
-        : await documents.update({ documentId: existingId, locale: entry.locale, data } as never)) as unknown as {
-        documentId: string;
-      };
+      const written =
+        existingId === undefined
+          ? await documents.create({ locale: entry.locale, data })
+          : await documents.update({ documentId: existingId, locale: entry.locale, data });
+      if (written === null) throw new Error(`${uid} "${entry.slug}": document ${existingId} vanished during the seed`);
       ids.set(entry.slug, written.documentId);
       action = 'created';
     } else {
@@ -191,7 +199,7 @@ async function importType(input: {
         action = 'unchanged';
       } else if (fingerprints[key] === current || shouldOverwriteEdits) {
         const data = dataFromSeed({ spec, entry, documentIds, attributes });
-        await documents.update({ documentId: draft.documentId, locale: entry.locale, data } as never);
+        await documents.update({ documentId: draft.documentId, locale: entry.locale, data });
         action = 'updated';
       } else {
         action = 'kept-edited';
@@ -201,7 +209,7 @@ async function importType(input: {
     const documentId = ids.get(entry.slug) as string;
     let isPublished = published.has(key);
     if (action === 'created' || action === 'updated' || (action === 'unchanged' && !isPublished)) {
-      await documents.publish({ documentId, locale: entry.locale } as never);
+      await documents.publish({ documentId, locale: entry.locale });
       isPublished = true;
     }
     if (action !== 'kept-edited') fingerprints[key] = desired;
