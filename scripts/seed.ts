@@ -5,6 +5,7 @@
  */
 import path from 'path';
 import { bootStrapi } from './strapi-app';
+import { shutDown } from '../src/database/settle';
 import { SeedValidationError, runSeed, summarize } from '../src/seed';
 
 interface Options {
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
     const report = await runSeed({ strapi, dir: options.dir, shouldOverwriteEdits: options.shouldOverwriteEdits });
     console.log(summarize(report));
   } finally {
-    await strapi.destroy();
+    await shutDown(strapi);
   }
 }
 

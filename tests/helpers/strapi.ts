@@ -5,6 +5,7 @@
 import { randomBytes } from 'crypto';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
+import { shutDown } from '../../src/database/settle';
 import { createTestDatabase, type TestDatabase } from './database';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -63,7 +64,7 @@ export async function startApp(
     database,
     baseUrl,
     stop: async () => {
-      await strapi.destroy();
+      await shutDown(strapi);
       await database.drop();
       process.env = saved;
     },

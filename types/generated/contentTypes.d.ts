@@ -596,12 +596,6 @@ export interface ApiClinicClinic extends Struct.CollectionTypeSchema {
     accessKeys: Schema.Attribute.JSON &
       Schema.Attribute.Private &
       Schema.Attribute.SetPluginOptions<{
-        'content-manager': {
-          visible: false;
-        };
-        'content-type-builder': {
-          visible: false;
-        };
         i18n: {
           localized: false;
         };

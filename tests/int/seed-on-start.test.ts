@@ -1,0 +1,26 @@
+import { SEED_UIDS } from '../../src/seed';
+import { isPostgres } from '../helpers/database';
+import { startApp, type TestApp } from '../helpers/strapi';
+
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await startApp({ environment: { SEED_ON_EMPTY: 'true' } });
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+describe('starting on an empty database', () => {
+  it('runs on the database the environment names', () => {
+    expect(app.strapi.db.dialect.client).toBe(isPostgres() ? 'postgres' : 'sqlite');
+  });
+
+  it('imports and publishes the seed by itself when SEED_ON_EMPTY is on', async () => {
+    const counts = await Promise.all(
+      SEED_UIDS.map((uid) => app.strapi.db.query(uid).count({ where: { publishedAt: { $notNull: true } } })),
+    );
+    expect(counts).toEqual([3, 3, 5, 6, 1, 2]);
+  });
+});
