@@ -1,12 +1,11 @@
 import type { Core } from '@strapi/strapi';
-import { readAppKeys } from '../src/env/secrets';
 
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server => ({
   host: env('HOST', '0.0.0.0'),
   port: env.int('PORT', 1337),
   url: env('PUBLIC_URL', ''),
   app: {
-    keys: readAppKeys(),
+    keys: env.array('APP_KEYS', []),
   },
   logger: {
     // LOG_LEVEL: error, warn, info, http (Strapi's default) or debug.

@@ -2,11 +2,13 @@ import type { Core } from '@strapi/strapi';
 import { ensureDevAdmin } from './admin-account/ensure-dev-admin';
 import { contentFormatMiddleware } from './content-validation/middleware';
 import { applyFieldHelp } from './editor-help/apply';
+import { assertProductionSecrets } from './env/secrets';
 import { shouldSeedOnEmpty } from './seed/settings';
 import { isContentEmpty, runSeed, summarize } from './seed';
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
+    assertProductionSecrets();
     strapi.documents.use(contentFormatMiddleware(strapi));
   },
 

@@ -37,48 +37,29 @@ function isPlaceholder(value: string): boolean {
   return PLACEHOLDERS.has(value.trim().toLowerCase());
 }
 
-interface ReadOptions {
-  environment?: NodeJS.ProcessEnv;
-}
-
-function readRaw(name: SecretName, { environment = process.env }: ReadOptions): string {
-  const value = environment[name];
-  const isProduction = environment.NODE_ENV === 'production';
-  if (value === undefined || value.trim() === '') {
-    throw new SecretConfigError(
-      name,
-      isProduction
-        ? 'is not set: production refuses to start without it. Set it in the environment to a long random value.'
-        : 'is not set. Run `npm run develop` (it writes random development secrets into .env) or set it in the environment.',
-    );
+/** What is wrong with one secret's value, or null. APP_KEYS is a comma-separated list. */
+function problemWith(name: SecretName, value: string | undefined): string | null {
+  const parts = (name === 'APP_KEYS' ? (value ?? '').split(',') : [value ?? '']).map((part) => part.trim());
+  if (parts.every((part) => part === '')) {
+    return 'is not set: production refuses to start without it. Set it in the environment to a long random value.';
   }
-  return value;
-}
-
-function refusePlaceholder(name: SecretName, value: string, environment: NodeJS.ProcessEnv): void {
-  if (environment.NODE_ENV === 'production' && isPlaceholder(value)) {
-    throw new SecretConfigError(
-      name,
-      `is still the default value "${value}": production refuses to start with it. Set it to a long random value.`,
-    );
+  if (parts.includes('')) return `has an empty key in "${value}": list long random values separated by commas.`;
+  const placeholder = parts.find(isPlaceholder);
+  if (placeholder !== undefined) {
+    return `is still the default value "${placeholder}": production refuses to start with it. Set it to a long random value.`;
   }
+  return null;
 }
 
-/** A single-valued secret such as ADMIN_JWT_SECRET. */
-export function readSecret(name: Exclude<SecretName, 'APP_KEYS'>, options: ReadOptions = {}): string {
-  const environment = options.environment ?? process.env;
-  const value = readRaw(name, { environment });
-  refusePlaceholder(name, value, environment);
-  return value;
-}
-
-/** APP_KEYS: a comma-separated list; every key must be real. */
-export function readAppKeys(options: ReadOptions = {}): string[] {
-  const environment = options.environment ?? process.env;
-  const keys = readRaw('APP_KEYS', { environment })
-    .split(',')
-    .map((key) => key.trim())
-    .filter((key) => key !== '');
-  for (const key of keys) refusePlaceholder('APP_KEYS', key, environment);
-  return keys;
+/**
+ * Production refuses to start while a secret is missing or a placeholder. Called from register(), the
+ * first code of ours Strapi runs after loading config: `strapi build` and type generation never get
+ * there, so they need no secrets. Development and tests are not checked here.
+ */
+export function assertProductionSecrets(environment: NodeJS.ProcessEnv = process.env): void {
+  if (environment.NODE_ENV !== 'production') return;
+  for (const name of SECRET_NAMES) {
+    const problem = problemWith(name, environment[name]);
+    if (problem !== null) throw new SecretConfigError(name, problem);
+  }
 }

@@ -1,29 +1,34 @@
-import { readAppKeys, readSecret, SecretConfigError } from '../../src/env/secrets';
+import { assertProductionSecrets, SECRET_NAMES } from '../../src/env/secrets';
 
-describe('secrets', () => {
-  it('returns a set secret', () => {
-    expect(readSecret('ADMIN_JWT_SECRET', { environment: { NODE_ENV: 'production', ADMIN_JWT_SECRET: 'k3y' } })).toBe('k3y');
+const REAL: Record<string, string> = {
+  NODE_ENV: 'production',
+  APP_KEYS: 'k1-random,k2-random',
+  API_TOKEN_SALT: 'salt-random',
+  ADMIN_JWT_SECRET: 'jwt-random',
+  TRANSFER_TOKEN_SALT: 'transfer-random',
+  ENCRYPTION_KEY: 'encryption-random',
+};
+
+describe('production secrets', () => {
+  it('pass when every secret has a real value', () => {
+    expect(() => assertProductionSecrets(REAL)).not.toThrow();
   });
 
-  it('refuses a missing secret in production, naming it', () => {
-    expect(() => readSecret('API_TOKEN_SALT', { environment: { NODE_ENV: 'production' } })).toThrow(
-      new SecretConfigError('API_TOKEN_SALT', 'is not set: production refuses to start without it. Set it in the environment to a long random value.'),
-    );
+  it.each(SECRET_NAMES)('are refused when %s is missing, naming it', (name) => {
+    const { [name]: _removed, ...rest } = REAL;
+    expect(() => assertProductionSecrets(rest)).toThrow(`${name} is not set: production refuses to start without it`);
   });
 
-  it('refuses a default value in production but lets development use it', () => {
-    expect(() => readSecret('ENCRYPTION_KEY', { environment: { NODE_ENV: 'production', ENCRYPTION_KEY: 'tobemodified' } })).toThrow(
-      /ENCRYPTION_KEY is still the default value "tobemodified"/,
-    );
-    expect(readSecret('ENCRYPTION_KEY', { environment: { NODE_ENV: 'development', ENCRYPTION_KEY: 'tobemodified' } })).toBe('tobemodified');
+  it.each(['tobemodified', 'toBeModified', 'changeme'])('are refused when a secret is the default "%s"', (value) => {
+    expect(() => assertProductionSecrets({ ...REAL, ENCRYPTION_KEY: value })).toThrow(`ENCRYPTION_KEY is still the default value "${value}"`);
   });
 
-  it('refuses APP_KEYS in production when any key is a placeholder', () => {
-    expect(() => readAppKeys({ environment: { NODE_ENV: 'production', APP_KEYS: 'a-real-key,toBeModified' } })).toThrow(/APP_KEYS is still the default/);
-    expect(readAppKeys({ environment: { NODE_ENV: 'production', APP_KEYS: 'one, two' } })).toEqual(['one', 'two']);
+  it('are refused when any one of the APP_KEYS is a placeholder or empty', () => {
+    expect(() => assertProductionSecrets({ ...REAL, APP_KEYS: 'a-real-key,tobemodified' })).toThrow(/APP_KEYS is still the default/);
+    expect(() => assertProductionSecrets({ ...REAL, APP_KEYS: 'a-real-key,' })).toThrow('APP_KEYS has an empty key in "a-real-key,"');
   });
 
-  it('tells a developer without .env how to get one', () => {
-    expect(() => readSecret('ADMIN_JWT_SECRET', { environment: {} })).toThrow(/Run `npm run develop`/);
+  it('are not checked outside production, where .env holds generated ones', () => {
+    expect(() => assertProductionSecrets({ NODE_ENV: 'development' })).not.toThrow();
   });
 });
