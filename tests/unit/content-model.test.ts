@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'fs';
 import path from 'path';
+import { SLUG_PATTERN } from '../../src/content-validation/rules';
 import { FIELD_HELP } from '../../src/editor-help/field-help';
 
 const SRC = path.resolve(__dirname, '..', '..', 'src');
@@ -31,5 +32,13 @@ describe('editor help', () => {
       expect({ field, description: help?.[field]?.description.trim() || undefined }).toEqual({ field, description: expect.any(String) });
     }
     expect(Object.keys(help ?? {}).sort()).toEqual([...fields].sort());
+  });
+});
+
+describe('slug format', () => {
+  it.each(schemas().filter(([uid]) => uid.startsWith('api::')))('is the same pattern in the %s schema as in the server rules', (uid) => {
+    const [, api, type] = /^api::([^.]+)\.(.+)$/.exec(uid) ?? [];
+    const schema = JSON.parse(readFileSync(path.join(SRC, 'api', api ?? '', 'content-types', type ?? '', 'schema.json'), 'utf8'));
+    expect(schema.attributes.slug.regex).toBe(SLUG_PATTERN.source);
   });
 });
