@@ -5,6 +5,7 @@
  * nothing. The seed remembers a fingerprint of what it last wrote per entry; when the seed file
  * changes, an entry still as the seed left it is updated, but one an editor has changed since is
  * kept and reported (pass `shouldOverwriteEdits` to replace it), so re-seeding never loses an edit.
+ * Likewise an entry an editor unpublished stays unpublished.
  */
 import { createHash } from 'crypto';
 import type { Core, UID } from '@strapi/strapi';
@@ -196,7 +197,9 @@ async function importType(input: {
     } else {
       const current = fingerprint(comparableFromRecord(spec, draft));
       if (current === desired) {
-        action = 'unchanged';
+        // Seeded and published before, unpublished since: an editor took it down; leave it down.
+        const wasUnpublished = !published.has(key) && fingerprints[key] !== undefined;
+        action = wasUnpublished && !shouldOverwriteEdits ? 'kept-edited' : 'unchanged';
       } else if (fingerprints[key] === current || shouldOverwriteEdits) {
         const data = dataFromSeed({ spec, entry, documentIds, attributes });
         await documents.update({ documentId: draft.documentId, locale: entry.locale, data });

@@ -169,4 +169,22 @@ describe('seed import after the seed files change', () => {
     const published = await publishedBySlug('api::benefit.benefit', 'return-to-normal-function', []);
     expect(published.summary).toBe('A new seed summary.');
   });
+
+  it('leaves an entry an editor unpublished unpublished, and republishes it only when told to', async () => {
+    const provider = await publishedBySlug('api::provider-type.provider-type', 'chiropractor', []);
+    const documents = app.strapi.documents('api::provider-type.provider-type');
+    await documents.unpublish({ documentId: provider.documentId as string, locale: 'en' } as never);
+
+    const kept = await runSeed({ strapi: app.strapi, dir: seed.dir });
+    expect(kept.outcomes.find((outcome) => outcome.slug === 'chiropractor')).toEqual(
+      expect.objectContaining({ action: 'kept-edited', isPublished: false }),
+    );
+    expect(await documents.findFirst({ filters: { slug: 'chiropractor' }, status: 'published', locale: 'en' } as never)).toBeNull();
+
+    const forced = await runSeed({ strapi: app.strapi, dir: seed.dir, shouldOverwriteEdits: true });
+    expect(forced.outcomes.find((outcome) => outcome.slug === 'chiropractor')).toEqual(
+      expect.objectContaining({ action: 'unchanged', isPublished: true }),
+    );
+    expect((await publishedBySlug('api::provider-type.provider-type', 'chiropractor', [])).documentId).toBe(provider.documentId);
+  });
 });
