@@ -3,8 +3,11 @@ import { ensureDevAdmin } from './admin-account/ensure-dev-admin';
 import { contentFormatMiddleware } from './content-validation/middleware';
 import { applyFieldHelp } from './editor-help/apply';
 import { assertProductionSecrets } from './env/secrets';
+import { mountGraphQL, type GraphQLService } from './graphql/server';
 import { shouldSeedOnEmpty } from './seed/settings';
 import { isContentEmpty, runSeed, summarize } from './seed';
+
+let graphql: GraphQLService | null = null;
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
@@ -19,5 +22,11 @@ export default {
       strapi.log.info('The database holds no content yet: importing data/seed.');
       strapi.log.info(summarize(await runSeed({ strapi })));
     }
+    graphql = await mountGraphQL(strapi);
+  },
+
+  async destroy() {
+    await graphql?.stop();
+    graphql = null;
   },
 };

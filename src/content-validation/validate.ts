@@ -1,3 +1,4 @@
+import { describeUnknownTokens, stringsIn, unknownTokens } from '../clinics/tokens';
 import {
   countryRule,
   emailRule,
@@ -108,6 +109,20 @@ export function validateContent(input: {
           ...validateContent({ uid: attribute.component as string, data: item, attributesOf, context, path: itemPath }),
         );
       });
+    }
+  }
+
+  // Clinic tokens are checked once, from the top, in every string the write carries.
+  if (path.length === 0) {
+    for (const [name, value] of Object.entries(data)) {
+      if (attributes[name]?.type === 'relation') continue;
+      for (const [innerPath, text] of stringsIn(value, [name])) {
+        const tokens = unknownTokens(text);
+        if (tokens.length > 0) {
+          const fieldPath = innerPath.filter((part) => typeof part === 'number' || !['children', 'text', 'type', 'url'].includes(part));
+          issues.push({ path: [name], message: describeUnknownTokens(join(fieldPath), tokens) });
+        }
+      }
     }
   }
 

@@ -4,6 +4,7 @@
  */
 import { promises as fs } from 'fs';
 import path from 'path';
+import { describeUnknownTokens, stringsIn, unknownTokens } from '../clinics/tokens';
 import { localesRule } from '../content-validation/rules';
 import { SEED_TYPES, type SeedEntry, type SeedTypeSpec } from './schema';
 
@@ -123,6 +124,13 @@ export async function loadSeed(input: { dir: string; knownLocales: readonly stri
             field: 'locale',
             message: `"${entry.locale}" is not a locale of this service (known: ${knownLocales.join(', ')})`,
           });
+        }
+        for (const [fieldPath, text] of stringsIn(entry)) {
+          const tokens = unknownTokens(text);
+          if (tokens.length > 0) {
+            const field = fieldPath.join('.');
+            issues.push({ file: display(spec.file), entry: label, field, message: describeUnknownTokens(field, tokens) });
+          }
         }
         if ('locales' in entry) {
           const message = localesRule('locales', entry.locales, knownLocales);

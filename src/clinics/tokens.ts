@@ -1,0 +1,47 @@
+/**
+ * Clinic tokens: text written once says {{clinic.name}}, and every clinic's site reads its own name.
+ * Writes are checked for unknown tokens (content-validation), so a typo is an editor's error message
+ * instead of braces on a clinic's page.
+ */
+export const CLINIC_TOKENS = ['name', 'phone', 'email', 'website', 'bookingUrl', 'address', 'city'] as const;
+export type ClinicToken = (typeof CLINIC_TOKENS)[number];
+export type ClinicTokenValues = Record<ClinicToken, string>;
+
+const TOKEN = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+function isKnown(expression: string): boolean {
+  const [scope, name, extra] = expression.split('.');
+  return scope === 'clinic' && extra === undefined && (CLINIC_TOKENS as readonly string[]).includes(name ?? '');
+}
+
+/** Tokens in `text` that are not clinic tokens, as written (e.g. "{{clinic.fax}}"). */
+export function unknownTokens(text: string): string[] {
+  const found: string[] = [];
+  for (const match of text.matchAll(TOKEN)) {
+    if (!isKnown(match[1] ?? '')) found.push(match[0]);
+  }
+  return found;
+}
+
+export function describeUnknownTokens(field: string, tokens: readonly string[]): string {
+  return `${field} uses ${tokens.join(', ')}, which ${tokens.length === 1 ? 'is not a clinic token' : 'are not clinic tokens'}; use one of ${CLINIC_TOKENS.map((token) => `{{clinic.${token}}}`).join(', ')}`;
+}
+
+/** Every string inside a value (text, JSON, rich-text blocks), with the path where it sits. */
+export function* stringsIn(value: unknown, path: Array<string | number> = []): Generator<[Array<string | number>, string]> {
+  if (typeof value === 'string') yield [path, value];
+  else if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) yield* stringsIn(item, [...path, index]);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) yield* stringsIn(item, [...path, key]);
+  }
+}
+
+export function renderTokens(text: string, values: ClinicTokenValues): string {
+  if (!text.includes('{{')) return text;
+  return text.replace(TOKEN, (whole, expression: string) => {
+    const [, name] = expression.split('.');
+    // Unknown tokens are refused on write; one that predates the check renders as nothing, never as braces.
+    return isKnown(expression) ? values[name as ClinicToken] : '';
+  });
+}

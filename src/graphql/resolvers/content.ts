@@ -1,0 +1,184 @@
+/** Techniques, conditions, causes, provider types and benefits: by slug, in lists, and their relations. */
+import type { ContentScope, ListRequest } from '../../content/scope';
+import type { ContentUid, EntryByUid, ListItem } from '../../content/types';
+import { renderBlocks } from '../../rich-text/blocks';
+import type { GraphQLContext } from '../context';
+import { serve, type ListParent, type Served } from '../mappers';
+import type { PageInput, Resolvers, SortInput } from '../../../types/graphql/resolvers';
+
+/** An optional argument as resolvers receive it. */
+type Maybe<T> = T | null | undefined;
+
+type Blocks = unknown[] | null;
+
+export function richText(blocks: Blocks) {
+  return blocks === null || blocks.length === 0 ? null : renderBlocks(blocks);
+}
+
+const texts = (items: ListItem[]) => items.map((item) => item.text);
+
+async function related<U extends ContentUid>(scope: ContentScope, uid: U, documentIds: string[]): Promise<Array<Served<EntryByUid[U]>>> {
+  return (await scope.entries(uid, documentIds)).map((entry) => serve(entry, scope));
+}
+
+async function bySlug<U extends ContentUid>(context: GraphQLContext, uid: U, slug: string, locale: Maybe<string>) {
+  const scope = await context.scope(locale);
+  const entry = await scope.bySlug(uid, slug);
+  return entry === null ? null : serve(entry, scope);
+}
+
+/** The documentIds a slug filter allows: the other side's relation, or nothing when the slug is unknown. */
+async function allowedBy<U extends ContentUid>(
+  scope: ContentScope,
+  uid: U,
+  slug: Maybe<string>,
+  field: keyof EntryByUid[U],
+): Promise<Set<string> | null> {
+  if (slug === null || slug === undefined) return null;
+  const entry = await scope.bySlug(uid, slug);
+  return new Set(entry === null ? [] : (entry[field] as unknown as string[]));
+}
+
+function intersect(sets: Array<Set<string> | null>): Set<string> | null {
+  const present = sets.filter((set): set is Set<string> => set !== null);
+  if (present.length === 0) return null;
+  const [first, ...rest] = present as [Set<string>, ...Set<string>[]];
+  return new Set([...first].filter((id) => rest.every((set) => set.has(id))));
+}
+
+async function list(input: {
+  context: GraphQLContext;
+  uid: ContentUid;
+  locale: Maybe<string>;
+  search: Maybe<string>;
+  sort: Maybe<SortInput>;
+  page: Maybe<PageInput>;
+  filters: (scope: ContentScope) => Promise<{ only: Array<Set<string> | null>; except?: Set<string> | null }>;
+}): Promise<ListParent> {
+  const scope = await input.context.scope(input.locale);
+  const { only, except = null } = await input.filters(scope);
+  const request: ListRequest = {
+    only: intersect(only),
+    except,
+    search: input.search ?? null,
+    sort: { field: input.sort?.field ?? 'NAME', direction: input.sort?.direction ?? 'ASC' },
+    page: input.page?.page ?? 1,
+    pageSize: input.page?.pageSize ?? 20,
+  };
+  const result = await scope.list(input.uid, request);
+  return { ...result, page: request.page, pageSize: request.pageSize, scope };
+}
+
+const pageInfo = (parent: ListParent) => ({
+  page: parent.page,
+  pageSize: parent.pageSize,
+  total: parent.total,
+  pageCount: Math.ceil(parent.total / parent.pageSize),
+});
+
+const listOf = <U extends ContentUid>(uid: U) => ({
+  items: (parent: ListParent) => related(parent.scope, uid, parent.documentIds),
+  pageInfo,
+});
+
+const TECHNIQUE = 'api::technique.technique';
+const CONDITION = 'api::condition.condition';
+const CAUSE = 'api::cause.cause';
+const PROVIDER_TYPE = 'api::provider-type.provider-type';
+const BENEFIT = 'api::benefit.benefit';
+
+export const contentResolvers: Resolvers = {
+  Query: {
+    technique: (_, { slug, locale }, context) => bySlug(context, TECHNIQUE, slug, locale),
+    condition: (_, { slug, locale }, context) => bySlug(context, CONDITION, slug, locale),
+    cause: (_, { slug, locale }, context) => bySlug(context, CAUSE, slug, locale),
+    providerType: (_, { slug, locale }, context) => bySlug(context, PROVIDER_TYPE, slug, locale),
+    benefit: (_, { slug, locale }, context) => bySlug(context, BENEFIT, slug, locale),
+
+    techniques: (_, { filter, search, sort, page, locale }, context) =>
+      list({
+        context, uid: TECHNIQUE, locale, search, sort, page,
+        filters: async (scope) => {
+          const offered = new Set(context.clinic.offeredTechniques);
+          return {
+            only: [
+              await allowedBy(scope, CONDITION, filter?.treats, 'techniques'),
+              await allowedBy(scope, CAUSE, filter?.cause, 'techniques'),
+              await allowedBy(scope, PROVIDER_TYPE, filter?.providerType, 'techniques'),
+              await allowedBy(scope, BENEFIT, filter?.benefit, 'techniques'),
+              filter?.offeredByClinic === true ? offered : null,
+            ],
+            except: filter?.offeredByClinic === false ? offered : null,
+          };
+        },
+      }),
+    conditions: (_, { filter, search, sort, page, locale }, context) =>
+      list({
+        context, uid: CONDITION, locale, search, sort, page,
+        filters: async (scope) => ({
+          only: [
+            await allowedBy(scope, TECHNIQUE, filter?.treatedBy, 'treats'),
+            await allowedBy(scope, CAUSE, filter?.cause, 'conditions'),
+          ],
+        }),
+      }),
+    causes: (_, { filter, search, sort, page, locale }, context) =>
+      list({
+        context, uid: CAUSE, locale, search, sort, page,
+        filters: async (scope) => ({
+          only: [
+            await allowedBy(scope, CONDITION, filter?.condition, 'causes'),
+            await allowedBy(scope, TECHNIQUE, filter?.technique, 'causes'),
+          ],
+        }),
+      }),
+    providerTypes: (_, { filter, search, sort, page, locale }, context) =>
+      list({
+        context, uid: PROVIDER_TYPE, locale, search, sort, page,
+        filters: async (scope) => ({ only: [await allowedBy(scope, TECHNIQUE, filter?.technique, 'providerTypes')] }),
+      }),
+    benefits: (_, { filter, search, sort, page, locale }, context) =>
+      list({
+        context, uid: BENEFIT, locale, search, sort, page,
+        filters: async (scope) => ({ only: [await allowedBy(scope, TECHNIQUE, filter?.technique, 'benefits')] }),
+      }),
+  },
+
+  TechniqueList: listOf(TECHNIQUE),
+  ConditionList: listOf(CONDITION),
+  CauseList: listOf(CAUSE),
+  ProviderTypeList: listOf(PROVIDER_TYPE),
+  BenefitList: listOf(BENEFIT),
+
+  Technique: {
+    intro: (parent) => renderBlocks(parent.intro),
+    howItWorks: (parent) => richText(parent.howItWorks),
+    assessments: (parent) => texts(parent.assessments),
+    progressMeasures: (parent) => texts(parent.progressMeasures),
+    treats: (parent) => related(parent.scope, CONDITION, parent.treats),
+    causes: (parent) => related(parent.scope, CAUSE, parent.causes),
+    providerTypes: (parent) => related(parent.scope, PROVIDER_TYPE, parent.providerTypes),
+    benefits: (parent) => related(parent.scope, BENEFIT, parent.benefits),
+    offeredByClinic: (parent, _, context) => context.clinic.offeredTechniques.includes(parent.documentId),
+  },
+  Condition: {
+    description: (parent) => richText(parent.description),
+    symptoms: (parent) => texts(parent.symptoms),
+    causes: (parent) => related(parent.scope, CAUSE, parent.causes),
+    techniques: (parent) => related(parent.scope, TECHNIQUE, parent.techniques),
+  },
+  Cause: {
+    description: (parent) => richText(parent.description),
+    conditions: (parent) => related(parent.scope, CONDITION, parent.conditions),
+    techniques: (parent) => related(parent.scope, TECHNIQUE, parent.techniques),
+  },
+  ProviderType: {
+    techniques: (parent) => related(parent.scope, TECHNIQUE, parent.techniques),
+  },
+  Benefit: {
+    techniques: (parent) => related(parent.scope, TECHNIQUE, parent.techniques),
+  },
+  Faq: {
+    answer: (parent) => renderBlocks(parent.answer),
+  },
+};

@@ -1,0 +1,57 @@
+/** The therapy page: one request for all a page needs, with its SEO and JSON-LD. */
+import { therapyPageJsonLd } from '../../seo/json-ld';
+import { clientError } from '../errors';
+import { serve, type TherapyPageParent } from '../mappers';
+import type { Resolvers } from '../../../types/graphql/resolvers';
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}
+
+function pageSeo(parent: TherapyPageParent) {
+  const { technique, clinic } = parent;
+  return (
+    technique.seo ?? {
+      metaTitle: clip(`${technique.name} | ${clinic.name}`, 70),
+      metaDescription: clip(technique.summary, 160),
+      noIndex: false,
+    }
+  );
+}
+
+export const pageResolvers: Resolvers = {
+  Query: {
+    therapyPage: async (_, { slug, locale }, context) => {
+      const scope = await context.scope(locale);
+      const [technique, clinic] = await Promise.all([
+        scope.bySlug('api::technique.technique', slug),
+        scope.entry('api::clinic.clinic', context.caller.clinicDocumentId),
+      ]);
+      if (technique === null) throw clientError('NOT_FOUND', `There is no technique "${slug}" to serve in ${scope.locale}.`);
+      if (clinic === null) throw clientError('NOT_FOUND', `Clinic "${context.caller.clinicSlug}" has no version to serve.`);
+      return { technique: serve(technique, scope), clinic: serve(clinic, scope) };
+    },
+  },
+  TherapyPage: {
+    locale: (parent) => parent.technique.locale,
+    seo: pageSeo,
+    jsonLd: async (parent) => {
+      const { technique, clinic } = parent;
+      const scope = technique.scope;
+      const conditions = await scope.entries('api::condition.condition', technique.treats);
+      const causes = await scope.entries('api::cause.cause', [...new Set(conditions.flatMap((condition) => condition.causes))]);
+      const causeNames = new Map(causes.map((cause) => [cause.documentId, cause.name]));
+      const seo = pageSeo(parent);
+      return therapyPageJsonLd({
+        technique,
+        clinic,
+        title: seo.metaTitle,
+        description: seo.metaDescription,
+        conditions: conditions.map((condition) => ({
+          condition,
+          causeNames: condition.causes.flatMap((id) => causeNames.get(id) ?? []),
+        })),
+      });
+    },
+  },
+};
