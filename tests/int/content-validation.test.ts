@@ -125,4 +125,24 @@ describe('content writes through the Document Service', () => {
     expect(error.message).toMatch(/summary/);
     await app.strapi.documents('api::benefit.benefit').delete({ documentId: draft.documentId } as never);
   });
+
+  it('refuses text with a clinic token that does not exist, naming it and the known ones', async () => {
+    const error = await rejection(() =>
+      app.strapi.documents('api::technique.technique').create({
+        locale: 'en',
+        data: {
+          name: 'Cupping',
+          slug: 'cupping',
+          summary: 'Ask {{clinic.fax}} about cupping.',
+          goal: 'Loosen tissue.',
+          intro: [{ type: 'paragraph', children: [{ type: 'text', text: 'Call {{clinic.name}} or {{clinc.phone}}.' }] }],
+          callToAction: { text: 'Book at {{clinic.bookingUrl}}', url: '{{clinic.bookingUrl}}' },
+        },
+      } as never),
+    );
+    expect(paths(error).sort()).toEqual(['intro', 'summary']);
+    const messages = (error.details as { errors: Array<{ message: string }> }).errors.map((item) => item.message);
+    expect(messages).toContainEqual(expect.stringMatching(/^summary uses \{\{clinic\.fax\}\}, which is not a clinic token; use one of \{\{clinic\.name\}\}/));
+    expect(messages).toContainEqual(expect.stringMatching(/^intro\[0\]\[0\] uses \{\{clinc\.phone\}\}/));
+  });
 });

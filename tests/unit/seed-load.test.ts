@@ -45,3 +45,18 @@ describe('seed files', () => {
     }
   });
 });
+
+describe('seed text', () => {
+  it('is refused when it uses a clinic token that does not exist', async () => {
+    const copy = copySeed();
+    try {
+      const techniques = copy.read('techniques.json');
+      (techniques[0] as { callToAction: { text: string } }).callToAction.text = 'Contact {{clinic.title}} today.';
+      copy.write('techniques.json', techniques);
+      const error = (await loadSeed({ dir: copy.dir, knownLocales: ['en'] }).catch((caught: unknown) => caught)) as SeedValidationError;
+      expect(error.message).toContain('techniques.json, entry 1 (slug "myofascial-release-therapy"), field "callToAction.text": callToAction.text uses {{clinic.title}}, which is not a clinic token');
+    } finally {
+      copy.remove();
+    }
+  });
+});
