@@ -219,6 +219,21 @@ describe('clinic keys and errors', () => {
   });
 });
 
+describe('GET requests', () => {
+  const url = () => `${app.baseUrl}/graphql?query=${encodeURIComponent('{ clinic { slug } }')}`;
+
+  it('are served when they carry the preflight header, so CDNs can cache them', async () => {
+    const response = await fetch(url(), { headers: { authorization: `Bearer ${keys.northside}`, 'apollo-require-preflight': 'true' } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { clinic: { slug: 'northside-physio' } } });
+  });
+
+  it('are refused without it, as a guard against cross-site request forgery', async () => {
+    const response = await fetch(url(), { headers: { authorization: `Bearer ${keys.northside}` } });
+    expect(response.status).toBe(400);
+  });
+});
+
 describe('the schema', () => {
   it('prints as the committed snapshot and as types/graphql/schema.graphql', () => {
     const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(path.join(ROOT, 'src', 'graphql', 'schema')) });
