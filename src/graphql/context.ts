@@ -80,12 +80,12 @@ export async function createContext(input: {
   }
 
   const values = tokenValues(clinic);
-  const scopes = new Map<string, Promise<ContentScope>>();
+  const scopes = new Map<string, ContentScope>();
 
   return {
     caller: { ...authenticated, isPreview },
     clinic,
-    scope(locale) {
+    async scope(locale) {
       const requested = locale ?? clinic.locales[0] ?? defaultLocale;
       if (!knownLocales.includes(requested)) {
         throw clientError('BAD_USER_INPUT', `Unknown locale "${requested}"; this service has ${knownLocales.join(', ')}.`);
@@ -97,7 +97,7 @@ export async function createContext(input: {
       if (scope === undefined) {
         const chain = localeChain({ requested, fallbacks, knownLocales, defaultLocale });
         const reader = createContentReader({ strapi, status, chain, renderText: (text) => renderTokens(text, values) });
-        scope = Promise.resolve(createContentScope({ reader, locale: requested }));
+        scope = createContentScope({ reader, locale: requested });
         scopes.set(requested, scope);
       }
       return scope;

@@ -12,7 +12,7 @@ import type { Context as KoaContext } from 'koa';
 import { parseFallbacks } from '../locales/chain';
 import { createContext, type GraphQLContext } from './context';
 import { createErrorFormatter } from './errors';
-import { buildResolvers } from './resolvers';
+import { resolverModules } from './resolvers';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -35,7 +35,8 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
   const fallbacks = parseFallbacks(process.env.LOCALE_FALLBACKS);
   const schema = makeExecutableSchema<GraphQLContext>({
     typeDefs: loadTypeDefs(schemaDir(strapi)),
-    resolvers: buildResolvers() as never,
+    // Codegen's Resolvers type is stricter than graphql-tools' IResolvers; the shapes agree at run time.
+    resolvers: resolverModules as never,
     resolverValidationOptions: { requireResolversForResolveType: 'ignore' },
   });
   const server = new ApolloServer<GraphQLContext>({
