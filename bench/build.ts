@@ -1,0 +1,146 @@
+/**
+ * Builds the benchmark dataset at one scale into the database the environment names, creates a clinic
+ * key and a read-only API token, checks that our API and Strapi's GraphQL give the same answer, counts
+ * the SQL statements of each page query (P2), and writes it all as JSON for bench/run.ts.
+ * Usage: node dist/bench/build.js --scale 1 --out bench/.data/scale-1.json
+ */
+import { writeFileSync } from 'fs';
+import path from 'path';
+import { createStrapi, type Core } from '@strapi/strapi';
+import { createClinicKey } from '../src/clinics/keys';
+import { settleDatabase, shutDown } from '../src/database/settle';
+import { buildDataset } from './dataset';
+import { OUR_LIST, OUR_PAGE, STRAPI_PAGE } from './queries';
+
+export interface BuildReport {
+  scale: number;
+  counts: Record<string, number>;
+  buildSeconds: number;
+  key: string;
+  apiToken: string;
+  clinicSlug: string;
+  slugs: { most: string; fewest: string };
+  treats: { most: number; fewest: number };
+  listConditionSlug: string;
+  statements: { ours: { most: number; fewest: number; list: number }; strapi: { most: number; fewest: number } };
+}
+
+function argument(name: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index >= 0 ? process.argv[index + 1] : undefined;
+  if (value === undefined) throw new Error(`--${name} is required`);
+  return value;
+}
+
+async function post(url: string, token: string, query: string, variables: object): Promise<any> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: unknown; errors?: unknown };
+  if (response.status !== 200 || body.errors) throw new Error(`${url} answered ${response.status}: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+async function countStatements(strapi: Core.Strapi, request: () => Promise<unknown>): Promise<number> {
+  await request(); // warm: schema caches, prepared statements
+  await settleDatabase(strapi);
+  let count = 0;
+  const listener = () => {
+    count += 1;
+  };
+  strapi.db.connection.on('query', listener);
+  try {
+    await request();
+  } finally {
+    strapi.db.connection.off('query', listener);
+  }
+  return count;
+}
+
+async function main(): Promise<void> {
+  const scale = Number(argument('scale'));
+  const out = path.resolve(argument('out'));
+  process.env.SEED_ON_EMPTY = 'false';
+  process.env.BENCH_STRAPI_GRAPHQL = 'true';
+  process.env.LOG_LEVEL ??= 'error';
+  process.env.PORT = '0';
+  process.env.HOST = '127.0.0.1';
+  const distDir = path.resolve(__dirname, '..');
+  const strapi = await createStrapi({ appDir: path.resolve(distDir, '..'), distDir, serveAdminPanel: false }).load();
+  try {
+    const started = Date.now();
+    const counts = await buildDataset({ strapi, scale, onProgress: (message) => console.error(`  ${message}`) });
+    const buildSeconds = (Date.now() - started) / 1000;
+
+    const clinicSlug = 'clinic-0';
+    const { key } = await createClinicKey({ strapi, slug: clinicSlug, kind: 'public' });
+    const token = (await (strapi.service('admin::api-token') as unknown as { create(input: object): Promise<{ accessKey: string }> }).create({
+      name: `bench-${Date.now()}`,
+      description: 'benchmark',
+      type: 'read-only',
+      lifespan: null,
+    })).accessKey;
+
+    const techniques = (await strapi.documents('api::technique.technique').findMany({
+      locale: 'en',
+      status: 'published',
+      populate: { treats: { fields: ['slug'] } },
+    } as never)) as unknown as Array<{ slug: string; treats: Array<{ slug: string }> }>;
+    techniques.sort((a, b) => a.treats.length - b.treats.length || a.slug.localeCompare(b.slug));
+    const fewest = techniques[0];
+    const most = techniques[techniques.length - 1];
+    if (fewest === undefined || most === undefined) throw new Error('no techniques were built');
+    const listConditionSlug = most.treats[0]?.slug ?? '';
+
+    await strapi.listen();
+    const address = strapi.server.httpServer.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    const base = `http://127.0.0.1:${address.port}`;
+    const ours = (slug: string) => post(`${base}/graphql`, key, OUR_PAGE, { slug, locale: 'en' });
+    const theirs = (slug: string) => post(`${base}/strapi-graphql`, token, STRAPI_PAGE, { slug, clinic: clinicSlug, locale: 'en' });
+
+    // Both sides must give the same answer before anything is timed.
+    const [a, b] = [await ours(most.slug), await theirs(most.slug)];
+    const ourTreats = (a.therapyPage.technique.treats as Array<{ slug: string }>).map((item) => item.slug).sort();
+    const theirTreats = (b.techniques[0].treats as Array<{ slug: string }>).map((item) => item.slug).sort();
+    if (JSON.stringify(ourTreats) !== JSON.stringify(theirTreats) || a.therapyPage.technique.name !== b.techniques[0].name) {
+      throw new Error(`the two APIs disagree: ${JSON.stringify({ ourTreats, theirTreats })}`);
+    }
+
+    const report: BuildReport = {
+      scale,
+      counts: { ...counts },
+      buildSeconds,
+      key,
+      apiToken: token,
+      clinicSlug,
+      slugs: { most: most.slug, fewest: fewest.slug },
+      treats: { most: most.treats.length, fewest: fewest.treats.length },
+      listConditionSlug,
+      statements: {
+        ours: {
+          most: await countStatements(strapi, () => ours(most.slug)),
+          fewest: await countStatements(strapi, () => ours(fewest.slug)),
+          list: await countStatements(strapi, () => post(`${base}/graphql`, key, OUR_LIST, { treats: listConditionSlug, locale: 'en' })),
+        },
+        strapi: {
+          most: await countStatements(strapi, () => theirs(most.slug)),
+          fewest: await countStatements(strapi, () => theirs(fewest.slug)),
+        },
+      },
+    };
+    writeFileSync(out, JSON.stringify(report, null, 2));
+  } finally {
+    await shutDown(strapi);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  },
+);

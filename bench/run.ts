@@ -1,0 +1,257 @@
+/**
+ * npm run bench: builds the dataset at 1x and 10x, starts the service on each, and measures
+ * P1 (our page query vs Strapi's GraphQL), P2 (SQL statements), P3 (vs a bare node:http server),
+ * P4 (10x over 1x), P6 (start time, peak RSS). Writes bench/results/latest.json and README.md.
+ * Options: --scales 1,10  --duration 8 (seconds per run)  --runs 3  --connections 8
+ */
+import { spawn, type ChildProcess } from 'child_process';
+import { randomBytes } from 'crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import os from 'os';
+import path from 'path';
+import autocannon from 'autocannon';
+import type { BuildReport } from './build';
+import { OUR_LIST, OUR_PAGE, STRAPI_PAGE } from './queries';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const DATA = path.join(ROOT, 'bench', '.data');
+const RESULTS = path.join(ROOT, 'bench', 'results');
+
+function option(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
+}
+
+const SCALES = option('scales', '1,10').split(',').map(Number);
+const DURATION = Number(option('duration', '8'));
+const RUNS = Number(option('runs', '3'));
+const CONNECTIONS = Number(option('connections', '8'));
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+
+function log(message: string): void {
+  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${code}`))));
+  });
+}
+
+interface Target {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+async function fetchOnce(target: Target): Promise<string> {
+  const response = await fetch(target.url, { method: 'POST', headers: target.headers, body: target.body });
+  const text = await response.text();
+  if (response.status !== 200 || text.includes('"errors"')) throw new Error(`${target.url}: ${response.status} ${text.slice(0, 300)}`);
+  return text;
+}
+
+interface Load {
+  p50: number;
+  p99: number;
+  rps: number;
+}
+
+async function load(target: Target): Promise<Load> {
+  await fetchOnce(target);
+  const options = { url: target.url, method: 'POST' as const, headers: target.headers, body: target.body, connections: CONNECTIONS };
+  await autocannon({ ...options, duration: 3 }); // warm-up
+  const runs: Load[] = [];
+  for (let index = 0; index < RUNS; index += 1) {
+    const result = await autocannon({ ...options, duration: DURATION });
+    if (result.errors > 0 || result.non2xx > 0) throw new Error(`${target.url}: ${result.errors} errors, ${result.non2xx} non-2xx under load`);
+    runs.push({ p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average });
+  }
+  return { p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), rps: median(runs.map((r) => r.rps)) };
+}
+
+function peakRssMb(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+async function startService(dbFile: string, probe: Target): Promise<{ child: ChildProcess; base: string; startMs: number }> {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const secret = () => randomBytes(24).toString('base64');
+  const started = Date.now();
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'start'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'production',
+      ENV_PATH: path.join(DATA, 'no.env'),
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_FILENAME: dbFile,
+      BENCH_STRAPI_GRAPHQL: 'true',
+      SERVE_ADMIN_PANEL: 'false',
+      LOG_LEVEL: 'error',
+      APP_KEYS: `${secret()},${secret()}`,
+      API_TOKEN_SALT: process.env.BENCH_API_TOKEN_SALT ?? '',
+      ADMIN_JWT_SECRET: secret(),
+      TRANSFER_TOKEN_SALT: secret(),
+      ENCRYPTION_KEY: secret(),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}`);
+    try {
+      await fetchOnce({ ...probe, url: `${base}/graphql` });
+      return { child, base, startMs: Date.now() - started };
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  mkdirSync(DATA, { recursive: true });
+  mkdirSync(RESULTS, { recursive: true });
+  // API tokens are hashed with API_TOKEN_SALT: the builder and the service must share it.
+  process.env.BENCH_API_TOKEN_SALT = randomBytes(24).toString('base64');
+  const perScale: Record<number, { build: BuildReport; ours: Load; strapi: Load; list: Load; startMs: number; peakRssMb: number; bare?: Load }> = {};
+
+  for (const scale of SCALES) {
+    const dbFile = path.join(DATA, `bench-${scale}x.db`);
+    const reportFile = path.join(DATA, `scale-${scale}.json`);
+    rmSync(dbFile, { force: true });
+    log(`building the ${scale}x dataset`);
+    await run(process.execPath, [path.join(ROOT, 'dist', 'bench', 'build.js'), '--scale', String(scale), '--out', reportFile], {
+      ...process.env,
+      ENV_PATH: path.join(DATA, 'no.env'),
+      DATABASE_FILENAME: dbFile,
+      API_TOKEN_SALT: process.env.BENCH_API_TOKEN_SALT,
+      APP_KEYS: 'bench-a,bench-b',
+      ADMIN_JWT_SECRET: 'bench',
+      TRANSFER_TOKEN_SALT: 'bench',
+      ENCRYPTION_KEY: 'bench',
+      LOG_LEVEL: 'error',
+    });
+    const build = JSON.parse(readFileSync(reportFile, 'utf8')) as BuildReport;
+    const ourHeaders = { 'content-type': 'application/json', authorization: `Bearer ${build.key}` };
+    const page: Target = { url: '', headers: ourHeaders, body: JSON.stringify({ query: OUR_PAGE, variables: { slug: build.slugs.most, locale: 'en' } }) };
+
+    log(`starting the service on ${scale}x`);
+    const { child, base, startMs } = await startService(dbFile, page);
+    try {
+      page.url = `${base}/graphql`;
+      const strapiPage: Target = {
+        url: `${base}/strapi-graphql`,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${build.apiToken}` },
+        body: JSON.stringify({ query: STRAPI_PAGE, variables: { slug: build.slugs.most, clinic: build.clinicSlug, locale: 'en' } }),
+      };
+      const list: Target = { url: page.url, headers: ourHeaders, body: JSON.stringify({ query: OUR_LIST, variables: { treats: build.listConditionSlug, locale: 'en' } }) };
+      log('P1: our page query');
+      const ours = await load(page);
+      log("P1: Strapi's GraphQL");
+      const strapi = await load(strapiPage);
+      log('P4: filtered list');
+      const listLoad = await load(list);
+      let bare: Load | undefined;
+      if (scale === SCALES[0]) {
+        log('P3: bare node:http with the same bytes');
+        const bytesFile = path.join(DATA, 'page-response.json');
+        writeFileSync(bytesFile, await fetchOnce(page));
+        const bareChild = spawn(process.execPath, [path.join(ROOT, 'dist', 'bench', 'bare-server.js'), bytesFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const port = await new Promise<string>((resolve) => bareChild.stdout?.once('data', (data: Buffer) => resolve(data.toString().trim())));
+        try {
+          bare = await load({ ...page, url: `http://127.0.0.1:${port}/graphql` });
+        } finally {
+          bareChild.kill();
+        }
+      }
+      perScale[scale] = { build, ours, strapi, list: listLoad, startMs, peakRssMb: peakRssMb(child), bare };
+    } finally {
+      child.kill();
+    }
+  }
+
+  const one = perScale[SCALES[0] as number];
+  const ten = perScale[SCALES[SCALES.length - 1] as number];
+  if (one === undefined || ten === undefined) throw new Error('no results');
+  const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+  const results = {
+    machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', memoryGiB: round(os.totalmem() / 2 ** 30, 1), node: process.version, date: new Date().toISOString() },
+    settings: { connections: CONNECTIONS, durationSeconds: DURATION, runs: RUNS, warmUpSeconds: 3, database: 'sqlite' },
+    datasets: Object.fromEntries(Object.entries(perScale).map(([scale, result]) => [`${scale}x`, { counts: result.build.counts, buildSeconds: round(result.build.buildSeconds, 1) }])),
+    P1: {
+      goal: 'ours >= 10x faster than Strapi GraphQL (p50 ratio)',
+      ours: one.ours,
+      strapiGraphql: one.strapi,
+      p50Ratio: round(one.strapi.p50 / one.ours.p50),
+      throughputRatio: round(one.ours.rps / one.strapi.rps),
+      isMet: one.strapi.p50 / one.ours.p50 >= 10,
+    },
+    P2: {
+      goal: 'ours constant in related-entry count and <= relation levels + 1 (3)',
+      treats: one.build.treats,
+      ours: one.build.statements.ours,
+      strapiGraphql: one.build.statements.strapi,
+      isMet: one.build.statements.ours.most === one.build.statements.ours.fewest && one.build.statements.ours.most <= 3,
+    },
+    P3: {
+      goal: 'ours >= 0.6x a bare node:http server returning the same bytes (throughput)',
+      note: 'no response cache yet (#5): the uncached figure',
+      ours: one.ours,
+      bare: one.bare,
+      throughputRatio: one.bare ? round(one.ours.rps / one.bare.rps, 3) : null,
+      isMet: one.bare ? one.ours.rps / one.bare.rps >= 0.6 : false,
+    },
+    P4: {
+      goal: 'p50 at 10x / p50 at 1x <= 1.3',
+      page: { p50At1x: one.ours.p50, p50At10x: ten.ours.p50, ratio: round(ten.ours.p50 / one.ours.p50) },
+      list: { p50At1x: one.list.p50, p50At10x: ten.list.p50, ratio: round(ten.list.p50 / one.list.p50) },
+      isMet: ten.ours.p50 / one.ours.p50 <= 1.3 && ten.list.p50 / one.list.p50 <= 1.3,
+    },
+    P6: {
+      goal: 'reported: start to first successful response, peak RSS under load',
+      startMs: Object.fromEntries(Object.entries(perScale).map(([scale, result]) => [`${scale}x`, result.startMs])),
+      peakRssMb: Object.fromEntries(Object.entries(perScale).map(([scale, result]) => [`${scale}x`, result.peakRssMb])),
+    },
+  };
+  writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(path.join(RESULTS, 'README.md'), renderMarkdown(results));
+  log('wrote bench/results/latest.json and bench/results/README.md');
+}
+
+function renderMarkdown(results: any): string {
+  const yes = (isMet: boolean) => (isMet ? 'met' : '**missed**');
+  const ms = (value: number) => `${value} ms`;
+  return `# Benchmark results
+
+Produced by \`npm run bench\` (bench/run.ts) on ${results.machine.date.slice(0, 10)}: ${results.machine.cores} cores (${results.machine.cpu}),
+${results.machine.memoryGiB} GiB, Node ${results.machine.node}, SQLite. Load: autocannon, ${results.settings.connections} connections,
+${results.settings.warmUpSeconds} s warm-up, then ${results.settings.runs} runs of ${results.settings.durationSeconds} s; medians. Both APIs are checked to give the
+same answer before timing. Raw figures: [latest.json](latest.json).
+
+Datasets: ${Object.entries(results.datasets).map(([scale, d]: [string, any]) => `${scale}: ${Object.entries(d.counts).map(([k, v]) => `${v} ${k}`).join(', ')}, 5 locales (built in ${d.buildSeconds} s)`).join('; ')}.
+
+| | what | measured | goal | |
+| --- | --- | --- | --- | --- |
+| P1 | therapy page, ours vs Strapi GraphQL (1x) | ours p50 ${ms(results.P1.ours.p50)}, p99 ${ms(results.P1.ours.p99)}, ${Math.round(results.P1.ours.rps)} req/s; Strapi p50 ${ms(results.P1.strapiGraphql.p50)}, p99 ${ms(results.P1.strapiGraphql.p99)}, ${Math.round(results.P1.strapiGraphql.rps)} req/s; p50 ratio ${results.P1.p50Ratio}x, throughput ratio ${results.P1.throughputRatio}x | >= 10x | ${yes(results.P1.isMet)} |
+| P2 | SQL statements per page (techniques with ${results.P2.treats.fewest} and ${results.P2.treats.most} conditions) | ours ${results.P2.ours.fewest} / ${results.P2.ours.most} (list ${results.P2.ours.list}); Strapi ${results.P2.strapiGraphql.fewest} / ${results.P2.strapiGraphql.most} | constant, <= 3 | ${yes(results.P2.isMet)} |
+| P3 | page vs bare node:http, same bytes (uncached: no cache yet) | ours ${Math.round(results.P3.ours.rps)} req/s, bare ${results.P3.bare ? Math.round(results.P3.bare.rps) : '-'} req/s: ${results.P3.throughputRatio}x | >= 0.6x | ${yes(results.P3.isMet)} |
+| P4 | p50 at 10x over 1x | page ${ms(results.P4.page.p50At1x)} → ${ms(results.P4.page.p50At10x)} (${results.P4.page.ratio}x); filtered list ${ms(results.P4.list.p50At1x)} → ${ms(results.P4.list.p50At10x)} (${results.P4.list.ratio}x) | <= 1.3x | ${yes(results.P4.isMet)} |
+| P6 | start to first response; peak RSS | ${Object.entries(results.P6.startMs).map(([s, v]) => `${s}: ${v} ms`).join(', ')}; ${Object.entries(results.P6.peakRssMb).map(([s, v]) => `${s}: ${v} MB`).join(', ')} | reported | |
+`;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});
