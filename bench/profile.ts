@@ -1,0 +1,128 @@
+/**
+ * npm run bench:profile — where the time of one therapy-page request goes, on the 1x dataset that
+ * `npm run bench` built: wall time vs time inside SQL, the statements by cost, and a CPU profile of
+ * sequential requests summarised by package. Writes bench/results/profile.md.
+ */
+import { writeFileSync, readFileSync } from 'fs';
+import inspector from 'inspector';
+import path from 'path';
+import { createStrapi } from '@strapi/strapi';
+import { shutDown } from '../src/database/settle';
+import type { BuildReport } from './build';
+import { OUR_PAGE } from './queries';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+}
+
+function post(session: inspector.Session, method: string, params?: object): Promise<any> {
+  return new Promise((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+}
+
+async function main(): Promise<void> {
+  const dataDir = path.join(ROOT, 'bench', '.data');
+  const build = JSON.parse(readFileSync(path.join(dataDir, 'scale-1.json'), 'utf8')) as BuildReport;
+  // A local, throwaway process: development secrets do (from .env, or these).
+  for (const name of ['API_TOKEN_SALT', 'ADMIN_JWT_SECRET', 'TRANSFER_TOKEN_SALT', 'ENCRYPTION_KEY']) process.env[name] ??= 'bench-profile';
+  process.env.APP_KEYS ??= 'bench-profile-a,bench-profile-b';
+  Object.assign(process.env, { DATABASE_FILENAME: path.join(dataDir, 'bench-1x.db'), HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'error', SEED_ON_EMPTY: 'false' });
+  const distDir = path.resolve(__dirname, '..');
+  const strapi = await createStrapi({ appDir: ROOT, distDir, serveAdminPanel: false }).load();
+  try {
+    await strapi.listen();
+    const address = strapi.server.httpServer.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    const body = JSON.stringify({ query: OUR_PAGE, variables: { slug: build.slugs.most, locale: 'en' } });
+    const request = async () => {
+      const response = await fetch(`http://127.0.0.1:${address.port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${build.key}` },
+        body,
+      });
+      const text = await response.text();
+      if (response.status !== 200 || text.includes('"errors"')) throw new Error(text.slice(0, 300));
+    };
+    for (let index = 0; index < 20; index += 1) await request();
+
+    // SQL: each statement's time inside the driver during one request.
+    const starts = new Map<string, bigint>();
+    const statements: Array<{ ms: number; sql: string }> = [];
+    const onQuery = (query: { __knexQueryUid: string }) => starts.set(query.__knexQueryUid, process.hrtime.bigint());
+    const onResponse = (_result: unknown, query: { __knexQueryUid: string; sql: string }) =>
+      statements.push({ ms: Number(process.hrtime.bigint() - (starts.get(query.__knexQueryUid) ?? 0n)) / 1e6, sql: query.sql });
+    strapi.db.connection.on('query', onQuery).on('query-response', onResponse);
+    const sequential = 50;
+    const started = process.hrtime.bigint();
+    for (let index = 0; index < sequential; index += 1) await request();
+    const wallMs = Number(process.hrtime.bigint() - started) / 1e6 / sequential;
+    strapi.db.connection.off('query', onQuery).off('query-response', onResponse);
+    const sqlMs = statements.reduce((sum, statement) => sum + statement.ms, 0) / sequential;
+
+    // CPU: a profile of the same sequential requests, self time by package.
+    const session = new inspector.Session();
+    session.connect();
+    await post(session, 'Profiler.enable');
+    await post(session, 'Profiler.start');
+    for (let index = 0; index < sequential; index += 1) await request();
+    const { profile } = (await post(session, 'Profiler.stop')) as { profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] } };
+    session.disconnect();
+    const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+    const byPackage = new Map<string, number>();
+    let total = 0;
+    profile.samples.forEach((id, index) => {
+      const delta = profile.timeDeltas[index] ?? 0;
+      total += delta;
+      const url = nodes.get(id)?.callFrame.url ?? '';
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+      const key = match?.[1] ?? (url.includes('/dist/src/') ? 'this service (dist/src)' : url === '' ? '(native, GC, idle)' : 'node internals');
+      byPackage.set(key, (byPackage.get(key) ?? 0) + delta);
+    });
+
+    const byShape = new Map<string, { count: number; ms: number }>();
+    for (const statement of statements) {
+      const shape = statement.sql.replace(/\?(, \?)*/g, '?').slice(0, 110);
+      const entry = byShape.get(shape) ?? { count: 0, ms: 0 };
+      byShape.set(shape, { count: entry.count + 1, ms: entry.ms + statement.ms });
+    }
+    const lines = [
+      '# Where a therapy-page request spends its time',
+      '',
+      `Produced by \`npm run bench:profile\` on ${new Date().toISOString().slice(0, 10)}: the 1x dataset, technique with ${build.treats.most} conditions,`,
+      `${sequential} sequential requests in one process (no concurrency), SQLite.`,
+      '',
+      `- wall time per request: ${wallMs.toFixed(1)} ms`,
+      `- of which inside SQL statements: ${sqlMs.toFixed(1)} ms (${((sqlMs / wallMs) * 100).toFixed(0)} %), ${statements.length / sequential} statements`,
+      '',
+      '## CPU self time by package',
+      '',
+      '| package | share |',
+      '| --- | --- |',
+      ...[...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([key, value]) => `| ${key} | ${((value / total) * 100).toFixed(1)} % |`),
+      '',
+      '## Statements of one request, by shape',
+      '',
+      '| count | ms per request | statement |',
+      '| --- | --- | --- |',
+      ...[...byShape]
+        .sort((a, b) => b[1].ms - a[1].ms)
+        .slice(0, 15)
+        .map(([shape, value]) => `| ${value.count / sequential} | ${(value.ms / sequential).toFixed(2)} | \`${shape.replace(/\|/g, '\\|')}…\` |`),
+      '',
+    ];
+    writeFileSync(path.join(ROOT, 'bench', 'results', 'profile.md'), lines.join('\n'));
+    console.error('wrote bench/results/profile.md');
+  } finally {
+    await shutDown(strapi);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  },
+);
