@@ -1,7 +1,7 @@
 /**
- * npm run bench:profile — where the time of one therapy-page request goes, on the 1x dataset that
- * `npm run bench` built: wall time vs time inside SQL, the statements by cost, and a CPU profile of
- * sequential requests summarised by package. Writes bench/results/profile.md.
+ * npm run bench:profile [-- --scale 10] — where the time of one therapy-page request goes, on a dataset
+ * `npm run bench` built (default 1x): wall time vs time inside SQL, the statements by cost, and a CPU
+ * profile of sequential requests summarised by package. Writes bench/results/profile-<scale>x.md.
  */
 import { writeFileSync, readFileSync } from 'fs';
 import inspector from 'inspector';
@@ -23,12 +23,14 @@ function post(session: inspector.Session, method: string, params?: object): Prom
 }
 
 async function main(): Promise<void> {
+  const scaleIndex = process.argv.indexOf('--scale');
+  const scale = scaleIndex >= 0 ? Number(process.argv[scaleIndex + 1]) : 1;
   const dataDir = path.join(ROOT, 'bench', '.data');
-  const build = JSON.parse(readFileSync(path.join(dataDir, 'scale-1.json'), 'utf8')) as BuildReport;
+  const build = JSON.parse(readFileSync(path.join(dataDir, `scale-${scale}.json`), 'utf8')) as BuildReport;
   // A local, throwaway process: development secrets do (from .env, or these).
   for (const name of ['API_TOKEN_SALT', 'ADMIN_JWT_SECRET', 'TRANSFER_TOKEN_SALT', 'ENCRYPTION_KEY']) process.env[name] ??= 'bench-profile';
   process.env.APP_KEYS ??= 'bench-profile-a,bench-profile-b';
-  Object.assign(process.env, { DATABASE_FILENAME: path.join(dataDir, 'bench-1x.db'), HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'error', SEED_ON_EMPTY: 'false' });
+  Object.assign(process.env, { DATABASE_FILENAME: path.join(dataDir, `bench-${scale}x.db`), HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'error', SEED_ON_EMPTY: 'false' });
   const distDir = path.resolve(__dirname, '..');
   const strapi = await createStrapi({ appDir: ROOT, distDir, serveAdminPanel: false }).load();
   try {
@@ -90,7 +92,7 @@ async function main(): Promise<void> {
     const lines = [
       '# Where a therapy-page request spends its time',
       '',
-      `Produced by \`npm run bench:profile\` on ${new Date().toISOString().slice(0, 10)}: the 1x dataset, technique with ${build.treats.most} conditions,`,
+      `Produced by \`npm run bench:profile\` on ${new Date().toISOString().slice(0, 10)}: the ${scale}x dataset, technique with ${build.treats.most} conditions,`,
       `${sequential} sequential requests in one process (no concurrency), SQLite.`,
       '',
       `- wall time per request: ${wallMs.toFixed(1)} ms`,
@@ -112,8 +114,8 @@ async function main(): Promise<void> {
         .map(([shape, value]) => `| ${value.count / sequential} | ${(value.ms / sequential).toFixed(2)} | \`${shape.replace(/\|/g, '\\|')}…\` |`),
       '',
     ];
-    writeFileSync(path.join(ROOT, 'bench', 'results', 'profile.md'), lines.join('\n'));
-    console.error('wrote bench/results/profile.md');
+    writeFileSync(path.join(ROOT, 'bench', 'results', `profile-${scale}x.md`), lines.join('\n'));
+    console.error(`wrote bench/results/profile-${scale}x.md`);
   } finally {
     await shutDown(strapi);
   }
