@@ -11,6 +11,7 @@ import { createClinicKey } from '../src/clinics/keys';
 import { settleDatabase, shutDown } from '../src/database/settle';
 import { buildDataset } from './dataset';
 import { OUR_LIST, OUR_PAGE, STRAPI_PAGE } from './queries';
+import { runCli } from '../scripts/cli';
 
 export interface BuildReport {
   scale: number;
@@ -137,10 +138,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exit(1);
-  },
-);
+runCli(main);

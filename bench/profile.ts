@@ -10,6 +10,7 @@ import { createStrapi } from '@strapi/strapi';
 import { shutDown } from '../src/database/settle';
 import type { BuildReport } from './build';
 import { OUR_PAGE } from './queries';
+import { runCli } from '../scripts/cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -121,10 +122,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exit(1);
-  },
-);
+runCli(main);

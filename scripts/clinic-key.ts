@@ -6,6 +6,7 @@
 import { bootStrapi } from './strapi-app';
 import { ClinicKeyError, createClinicKey, listClinicKeys, revokeClinicKeys } from '../src/clinics/keys';
 import { shutDown } from '../src/database/settle';
+import { runCli } from './cli';
 
 const USAGE = 'Usage: npm run clinic:key -- create <clinic-slug> [--preview] | revoke <clinic-slug> | list <clinic-slug>';
 
@@ -43,11 +44,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    if (error instanceof UsageError || error instanceof ClinicKeyError) console.error(error.message);
-    else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exit(1);
-  },
-);
+runCli(main, (error) => error instanceof UsageError || error instanceof ClinicKeyError);

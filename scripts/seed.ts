@@ -7,6 +7,7 @@ import path from 'path';
 import { bootStrapi } from './strapi-app';
 import { shutDown } from '../src/database/settle';
 import { SeedValidationError, runSeed, summarize } from '../src/seed';
+import { runCli } from './cli';
 
 interface Options {
   dir?: string;
@@ -39,12 +40,5 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    // A validation failure is the user's to fix: its message says where; anything else gets a stack.
-    if (error instanceof SeedValidationError) console.error(error.message);
-    else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exit(1);
-  },
-);
+// A validation failure is the user's to fix: its message says where.
+runCli(main, (error) => error instanceof SeedValidationError);
