@@ -101,22 +101,3 @@ export async function listClinicKeys(input: { strapi: Core.Strapi; slug: string 
   const rows = await clinicRows(input.strapi, input.slug);
   return storedKeys(rows[0]?.accessKeys).map(({ hash: _hash, ...rest }) => rest);
 }
-
-/** The clinic and kind a presented key belongs to, or null for an unknown or revoked key. */
-export async function authenticateKey(input: { strapi: Core.Strapi; key: string }): Promise<AuthenticatedKey | null> {
-  const { strapi, key } = input;
-  if (!isWellFormedKey(key)) return null;
-  const hash = hashKey(key);
-  const rows = (await strapi.db.query(CLINIC).findMany({
-    select: ['documentId', 'slug', 'accessKeys'],
-  })) as Array<Pick<ClinicKeyRow, 'documentId' | 'slug' | 'accessKeys'>>;
-  for (const row of rows) {
-    const match = storedKeys(row.accessKeys).find((stored) => stored.hash === hash);
-    if (match !== undefined) {
-      return match.revokedAt === null
-        ? { clinicDocumentId: row.documentId, clinicSlug: row.slug, keyId: match.id, kind: match.kind }
-        : null;
-    }
-  }
-  return null;
-}

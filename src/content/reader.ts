@@ -1,25 +1,33 @@
 /**
- * Reads published content (or, for preview keys, the latest drafts) along a locale chain. Each call
- * is one batch: one statement for the entries plus one per component and relation field, however many
- * entries it loads, which is what keeps the GraphQL layer free of N+1 queries.
+ * Reads published content (or, for preview keys, the latest drafts) along a locale chain. One call of
+ * `load` is one SQL statement, whatever mix of types, documentIds and slugs it asks for (see sql.ts);
+ * the scope's DataLoader gathers each level of a GraphQL request into one such call.
  */
 import type { Core } from '@strapi/strapi';
+import { decode, ReadSql, toIso, type ContentStatus } from './sql';
 import { MODELS, type ContentUid, type EntryByUid } from './types';
 
-export type ContentStatus = 'published' | 'draft';
+export type { ContentStatus } from './sql';
 
-/** Private and bookkeeping columns never leave the reader. */
-const OMITTED = new Set(['id', 'accessKeys', 'createdBy', 'updatedBy', 'publishedAt', 'createdAt', 'localizations']);
+/** What to load: entries of a type by documentId or by slug. */
+export interface LoadRequest {
+  uid: ContentUid;
+  by: 'documentId' | 'slug';
+  values: readonly string[];
+}
+
+export type AnyEntry = EntryByUid[ContentUid];
 
 export interface ContentReader {
   readonly status: ContentStatus;
   readonly chain: readonly string[];
-  /** Entries by documentId, each in the first locale of the chain it exists in; null where none. */
-  loadEntries<U extends ContentUid>(uid: U, documentIds: readonly string[]): Promise<Array<EntryByUid[U] | null>>;
-  /** documentIds by slug; null where no entry has the slug. */
-  documentIdsBySlug(uid: ContentUid, slugs: readonly string[]): Promise<Array<string | null>>;
-  /** Every entry of a type as served in the chain, with the fields lists filter, search and sort on. */
-  listCandidates(uid: ContentUid): Promise<ListCandidate[]>;
+  /** Loads every request in one statement; per request, the entries found keyed by the value asked for. */
+  load(requests: readonly LoadRequest[]): Promise<Array<Map<string, AnyEntry>>>;
+  /**
+   * The entries of a type as served in the chain, with the fields lists filter, search and sort on;
+   * `only` limits them to those documentIds.
+   */
+  listCandidates(uid: ContentUid, only: ReadonlySet<string> | null): Promise<ListCandidate[]>;
 }
 
 export interface ListCandidate {
@@ -30,10 +38,23 @@ export interface ListCandidate {
   updatedAt: string;
 }
 
-interface Row {
-  documentId: string;
-  locale: string;
-  [field: string]: unknown;
+/** Above this many documentIds, a list filter is applied in memory rather than bound into the statement. */
+const MAX_BOUND_IDS = 500;
+
+/** The compiled statements of one Strapi instance, shared by all requests. */
+const compiled = new WeakMap<Core.Strapi, ReadSql>();
+
+export function readSql(strapi: Core.Strapi): ReadSql {
+  let sql = compiled.get(strapi);
+  if (sql === undefined) {
+    sql = new ReadSql(strapi);
+    compiled.set(strapi, sql);
+  }
+  return sql;
+}
+
+function rowsOf(result: unknown): Array<Record<string, unknown>> {
+  return (Array.isArray(result) ? result : (result as { rows: Array<Record<string, unknown>> }).rows);
 }
 
 export function createContentReader(input: {
@@ -44,85 +65,89 @@ export function createContentReader(input: {
   renderText: (text: string) => string;
 }): ContentReader {
   const { strapi, status, chain, renderText } = input;
-  const statusWhere = status === 'published' ? { publishedAt: { $notNull: true } } : { publishedAt: { $null: true } };
-  const rank = (locale: string) => chain.indexOf(locale);
-
-  function best<T extends Row>(rows: T[]): Map<string, T> {
-    const chosen = new Map<string, T>();
-    for (const row of rows) {
-      const current = chosen.get(row.documentId);
-      if (current === undefined || rank(row.locale) < rank(current.locale)) chosen.set(row.documentId, row);
-    }
-    return chosen;
-  }
+  const sql = readSql(strapi);
 
   function render(value: unknown): unknown {
     if (typeof value === 'string') return renderText(value);
-    if (value instanceof Date) return value.toISOString();
     if (Array.isArray(value)) return value.map(render);
     if (typeof value === 'object' && value !== null) {
       const result: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) if (key !== 'id' && key !== '__component') result[key] = render(item);
+      for (const [key, item] of Object.entries(value)) result[key] = render(item);
       return result;
     }
     return value;
+  }
+
+  function toEntry(uid: ContentUid, data: Record<string, unknown>): AnyEntry {
+    const model = MODELS[uid];
+    const entry: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(data)) {
+      if (field in model.relations || field === 'documentId' || field === 'slug' || field === 'locale' || field === 'updatedAt') {
+        entry[field] = value ?? (field in model.relations ? [] : value);
+      } else {
+        entry[field] = render(value);
+      }
+    }
+    return entry as unknown as AnyEntry;
   }
 
   return {
     status,
     chain,
 
-    async loadEntries(uid, documentIds) {
-      if (documentIds.length === 0) return [];
-      const model = MODELS[uid];
-      const populate: Record<string, unknown> = {};
-      for (const field of model.components) populate[field] = true;
-      for (const field of Object.keys(model.relations)) populate[field] = { select: ['documentId'] };
-      const rows = (await strapi.db.query(uid).findMany({
-        where: { documentId: { $in: [...documentIds] }, locale: { $in: [...chain] }, ...statusWhere },
-        populate,
-      })) as Row[];
-      const chosen = best(rows);
-      return documentIds.map((documentId) => {
-        const row = chosen.get(documentId);
-        if (row === undefined) return null;
-        const entry: Record<string, unknown> = {};
-        for (const [field, value] of Object.entries(row)) {
-          if (OMITTED.has(field)) continue;
-          if (field in model.relations) {
-            entry[field] = ((value as Array<{ documentId: string }> | null) ?? []).map((related) => related.documentId);
-          } else if (field === 'documentId' || field === 'slug' || field === 'locale') {
-            entry[field] = value;
-          } else {
-            entry[field] = render(value);
-          }
-        }
-        return entry as unknown as EntryByUid[typeof uid];
+    async load(requests) {
+      const branches: string[] = [];
+      const bindings: string[] = [];
+      requests.forEach((request, index) => {
+        if (request.values.length === 0) return;
+        const entry = sql.entry(request.uid);
+        const chosen = sql.chosenRows({
+          table: entry.table,
+          key: request.by === 'slug' ? 'slug' : 'document_id',
+          values: request.values,
+          chain,
+          status,
+        });
+        branches.push(`select ${index} as "request", ${entry.json} as "data" from ${sql.quote(entry.table)} t where t."id" in (${chosen.sql})`);
+        bindings.push(...chosen.bindings);
       });
+      const found = requests.map(() => new Map<string, AnyEntry>());
+      if (branches.length === 0) return found;
+      const rows = rowsOf(await strapi.db.connection.raw(branches.join(' union all '), bindings));
+      for (const row of rows) {
+        const request = requests[Number(row.request)] as LoadRequest;
+        const raw = typeof row.data === 'string' ? (JSON.parse(row.data) as Record<string, unknown>) : (row.data as Record<string, unknown>);
+        const data = decode(raw, sql.entry(request.uid).decoder);
+        const entry = toEntry(request.uid, data);
+        (found[Number(row.request)] as Map<string, AnyEntry>).set(String(request.by === 'slug' ? data.slug : data.documentId), entry);
+      }
+      return found;
     },
 
-    async documentIdsBySlug(uid, slugs) {
-      if (slugs.length === 0) return [];
-      const rows = (await strapi.db.query(uid).findMany({
-        where: { slug: { $in: [...slugs] }, locale: { $in: [...chain] }, ...statusWhere },
-        select: ['documentId', 'slug'],
-      })) as Array<{ documentId: string; slug: string }>;
-      const bySlug = new Map(rows.map((row) => [row.slug, row.documentId]));
-      return slugs.map((slug) => bySlug.get(slug) ?? null);
-    },
-
-    async listCandidates(uid) {
-      const rows = (await strapi.db.query(uid).findMany({
-        where: { locale: { $in: [...chain] }, ...statusWhere },
-        select: ['documentId', 'locale', 'name', 'summary', 'updatedAt'],
-      })) as Array<Row & { name: string; summary: string | null; updatedAt: string | Date }>;
-      return [...best(rows).values()].map((row) => ({
-        documentId: row.documentId,
-        locale: row.locale,
-        name: renderText(row.name),
-        summary: renderText(row.summary ?? ''),
-        updatedAt: row.updatedAt instanceof Date ? row.updatedAt.toISOString() : String(row.updatedAt),
-      }));
+    async listCandidates(uid, only) {
+      const bound = only !== null && only.size <= MAX_BOUND_IDS ? [...only] : null;
+      if (bound !== null && bound.length === 0) return [];
+      const { table } = sql.entry(uid);
+      const chosen = sql.chosenRows({ table, key: bound === null ? null : 'document_id', values: bound ?? [], chain, status });
+      const rows = rowsOf(
+        await strapi.db.connection.raw(
+          `select t."document_id", t."locale", t."name", t."summary", t."updated_at" from ${sql.quote(table)} t where t."id" in (${chosen.sql})`,
+          chosen.bindings,
+        ),
+      );
+      const candidates: ListCandidate[] = [];
+      for (const row of rows) {
+        const documentId = String(row.document_id);
+        if (only !== null && !only.has(documentId)) continue;
+        candidates.push({
+          documentId,
+          locale: String(row.locale),
+          name: renderText(String(row.name ?? '')),
+          summary: renderText(String(row.summary ?? '')),
+          updatedAt: toIso(row.updated_at),
+        });
+      }
+      return candidates;
     },
   };
 }

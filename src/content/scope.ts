@@ -4,7 +4,7 @@
  * requests or clinics.
  */
 import DataLoader from 'dataloader';
-import type { ContentReader, ListCandidate } from './reader';
+import type { AnyEntry, ContentReader, ListCandidate, LoadRequest } from './reader';
 import type { ContentUid, EntryByUid } from './types';
 
 export const MAX_PAGE_SIZE = 100;
@@ -59,60 +59,72 @@ function compare(field: SortField, locale: string) {
     field === 'NAME' ? collator.compare(a.name, b.name) || a.documentId.localeCompare(b.documentId) : a.updatedAt.localeCompare(b.updatedAt) || a.documentId.localeCompare(b.documentId);
 }
 
+type LoadKey = `${ContentUid}|${'documentId' | 'slug'}|${string}`;
+
+function loadKey(uid: ContentUid, by: 'documentId' | 'slug', value: string): LoadKey {
+  return `${uid}|${by}|${value}`;
+}
+
 export function createContentScope(input: { reader: ContentReader; locale: string }): ContentScope {
   const { reader, locale } = input;
-  const entryLoaders = new Map<ContentUid, DataLoader<string, unknown>>();
-  const slugLoaders = new Map<ContentUid, DataLoader<string, string | null>>();
-  const candidates = new Map<ContentUid, Promise<ListCandidate[]>>();
+  const candidates = new Map<string, Promise<ListCandidate[]>>();
 
-  function entryLoader<U extends ContentUid>(uid: U): DataLoader<string, EntryByUid[U] | null> {
-    let loader = entryLoaders.get(uid);
-    if (loader === undefined) {
-      loader = new DataLoader<string, unknown>((ids) => reader.loadEntries(uid, ids));
-      entryLoaders.set(uid, loader);
-    }
-    return loader as DataLoader<string, EntryByUid[U] | null>;
-  }
-
-  function slugLoader(uid: ContentUid): DataLoader<string, string | null> {
-    let loader = slugLoaders.get(uid);
-    if (loader === undefined) {
-      loader = new DataLoader<string, string | null>((slugs) => reader.documentIdsBySlug(uid, slugs));
-      slugLoaders.set(uid, loader);
-    }
-    return loader;
-  }
+  // One loader for every type and both lookups: whatever one level of a request asks for is one statement.
+  const loader: DataLoader<LoadKey, AnyEntry | null> = new DataLoader(async (keys) => {
+    const groups = new Map<string, LoadRequest & { values: string[] }>();
+    const parsed = keys.map((key) => {
+      const [uid, by, ...rest] = key.split('|') as [ContentUid, 'documentId' | 'slug', ...string[]];
+      const value = rest.join('|');
+      const group = `${uid}|${by}`;
+      let request = groups.get(group);
+      if (request === undefined) {
+        request = { uid, by, values: [] };
+        groups.set(group, request);
+      }
+      request.values.push(value);
+      return { group, value };
+    });
+    const requests = [...groups.values()];
+    const results = await reader.load(requests);
+    const byGroup = new Map(requests.map((request, index) => [`${request.uid}|${request.by}`, results[index] as Map<string, AnyEntry>]));
+    return parsed.map(({ group, value }) => {
+      const entry = byGroup.get(group)?.get(value) ?? null;
+      // A slug lookup also answers later lookups of the same entry by documentId.
+      if (entry !== null && group.endsWith('|slug')) {
+        const uid = group.slice(0, group.indexOf('|')) as ContentUid;
+        loader.prime(loadKey(uid, 'documentId', entry.documentId), entry);
+      }
+      return entry;
+    });
+  });
 
   const scope: ContentScope = {
     locale,
     chain: reader.chain,
 
-    entry: (uid, documentId) => entryLoader(uid).load(documentId),
+    entry: async (uid, documentId) => (await loader.load(loadKey(uid, 'documentId', documentId))) as EntryByUid[typeof uid] | null,
 
     async entries(uid, documentIds) {
-      const loaded = await entryLoader(uid).loadMany(documentIds);
+      const loaded = await loader.loadMany(documentIds.map((documentId) => loadKey(uid, 'documentId', documentId)));
       return loaded.filter((entry): entry is EntryByUid[typeof uid] => {
         if (entry instanceof Error) throw entry;
         return entry !== null;
       });
     },
 
-    async bySlug(uid, slug) {
-      const documentId = await slugLoader(uid).load(slug);
-      return documentId === null ? null : scope.entry(uid, documentId);
-    },
+    bySlug: async (uid, slug) => (await loader.load(loadKey(uid, 'slug', slug))) as EntryByUid[typeof uid] | null,
 
     async list(uid, request) {
       validatePage(request.page, request.pageSize);
-      let pending = candidates.get(uid);
+      const cacheKey = request.only === null ? uid : `${uid}|${[...request.only].sort().join(',')}`;
+      let pending = candidates.get(cacheKey);
       if (pending === undefined) {
-        pending = reader.listCandidates(uid);
-        candidates.set(uid, pending);
+        pending = reader.listCandidates(uid, request.only);
+        candidates.set(cacheKey, pending);
       }
       const needle = request.search?.trim().toLocaleLowerCase(locale) ?? '';
       const matching = (await pending).filter(
         (candidate) =>
-          (request.only === null || request.only.has(candidate.documentId)) &&
           (request.except === null || !request.except.has(candidate.documentId)) &&
           (needle === '' ||
             candidate.name.toLocaleLowerCase(locale).includes(needle) ||

@@ -1,6 +1,6 @@
 /** Typed per-request context: the calling clinic, and content scopes (reader + DataLoaders) per locale. */
 import type { Core } from '@strapi/strapi';
-import { authenticateKey } from '../clinics/keys';
+import type { ClinicDirectory } from '../clinics/directory';
 import { renderTokens, type ClinicTokenValues } from '../clinics/tokens';
 import { createContentReader } from '../content/reader';
 import { createContentScope } from '../content/scope';
@@ -26,11 +26,6 @@ export interface GraphQLContext {
   scope(locale: string | null | undefined): Promise<ContentScope>;
 }
 
-interface LocaleService {
-  find(): Promise<Array<{ code: string }>>;
-  getDefaultLocale(): Promise<string>;
-}
-
 export function bearerToken(authorization: string | undefined): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   return match?.[1] ?? null;
@@ -52,30 +47,24 @@ function tokenValues(clinic: ClinicEntry): ClinicTokenValues {
 
 export async function createContext(input: {
   strapi: Core.Strapi;
+  directory: ClinicDirectory;
   authorization: string | undefined;
   fallbacks: FallbackMap;
 }): Promise<GraphQLContext> {
-  const { strapi, authorization, fallbacks } = input;
+  const { strapi, directory, authorization, fallbacks } = input;
   const key = bearerToken(authorization);
   if (key === null) {
     throw clientError('UNAUTHENTICATED', 'Send your clinic key as "Authorization: Bearer <key>".');
   }
-  const authenticated = await authenticateKey({ strapi, key });
+  const authenticated = await directory.authenticate(key);
   if (authenticated === null) throw clientError('UNAUTHENTICATED', 'This clinic key is unknown or revoked.');
 
-  const locales = strapi.plugin('i18n').service('locales') as unknown as LocaleService;
-  const [known, defaultLocale] = await Promise.all([locales.find(), locales.getDefaultLocale()]);
-  const knownLocales = known.map((locale) => locale.code);
+  const { knownLocales, defaultLocale } = await directory.locales();
   const isPreview = authenticated.kind === 'preview';
   const status = isPreview ? 'draft' : 'published';
 
-  const [clinic] = await createContentReader({
-    strapi,
-    status,
-    chain: [defaultLocale, ...knownLocales.filter((code) => code !== defaultLocale)],
-    renderText: (text) => text,
-  }).loadEntries('api::clinic.clinic', [authenticated.clinicDocumentId]);
-  if (clinic === null || clinic === undefined) {
+  const clinic = await directory.clinic(authenticated.clinicDocumentId, status);
+  if (clinic === null) {
     throw clientError('FORBIDDEN', `Clinic "${authenticated.clinicSlug}" is not published; publish it in the admin first.`);
   }
 

@@ -9,6 +9,7 @@ import type { Core } from '@strapi/strapi';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { Context as KoaContext } from 'koa';
+import { createClinicDirectory, parseTtl } from '../clinics/directory';
 import { parseFallbacks } from '../locales/chain';
 import { createContext, type GraphQLContext } from './context';
 import { createErrorFormatter } from './errors';
@@ -33,6 +34,7 @@ export interface GraphQLService {
 
 export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService> {
   const fallbacks = parseFallbacks(process.env.LOCALE_FALLBACKS);
+  const directory = createClinicDirectory({ strapi, ttlMs: parseTtl(process.env.CLINIC_CACHE_TTL_MS) });
   const schema = makeExecutableSchema<GraphQLContext>({
     typeDefs: loadTypeDefs(schemaDir(strapi)),
     // Codegen's Resolvers type is stricter than graphql-tools' IResolvers; the shapes agree at run time.
@@ -58,7 +60,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
         search: ctx.querystring === '' ? '' : `?${ctx.querystring}`,
         body: (ctx.request as { body?: unknown }).body,
       },
-      context: () => createContext({ strapi, authorization: ctx.get('authorization') || undefined, fallbacks }),
+      context: () => createContext({ strapi, directory, authorization: ctx.get('authorization') || undefined, fallbacks }),
     });
     for (const [name, value] of response.headers) ctx.set(name, value);
     ctx.status = response.status ?? 200;

@@ -81,6 +81,8 @@ async function statementsFor(slug: string): Promise<{ count: number; treats: num
 }
 
 beforeAll(async () => {
+  // Keys, locales and the clinic stay in memory for the whole file, so only content statements are counted.
+  process.env.CLINIC_CACHE_TTL_MS = '600000';
   app = await startApp({ isListening: true });
   await runSeed({ strapi: app.strapi });
   key = (await createClinicKey({ strapi: app.strapi, slug: 'northside-physio', kind: 'public' })).key;
@@ -90,15 +92,31 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.stop();
+  delete process.env.CLINIC_CACHE_TTL_MS;
 });
 
 describe('the therapy page query', () => {
-  it('runs as many SQL statements for 40 related conditions as for 2', async () => {
+  it('runs one SQL statement per level of relations, for 40 related conditions as for 2', async () => {
+    await statementsFor('counting-two'); // reads the clinic directory (keys, locales, the clinic) once
     const two = await statementsFor('counting-two');
     const forty = await statementsFor('counting-forty');
     expect(two.treats).toBe(2);
     expect(forty.treats).toBe(40);
-    expect(forty.count).toBe(two.count);
-    expect(two.count).toBeGreaterThan(0);
+    // technique → its conditions, causes, provider types and benefits → their causes and techniques
+    expect(two.count).toBe(3);
+    expect(forty.count).toBe(3);
+  });
+
+  it('reads the clinic directory again only after a clinic changed', async () => {
+    const before = await statementsFor('counting-two');
+    await app.strapi.documents('api::clinic.clinic').update({
+      documentId: (await app.strapi.db.query('api::clinic.clinic').findOne({ where: { slug: 'northside-physio' } })).documentId,
+      locale: 'en',
+      data: { phone: '+1 604 555 0199' },
+    } as never);
+    const after = await statementsFor('counting-two');
+    expect(before.count).toBe(3);
+    expect(after.count).toBeGreaterThan(3);
+    expect((await statementsFor('counting-two')).count).toBe(3);
   });
 });

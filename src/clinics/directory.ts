@@ -1,0 +1,132 @@
+/**
+ * What every API request needs before it reads content — which clinic a key belongs to, the service's
+ * locales and the calling clinic's own data — kept in memory, so that a request spends its statements
+ * on content only.
+ *
+ * Writes made through this process (admin, Document Service, `strapi.db`) drop the copy as soon as they
+ * commit. Writes made by other processes (the clinic:key command, another instance) are seen within
+ * CLINIC_CACHE_TTL_MS (default 1000 ms), when the copy is reread.
+ */
+import type { Core } from '@strapi/strapi';
+import { changeFeed } from '../content/changes';
+import { createContentReader, type ContentStatus } from '../content/reader';
+import type { ClinicEntry } from '../content/types';
+import { hashKey, isWellFormedKey, type AuthenticatedKey, type StoredKey } from './keys';
+
+const CLINIC = 'api::clinic.clinic';
+
+/** Models whose writes change what the directory holds. */
+const WATCHED = new Set([CLINIC, 'clinic.address', 'plugin::i18n.locale', 'strapi::core-store']);
+
+export const DEFAULT_TTL_MS = 1000;
+
+interface LocaleService {
+  find(): Promise<Array<{ code: string }>>;
+  getDefaultLocale(): Promise<string>;
+}
+
+interface Snapshot {
+  loadedAt: number;
+  /** SHA-256 of each key → who it authenticates, or null once revoked. */
+  keys: Map<string, AuthenticatedKey | null>;
+  knownLocales: string[];
+  defaultLocale: string;
+  clinics: Map<string, Promise<ClinicEntry | null>>;
+}
+
+export interface ClinicDirectory {
+  /** The clinic and kind a presented key belongs to, or null for an unknown, malformed or revoked key. */
+  authenticate(key: string): Promise<AuthenticatedKey | null>;
+  locales(): Promise<{ knownLocales: string[]; defaultLocale: string }>;
+  /** A clinic as stored (tokens unrendered), default locale first; null when it has no such version. */
+  clinic(documentId: string, status: ContentStatus): Promise<ClinicEntry | null>;
+  /** Drops the copy; the next request rereads it. */
+  invalidate(): void;
+}
+
+export function parseTtl(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_TTL_MS;
+  const ttl = Number(value);
+  if (!Number.isInteger(ttl) || ttl < 0) {
+    throw new Error(`CLINIC_CACHE_TTL_MS must be a whole number of milliseconds (0 or more), not "${value}".`);
+  }
+  return ttl;
+}
+
+export function createClinicDirectory(input: { strapi: Core.Strapi; ttlMs: number }): ClinicDirectory {
+  const { strapi, ttlMs } = input;
+  let current: { snapshot: Promise<Snapshot>; startedAt: number } | null = null;
+
+  async function load(): Promise<Snapshot> {
+    const locales = strapi.plugin('i18n').service('locales') as unknown as LocaleService;
+    const [rows, known, defaultLocale] = await Promise.all([
+      strapi.db.query(CLINIC).findMany({ select: ['documentId', 'slug', 'accessKeys'] }) as Promise<
+        Array<{ documentId: string; slug: string; accessKeys: unknown }>
+      >,
+      locales.find(),
+      locales.getDefaultLocale(),
+    ]);
+    const keys = new Map<string, AuthenticatedKey | null>();
+    for (const row of rows) {
+      for (const stored of Array.isArray(row.accessKeys) ? (row.accessKeys as StoredKey[]) : []) {
+        keys.set(
+          stored.hash,
+          stored.revokedAt === null ? { clinicDocumentId: row.documentId, clinicSlug: row.slug, keyId: stored.id, kind: stored.kind } : null,
+        );
+      }
+    }
+    return { loadedAt: Date.now(), keys, knownLocales: known.map((locale) => locale.code), defaultLocale, clinics: new Map() };
+  }
+
+  function snapshot(): Promise<Snapshot> {
+    if (current !== null && Date.now() - current.startedAt < ttlMs) return current.snapshot;
+    const loading = { snapshot: load(), startedAt: Date.now() };
+    current = loading;
+    // A failed read is not kept: the next request tries again.
+    loading.snapshot.catch(() => {
+      if (current === loading) current = null;
+    });
+    return loading.snapshot;
+  }
+
+  const directory: ClinicDirectory = {
+    async authenticate(key) {
+      if (!isWellFormedKey(key)) return null;
+      return (await snapshot()).keys.get(hashKey(key)) ?? null;
+    },
+
+    async locales() {
+      const { knownLocales, defaultLocale } = await snapshot();
+      return { knownLocales, defaultLocale };
+    },
+
+    async clinic(documentId, status) {
+      const loaded = await snapshot();
+      const cacheKey = `${status}|${documentId}`;
+      let clinic = loaded.clinics.get(cacheKey);
+      if (clinic === undefined) {
+        const reader = createContentReader({
+          strapi,
+          status,
+          chain: [loaded.defaultLocale, ...loaded.knownLocales.filter((code) => code !== loaded.defaultLocale)],
+          renderText: (text) => text,
+        });
+        clinic = reader
+          .load([{ uid: CLINIC, by: 'documentId', values: [documentId] }])
+          .then(([found]) => (found?.get(documentId) as ClinicEntry | undefined) ?? null);
+        loaded.clinics.set(cacheKey, clinic);
+        clinic.catch(() => loaded.clinics.delete(cacheKey));
+      }
+      return clinic;
+    },
+
+    invalidate() {
+      current = null;
+    },
+  };
+
+  changeFeed(strapi).on((change) => {
+    if (WATCHED.has(change.uid)) directory.invalidate();
+  });
+  return directory;
+}

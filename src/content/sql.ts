@@ -1,0 +1,238 @@
+/**
+ * The read API's own SQL. One statement loads whole entries — their columns, their components and the
+ * documentIds of their related entries, each as JSON built by the database — for any number of
+ * documents of any number of content types, each in the first locale of the chain it exists in. That
+ * is what makes a GraphQL request cost one statement per level of relations, however many entries each
+ * level holds.
+ *
+ * The statements are derived from Strapi's model metadata (table, column, join-table and component
+ * names), for SQLite and PostgreSQL. Components and relations are read through Strapi's indexed join
+ * tables, starting from the entry row.
+ */
+import type { Core } from '@strapi/strapi';
+import { MODELS, type ContentUid } from './types';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type ContentStatus = 'published' | 'draft';
+
+interface JoinTable {
+  name: string;
+  joinColumn: { name: string; referencedColumn: string };
+  inverseJoinColumn: { name: string; referencedColumn: string };
+  on?: Record<string, string>;
+  orderColumnName?: string;
+}
+
+interface Attribute {
+  type: string;
+  columnName?: string;
+  private?: boolean;
+  target?: string;
+  relation?: string;
+  joinTable?: JoinTable;
+}
+
+interface Model {
+  uid: string;
+  tableName: string;
+  attributes: Record<string, Attribute>;
+}
+
+/** Attribute types stored in the entry's own row. */
+const SCALARS = new Set([
+  'string', 'text', 'richtext', 'uid', 'email', 'password', 'enumeration', 'integer', 'biginteger', 'float',
+  'decimal', 'boolean', 'date', 'time', 'datetime', 'timestamp', 'json', 'blocks',
+]);
+const JSON_TYPES = new Set(['json', 'blocks']);
+const TIMESTAMPS = new Set(['datetime', 'timestamp']);
+
+/** Bookkeeping columns the read API never serves. */
+const OMITTED = new Set(['id', 'createdAt', 'publishedAt']);
+
+/** Identifiers come from Strapi's metadata; quoting keeps reserved words (`order`) usable. */
+function quote(identifier: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(identifier)) throw new Error(`Unexpected SQL identifier "${identifier}"`);
+  return `"${identifier}"`;
+}
+
+function literal(text: string): string {
+  if (!/^[A-Za-z0-9_.:-]*$/.test(text)) throw new Error(`Unexpected SQL literal "${text}"`);
+  return `'${text}'`;
+}
+
+/** How a loaded row's JSON is turned into an entry: which keys hold timestamps, at any depth. */
+export interface Decoder {
+  timestamps: string[];
+  components: Record<string, Decoder>;
+}
+
+export interface EntrySql {
+  /** Expression building the entry's JSON from the row aliased `t`. */
+  json: string;
+  decoder: Decoder;
+  table: string;
+}
+
+export class ReadSql {
+  readonly dialect: Dialect;
+  private readonly entries = new Map<ContentUid, EntrySql>();
+
+  constructor(private readonly strapi: Core.Strapi) {
+    const client = String((strapi.db.connection.client as { config: { client: string } }).config.client);
+    this.dialect = client.includes('sqlite') ? 'sqlite' : client === 'pg' || client.includes('postgres') ? 'postgres' : (() => {
+      throw new Error(`The read API supports SQLite and PostgreSQL, not the "${client}" database client.`);
+    })();
+  }
+
+  private model(uid: string): Model {
+    return this.strapi.db.metadata.get(uid) as unknown as Model;
+  }
+
+  private object(pairs: Array<[string, string]>): string {
+    if (pairs.length > 50) throw new Error('An entry has more than 50 served fields; split its JSON object.');
+    const args = pairs.map(([key, value]) => `${literal(key)}, ${value}`).join(', ');
+    return this.dialect === 'sqlite' ? `json_object(${args})` : `json_build_object(${args})`;
+  }
+
+  /** A scalar column as a JSON value. */
+  private scalar(alias: string, attribute: Attribute, name: string): string {
+    const column = `${alias}.${quote(attribute.columnName ?? name)}`;
+    if (this.dialect === 'postgres') return column;
+    if (JSON_TYPES.has(attribute.type)) return `json(${column})`;
+    if (attribute.type === 'boolean') return `(case when ${column} is null then null when ${column} then json('true') else json('false') end)`;
+    return column;
+  }
+
+  /** A subquery returning JSON; SQLite needs json() to keep it JSON when nested in an object. */
+  private nested(subquery: string): string {
+    return this.dialect === 'sqlite' ? `json((${subquery}))` : `(${subquery})`;
+  }
+
+  private aggregate(value: string, orderBy: string): string {
+    return this.dialect === 'sqlite'
+      ? `json_group_array(${value} order by ${orderBy})`
+      : `coalesce(json_agg(${value} order by ${orderBy}), '[]'::json)`;
+  }
+
+  private componentObject(uid: string, alias: string): { json: string; decoder: Decoder } {
+    const model = this.model(uid);
+    const pairs: Array<[string, string]> = [];
+    const decoder: Decoder = { timestamps: [], components: {} };
+    for (const [name, attribute] of Object.entries(model.attributes)) {
+      if (name === 'id') continue;
+      if (!SCALARS.has(attribute.type)) {
+        throw new Error(`Component ${uid} has a nested ${attribute.type} field "${name}", which the read API does not load.`);
+      }
+      pairs.push([name, this.scalar(alias, attribute, name)]);
+      if (TIMESTAMPS.has(attribute.type)) decoder.timestamps.push(name);
+    }
+    return { json: this.object(pairs), decoder };
+  }
+
+  private component(field: string, attribute: Attribute, single: boolean): { json: string; decoder: Decoder } {
+    const join = attribute.joinTable as JoinTable;
+    const target = this.model(attribute.target as string);
+    const { json, decoder } = this.componentObject(target.uid, 'c');
+    const on = Object.entries(join.on ?? { field }).map(([column, value]) => `j.${quote(column)} = ${literal(value)}`);
+    const order = `j.${quote(join.orderColumnName ?? 'order')}, j."id"`;
+    const from =
+      `from ${quote(join.name)} j join ${quote(target.tableName)} c on c.${quote(join.inverseJoinColumn.referencedColumn)} = j.${quote(join.inverseJoinColumn.name)} ` +
+      `where j.${quote(join.joinColumn.name)} = t.${quote(join.joinColumn.referencedColumn)} and ${on.join(' and ')}`;
+    const subquery = single ? `select ${json} ${from} order by ${order} limit 1` : `select ${this.aggregate(json, order)} ${from}`;
+    return { json: this.nested(subquery), decoder };
+  }
+
+  private relation(attribute: Attribute): string {
+    const join = attribute.joinTable as JoinTable;
+    const target = this.model(attribute.target as string);
+    const order = `l.${quote(join.orderColumnName ?? 'id')}, l."id"`;
+    return this.nested(
+      `select ${this.aggregate('r."document_id"', order)} from ${quote(join.name)} l ` +
+        `join ${quote(target.tableName)} r on r.${quote(join.inverseJoinColumn.referencedColumn)} = l.${quote(join.inverseJoinColumn.name)} ` +
+        `where l.${quote(join.joinColumn.name)} = t.${quote(join.joinColumn.referencedColumn)}`,
+    );
+  }
+
+  /** The JSON expression (and its decoder) for entries of a content type. */
+  entry(uid: ContentUid): EntrySql {
+    const cached = this.entries.get(uid);
+    if (cached !== undefined) return cached;
+    const model = this.model(uid);
+    const served = MODELS[uid];
+    const pairs: Array<[string, string]> = [];
+    const decoder: Decoder = { timestamps: [], components: {} };
+    for (const [name, attribute] of Object.entries(model.attributes)) {
+      if (OMITTED.has(name) || attribute.private === true) continue;
+      if (SCALARS.has(attribute.type)) {
+        pairs.push([name, this.scalar('t', attribute, name)]);
+        if (TIMESTAMPS.has(attribute.type)) decoder.timestamps.push(name);
+      } else if (served.components.includes(name)) {
+        const component = this.component(name, attribute, attribute.relation === 'oneToOne');
+        pairs.push([name, component.json]);
+        decoder.components[name] = component.decoder;
+      } else if (name in served.relations) {
+        pairs.push([name, this.relation(attribute)]);
+      }
+    }
+    for (const name of [...served.components, ...Object.keys(served.relations)]) {
+      if (!pairs.some(([key]) => key === name)) throw new Error(`${uid} has no loadable field "${name}"`);
+    }
+    const entry = { json: this.object(pairs), decoder, table: model.tableName };
+    this.entries.set(uid, entry);
+    return entry;
+  }
+
+  /**
+   * Ids of the rows to serve: per document, the row in the earliest locale of the chain. `key` is the
+   * column the values match (document_id or slug).
+   */
+  chosenRows(input: {
+    table: string;
+    key: 'document_id' | 'slug' | null;
+    values: readonly string[];
+    chain: readonly string[];
+    status: ContentStatus;
+  }): { sql: string; bindings: string[] } {
+    const { table, key, values, chain, status } = input;
+    const rank = `case x."locale" ${chain.map((_, index) => `when ? then ${index}`).join(' ')} end`;
+    const where = [
+      `x."locale" in (${chain.map(() => '?').join(', ')})`,
+      `x."published_at" is ${status === 'published' ? 'not null' : 'null'}`,
+    ];
+    const bindings = [...chain, ...chain];
+    if (key !== null) {
+      where.unshift(`x.${quote(key)} in (${values.map(() => '?').join(', ')})`);
+      bindings.splice(chain.length, 0, ...values);
+    }
+    return {
+      sql:
+        `select ranked."id" from (select x."id", row_number() over (partition by x."document_id" order by ${rank}) as "rank" ` +
+        `from ${quote(table)} x where ${where.join(' and ')}) ranked where ranked."rank" = 1`,
+      bindings,
+    };
+  }
+
+  quote(identifier: string): string {
+    return quote(identifier);
+  }
+}
+
+/** Applies a decoder: timestamps become ISO 8601 in UTC, whichever way the database returned them. */
+export function decode(value: Record<string, unknown>, decoder: Decoder): Record<string, unknown> {
+  for (const key of decoder.timestamps) {
+    const raw = value[key];
+    if (raw !== null && raw !== undefined) value[key] = toIso(raw);
+  }
+  for (const [key, nested] of Object.entries(decoder.components)) {
+    const raw = value[key];
+    if (Array.isArray(raw)) raw.forEach((item) => decode(item as Record<string, unknown>, nested));
+    else if (raw !== null && typeof raw === 'object') decode(raw as Record<string, unknown>, nested);
+  }
+  return value;
+}
+
+export function toIso(raw: unknown): string {
+  const date = raw instanceof Date ? raw : new Date(typeof raw === 'number' ? raw : String(raw));
+  if (Number.isNaN(date.getTime())) throw new Error(`Unreadable timestamp ${JSON.stringify(raw)}`);
+  return date.toISOString();
+}
