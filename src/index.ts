@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { ensureDevAdmin } from './admin-account/ensure-dev-admin';
 import { contentFormatMiddleware } from './content-validation/middleware';
+import { cachePreparedStatements } from './database/statement-cache';
 import { applyFieldHelp } from './editor-help/apply';
 import { assertProductionSecrets } from './env/secrets';
 import { mountGraphQL, type GraphQLService } from './graphql/server';
@@ -16,6 +17,7 @@ export default {
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    cachePreparedStatements(strapi);
     await applyFieldHelp(strapi);
     await ensureDevAdmin(strapi);
     if (shouldSeedOnEmpty() && (await isContentEmpty(strapi))) {

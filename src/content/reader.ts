@@ -97,7 +97,7 @@ export function createContentReader(input: {
 
     async load(requests) {
       const branches: string[] = [];
-      const bindings: string[] = [];
+      const bindings: unknown[] = [];
       requests.forEach((request, index) => {
         if (request.values.length === 0) return;
         const entry = sql.entry(request.uid);

@@ -192,18 +192,25 @@ export class ReadSql {
     values: readonly string[];
     chain: readonly string[];
     status: ContentStatus;
-  }): { sql: string; bindings: string[] } {
+  }): { sql: string; bindings: unknown[] } {
     const { table, key, values, chain, status } = input;
+    // The text depends only on the table and the chain's length, never on how many values are asked
+    // for, so SQLite compiles it once (statement-cache.ts) and PostgreSQL sees one shape.
     const rank = `case x."locale" ${chain.map((_, index) => `when ? then ${index}`).join(' ')} end`;
     const where = [
       `x."locale" in (${chain.map(() => '?').join(', ')})`,
       `x."published_at" is ${status === 'published' ? 'not null' : 'null'}`,
     ];
-    const bindings = [...chain, ...chain];
+    const bindings: unknown[] = [...chain];
     if (key !== null) {
-      where.unshift(`x.${quote(key)} in (${values.map(() => '?').join(', ')})`);
-      bindings.splice(chain.length, 0, ...values);
+      where.unshift(this.dialect === 'sqlite' ? `x.${quote(key)} in (select "value" from json_each(?))` : `x.${quote(key)} = any(?)`);
+      bindings.push(this.dialect === 'sqlite' ? JSON.stringify(values) : [...values]);
     }
+    if (chain.length === 1) {
+      // One locale: a document has at most one row per locale and status, so there is nothing to rank.
+      return { sql: `select x."id" from ${quote(table)} x where ${where.join(' and ')}`, bindings: bindings.slice(1).concat(chain) };
+    }
+    bindings.push(...chain);
     return {
       sql:
         `select ranked."id" from (select x."id", row_number() over (partition by x."document_id" order by ${rank}) as "rank" ` +

@@ -7,6 +7,7 @@ import { readFileSync, readdirSync } from 'fs';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { Context as KoaContext } from 'koa';
 import { createClinicDirectory, parseTtl } from '../clinics/directory';
@@ -44,6 +45,8 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
   const server = new ApolloServer<GraphQLContext>({
     schema,
     includeStacktraceInErrorResponses: process.env.NODE_ENV === 'development',
+    // Caching is the service's own (per response, by content tags); Apollo's per-field cache hints are not used.
+    plugins: [ApolloServerPluginCacheControlDisabled()],
     formatError: createErrorFormatter((error) => strapi.log.error(error instanceof Error ? (error.stack ?? error.message) : String(error))),
   });
   await server.start();

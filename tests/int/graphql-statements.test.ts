@@ -119,4 +119,25 @@ describe('the therapy page query', () => {
     expect(after.count).toBeGreaterThan(3);
     expect((await statementsFor('counting-two')).count).toBe(3);
   });
+
+  it('on SQLite, compiles each statement once and reuses it', async () => {
+    const client = app.strapi.db.connection.client as { driverName?: string; acquireConnection(): Promise<{ prepare: (sql: string) => unknown }>; releaseConnection(c: unknown): void };
+    if (client.driverName !== 'better-sqlite3') return; // PostgreSQL prepares on its side
+    await statementsFor('counting-two');
+    const connection = await client.acquireConnection();
+    const prepare = connection.prepare;
+    let compiled = 0;
+    connection.prepare = function counted(this: unknown, sql: string) {
+      compiled += 1;
+      return prepare.call(this, sql);
+    };
+    client.releaseConnection(connection);
+    try {
+      const again = await statementsFor('counting-two');
+      expect(again.count).toBe(3);
+      expect(compiled).toBe(0);
+    } finally {
+      connection.prepare = prepare;
+    }
+  });
 });
