@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { ensureDevAdmin } from './admin-account/ensure-dev-admin';
+import { settleWritesMiddleware } from './content/changes';
 import { contentFormatMiddleware } from './content-validation/middleware';
 import { cachePreparedStatements } from './database/statement-cache';
 import { applyFieldHelp } from './editor-help/apply';
@@ -14,6 +15,7 @@ export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     assertProductionSecrets();
     strapi.documents.use(contentFormatMiddleware(strapi));
+    strapi.documents.use(settleWritesMiddleware(strapi) as never);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {

@@ -8,6 +8,7 @@
  * CLINIC_CACHE_TTL_MS (default 1000 ms), when the copy is reread.
  */
 import type { Core } from '@strapi/strapi';
+import type { Redis } from 'ioredis';
 import { changeFeed } from '../content/changes';
 import { createContentReader, type ContentStatus } from '../content/reader';
 import type { ClinicEntry } from '../content/types';
@@ -42,6 +43,9 @@ export interface ClinicDirectory {
   clinic(documentId: string, status: ContentStatus): Promise<ClinicEntry | null>;
   /** Drops the copy; the next request rereads it. */
   invalidate(): void;
+  /** With several instances: tells the others (and hears from them) when the copy must be dropped. */
+  shareChangesThrough(redis: Redis, prefix: string): void;
+  close(): Promise<void>;
 }
 
 export function parseTtl(value: string | undefined): number {
@@ -79,7 +83,7 @@ export function createClinicDirectory(input: { strapi: Core.Strapi; ttlMs: numbe
   }
 
   function snapshot(): Promise<Snapshot> {
-    if (current !== null && Date.now() - current.startedAt < ttlMs) return current.snapshot;
+    if (current !== null && subscribed && Date.now() - current.startedAt < ttlMs) return current.snapshot;
     const loading = { snapshot: load(), startedAt: Date.now() };
     current = loading;
     // A failed read is not kept: the next request tries again.
@@ -123,10 +127,42 @@ export function createClinicDirectory(input: { strapi: Core.Strapi; ttlMs: numbe
     invalidate() {
       current = null;
     },
+
+    shareChangesThrough(redis, prefix) {
+      const channel = `${prefix}:directory`;
+      publish = (work) => feed.track(work(redis, channel));
+      subscriber = redis.duplicate();
+      subscriber.on('error', (error: Error) => strapi.log.error(`Redis (clinic directory): ${error.message}`));
+      subscriber.on('message', (from: string) => {
+        if (from === channel) directory.invalidate();
+      });
+      // Until the subscription stands, messages could be missed: reread on every request meanwhile.
+      const ready = subscriber.subscribe(channel);
+      subscribed = false;
+      void ready.then(() => {
+        subscribed = true;
+        directory.invalidate();
+      });
+    },
+
+    async close() {
+      stop();
+      if (subscriber !== null) await subscriber.quit().catch(() => subscriber?.disconnect());
+    },
   };
 
-  changeFeed(strapi).on((change) => {
-    if (WATCHED.has(change.uid)) directory.invalidate();
+  const feed = changeFeed(strapi);
+  let subscriber: Redis | null = null;
+  let subscribed = true;
+  let publish: ((work: (redis: Redis, channel: string) => Promise<unknown>) => void) | null = null;
+  const stop = feed.on((change) => {
+    if (!WATCHED.has(change.uid)) return;
+    directory.invalidate();
+    publish?.((redis, channel) =>
+      redis.publish(channel, change.uid).catch((error: unknown) => {
+        strapi.log.error(`Could not tell other instances that ${change.uid} changed: ${error instanceof Error ? error.message : String(error)}`);
+      }),
+    );
   });
   return directory;
 }

@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'crypto';
 import type { Core } from '@strapi/strapi';
+import { settleChanges } from '../content/changes';
 
 export type KeyKind = 'public' | 'preview';
 
@@ -67,9 +68,16 @@ async function writeKeys(strapi: Core.Strapi, documentId: string, keys: StoredKe
   await strapi.db.query(CLINIC).updateMany({ where: { documentId }, data: { accessKeys: keys } });
 }
 
+/** Runs a key change in a transaction and returns once caches everywhere have dropped what it changed. */
+async function keyTransaction<T>(strapi: Core.Strapi, work: () => Promise<T>): Promise<T> {
+  const result = await strapi.db.transaction(work);
+  await settleChanges(strapi);
+  return result;
+}
+
 export async function createClinicKey(input: { strapi: Core.Strapi; slug: string; kind: KeyKind }): Promise<{ key: string; id: string }> {
   const { strapi, slug, kind } = input;
-  return strapi.db.transaction(async () => {
+  return keyTransaction(strapi, async () => {
     const rows = await clinicRows(strapi, slug);
     const first = rows[0] as ClinicKeyRow;
     const key = `cck_${kind === 'preview' ? 'preview' : 'live'}_${randomBytes(32).toString('base64url')}`;
@@ -82,7 +90,7 @@ export async function createClinicKey(input: { strapi: Core.Strapi; slug: string
 
 export async function revokeClinicKeys(input: { strapi: Core.Strapi; slug: string }): Promise<number> {
   const { strapi, slug } = input;
-  return strapi.db.transaction(async () => {
+  return keyTransaction(strapi, async () => {
     const rows = await clinicRows(strapi, slug);
     const first = rows[0] as ClinicKeyRow;
     const now = new Date().toISOString();

@@ -4,6 +4,7 @@
  * the scope's DataLoader gathers each level of a GraphQL request into one such call.
  */
 import type { Core } from '@strapi/strapi';
+import { readTags, typeTag } from '../cache/tags';
 import { decode, ReadSql, toIso, type ContentStatus } from './sql';
 import { MODELS, type ContentUid, type EntryByUid } from './types';
 
@@ -63,8 +64,11 @@ export function createContentReader(input: {
   chain: readonly string[];
   /** Applied to every string of every loaded entry (renders clinic tokens). */
   renderText: (text: string) => string;
+  /** Told the cache tags of everything read (see cache/tags.ts). */
+  onRead?: (tags: string[]) => void;
 }): ContentReader {
-  const { strapi, status, chain, renderText } = input;
+  const { strapi, status, chain, renderText, onRead } = input;
+  const typeTags = (uid: ContentUid) => chain.map((locale) => typeTag(uid, locale));
   const sql = readSql(strapi);
 
   function render(value: unknown): unknown {
@@ -121,10 +125,23 @@ export function createContentReader(input: {
         const entry = toEntry(request.uid, data);
         (found[Number(row.request)] as Map<string, AnyEntry>).set(String(request.by === 'slug' ? data.slug : data.documentId), entry);
       }
+      if (onRead !== undefined) {
+        requests.forEach((request, index) => {
+          const entries = found[index] as Map<string, AnyEntry>;
+          for (const value of request.values) {
+            const entry = entries.get(value);
+            if (entry !== undefined) onRead(readTags(request.uid, entry.documentId, chain, entry.locale));
+            else if (request.by === 'documentId') onRead(readTags(request.uid, value, chain, null));
+            // A slug nobody has yet: any new row of the type may take it.
+            else onRead(typeTags(request.uid));
+          }
+        });
+      }
       return found;
     },
 
     async listCandidates(uid, only) {
+      onRead?.(typeTags(uid));
       const bound = only !== null && only.size <= MAX_BOUND_IDS ? [...only] : null;
       if (bound !== null && bound.length === 0) return [];
       const { table } = sql.entry(uid);

@@ -1,5 +1,6 @@
 /** Typed per-request context: the calling clinic, and content scopes (reader + DataLoaders) per locale. */
 import type { Core } from '@strapi/strapi';
+import { clinicTag, LOCALES_TAG } from '../cache/tags';
 import type { ClinicDirectory } from '../clinics/directory';
 import { renderTokens, type ClinicTokenValues } from '../clinics/tokens';
 import { createContentReader } from '../content/reader';
@@ -24,6 +25,8 @@ export interface GraphQLContext {
   clinic: ClinicEntry;
   /** The scope for a `locale` argument: validated, cached for the request. */
   scope(locale: string | null | undefined): Promise<ContentScope>;
+  /** Cache tags of everything this request read (see cache/tags.ts). */
+  reads: Set<string>;
 }
 
 export function bearerToken(authorization: string | undefined): string | null {
@@ -50,8 +53,14 @@ export async function createContext(input: {
   directory: ClinicDirectory;
   authorization: string | undefined;
   fallbacks: FallbackMap;
+  /** Where the request's cache tags go; a fresh set when not given. */
+  reads?: Set<string>;
 }): Promise<GraphQLContext> {
   const { strapi, directory, authorization, fallbacks } = input;
+  const reads = input.reads ?? new Set<string>();
+  const onRead = (tags: string[]) => {
+    for (const tag of tags) reads.add(tag);
+  };
   const key = bearerToken(authorization);
   if (key === null) {
     throw clientError('UNAUTHENTICATED', 'Send your clinic key as "Authorization: Bearer <key>".');
@@ -63,6 +72,7 @@ export async function createContext(input: {
   const isPreview = authenticated.kind === 'preview';
   const status = isPreview ? 'draft' : 'published';
 
+  reads.add(LOCALES_TAG).add(clinicTag(authenticated.clinicDocumentId));
   const clinic = await directory.clinic(authenticated.clinicDocumentId, status);
   if (clinic === null) {
     throw clientError('FORBIDDEN', `Clinic "${authenticated.clinicSlug}" is not published; publish it in the admin first.`);
@@ -73,6 +83,7 @@ export async function createContext(input: {
 
   return {
     caller: { ...authenticated, isPreview },
+    reads,
     clinic,
     async scope(locale) {
       const requested = locale ?? clinic.locales[0] ?? defaultLocale;
@@ -85,7 +96,7 @@ export async function createContext(input: {
       let scope = scopes.get(requested);
       if (scope === undefined) {
         const chain = localeChain({ requested, fallbacks, knownLocales, defaultLocale });
-        const reader = createContentReader({ strapi, status, chain, renderText: (text) => renderTokens(text, values) });
+        const reader = createContentReader({ strapi, status, chain, renderText: (text) => renderTokens(text, values), onRead });
         scope = createContentScope({ reader, locale: requested });
         scopes.set(requested, scope);
       }

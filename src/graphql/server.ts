@@ -2,17 +2,26 @@
  * Apollo Server 5 inside the Strapi process, at /graphql. Strapi 5 runs Koa 2, which the Koa
  * integration package does not support, so requests go through Apollo's documented
  * executeHTTPGraphQLRequest integration API.
+ *
+ * Public (live-key) responses go through the response cache (src/cache). A cache hit for a GET without
+ * an Origin header — a CDN or a site's server asking — is answered before Strapi's middleware chain,
+ * since it needs none of it (no body, no session, no CORS); every other request is answered here.
  */
+import { createHash } from 'crypto';
 import { readFileSync, readdirSync } from 'fs';
+import type { IncomingMessage, Server, ServerResponse } from 'http';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { Context as KoaContext } from 'koa';
-import { createClinicDirectory, parseTtl } from '../clinics/directory';
+import { LRUCache } from 'lru-cache';
+import { cacheSettings, createResponseCache, etagOf, type ResponseCache } from '../cache';
+import { createClinicDirectory, parseTtl, type ClinicDirectory } from '../clinics/directory';
 import { parseFallbacks } from '../locales/chain';
-import { createContext, type GraphQLContext } from './context';
+import { bearerToken, createContext, type GraphQLContext } from './context';
 import { createErrorFormatter } from './errors';
 import { resolverModules } from './resolvers';
 
@@ -30,12 +39,103 @@ export function loadTypeDefs(dir: string): string[] {
 }
 
 export interface GraphQLService {
+  cache: ResponseCache | null;
+  directory: ClinicDirectory;
   stop(): Promise<void>;
+}
+
+/** The operation a request names, as far as the cache needs it; null when it cannot be read. */
+interface Operation {
+  /** sha256 of the document (the APQ hash), hex. */
+  hash: string;
+  operationName: string | null;
+  variables: unknown;
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]));
+  }
+  return value;
+}
+
+function jsonParam(text: string | null): unknown {
+  if (text === null || text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return Symbol.for('unreadable');
+  }
+}
+
+function operationOf(fields: { query: unknown; operationName: unknown; variables: unknown; extensions: unknown }, sha256: (text: string) => string): Operation | null {
+  const { query, operationName, variables, extensions } = fields;
+  if (typeof variables === 'symbol' || typeof extensions === 'symbol') return null;
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return null;
+  if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return null;
+  const persisted = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
+  let hash: string;
+  if (typeof query === 'string' && query !== '') hash = sha256(query);
+  else if (typeof persisted === 'string' && /^[0-9a-f]{64}$/.test(persisted)) hash = persisted;
+  else return null;
+  return { hash, operationName: operationName ?? null, variables: canonical(variables ?? {}) };
+}
+
+function fromSearch(search: URLSearchParams) {
+  return {
+    query: search.get('query') ?? undefined,
+    operationName: search.get('operationName') ?? undefined,
+    variables: jsonParam(search.get('variables')),
+    extensions: jsonParam(search.get('extensions')),
+  };
+}
+
+/** Apollo's CSRF prevention rule, applied to the GETs answered before Apollo sees them. */
+function passesCsrfCheck(headers: IncomingMessage['headers']): boolean {
+  const type = headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  if (type !== undefined && type !== '' && !['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data'].includes(type)) return true;
+  return Boolean(headers['apollo-require-preflight']) || Boolean(headers['x-apollo-operation-name']);
+}
+
+function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  return ifNoneMatch.split(',').some((candidate) => {
+    const tag = candidate.trim();
+    return tag === '*' || tag === etag || tag === `W/${etag}`;
+  });
+}
+
+/** Persisted documents from the committed manifest, then registrations (APQ) in a bounded LRU. */
+function persistedQueryCache(manifestFile: string): KeyValueCache<string> {
+  const manifest = new Map<string, string>();
+  try {
+    const entries = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, string>;
+    for (const [id, document] of Object.entries(entries)) manifest.set(id.replace(/^sha256:/, ''), document);
+  } catch (error) {
+    throw new Error(`Cannot read the persisted-documents manifest ${manifestFile}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const registered = new LRUCache<string, string>({ max: 5000 });
+  return {
+    async get(key) {
+      return manifest.get(key.replace(/^apq:/, '')) ?? registered.get(key);
+    },
+    async set(key, value) {
+      registered.set(key, value);
+    },
+    async delete(key) {
+      return registered.delete(key);
+    },
+  };
 }
 
 export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService> {
   const fallbacks = parseFallbacks(process.env.LOCALE_FALLBACKS);
+  const settings = cacheSettings();
   const directory = createClinicDirectory({ strapi, ttlMs: parseTtl(process.env.CLINIC_CACHE_TTL_MS) });
+  const cache = settings.enabled ? createResponseCache(strapi, settings) : null;
+  if (cache?.redis) directory.shareChangesThrough(cache.redis, settings.prefix);
+
   const schema = makeExecutableSchema<GraphQLContext>({
     typeDefs: loadTypeDefs(schemaDir(strapi)),
     // Codegen's Resolvers type is stricter than graphql-tools' IResolvers; the shapes agree at run time.
@@ -45,34 +145,120 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
   const server = new ApolloServer<GraphQLContext>({
     schema,
     includeStacktraceInErrorResponses: process.env.NODE_ENV === 'development',
-    // Caching is the service's own (per response, by content tags); Apollo's per-field cache hints are not used.
+    persistedQueries: { cache: persistedQueryCache(path.join(strapi.dirs.app.root, 'types', 'graphql', 'client', 'persisted-documents.json')) },
+    // Caching is the service's own (whole responses, by content tags); Apollo's per-field hints are not used.
     plugins: [ApolloServerPluginCacheControlDisabled()],
     formatError: createErrorFormatter((error) => strapi.log.error(error instanceof Error ? (error.stack ?? error.message) : String(error))),
   });
   await server.start();
+
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  const vary = 'Authorization';
+
+  /** The cache key of a request, when its answer may be cached: a live key and a readable operation. */
+  async function cacheKeyOf(authorization: string | undefined, operation: Operation | null): Promise<string | null> {
+    if (cache === null || operation === null) return null;
+    const key = bearerToken(authorization);
+    if (key === null) return null;
+    const caller = await directory.authenticate(key);
+    if (caller === null || caller.kind !== 'public') return null;
+    return cache.key([caller.clinicDocumentId, operation.hash, operation.operationName, operation.variables, process.env.LOCALE_FALLBACKS ?? '']);
+  }
+
+  /** Before Strapi's middleware: GET cache hits from callers without an Origin (CDNs, site servers). */
+  async function answerEarly(request: IncomingMessage, response: ServerResponse): Promise<boolean> {
+    if (cache === null || request.method !== 'GET' || request.headers.origin !== undefined || !passesCsrfCheck(request.headers)) return false;
+    const url = request.url ?? '';
+    const queryStart = url.indexOf('?');
+    if ((queryStart === -1 ? url : url.slice(0, queryStart)) !== GRAPHQL_PATH || queryStart === -1) return false;
+    const operation = operationOf(fromSearch(new URLSearchParams(url.slice(queryStart + 1))), sha256);
+    const key = await cacheKeyOf(request.headers.authorization, operation);
+    if (key === null) return false;
+    const hit = await cache.store.get(key);
+    if (hit === undefined) return false;
+    const headers: Record<string, string> = {
+      'Cache-Control': cache.cacheControl,
+      ETag: hit.etag,
+      Vary: vary,
+      'Cache-Tag': hit.tags.join(','),
+      'X-Cache': 'HIT',
+      'X-Content-Type-Options': 'nosniff',
+    };
+    if (matchesEtag(request.headers['if-none-match'], hit.etag)) {
+      response.writeHead(304, headers).end();
+    } else {
+      response.writeHead(200, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(hit.body)) }).end(hit.body);
+    }
+    return true;
+  }
 
   const handle = async (ctx: KoaContext): Promise<void> => {
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(ctx.request.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
+    const body = (ctx.request as { body?: unknown }).body;
+    const fields = ctx.method === 'GET' ? fromSearch(new URLSearchParams(ctx.querystring)) : ((body ?? {}) as Parameters<typeof operationOf>[0]);
+    const authorization = ctx.get('authorization') || undefined;
+    const readable = ctx.method === 'POST' || (ctx.method === 'GET' && passesCsrfCheck(ctx.request.headers));
+    const key = readable ? await cacheKeyOf(authorization, operationOf(fields, sha256)).catch(() => null) : null;
+
+    if (cache !== null && key !== null) {
+      const hit = await cache.store.get(key).catch((error: unknown) => {
+        strapi.log.warn(`Response cache read failed, answering uncached: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      });
+      if (hit !== undefined) {
+        ctx.set({ 'Cache-Control': cache.cacheControl, ETag: hit.etag, Vary: vary, 'Cache-Tag': hit.tags.join(','), 'X-Cache': 'HIT' });
+        if (matchesEtag(ctx.get('if-none-match') || undefined, hit.etag)) {
+          ctx.status = 304;
+          return;
+        }
+        ctx.type = 'application/json; charset=utf-8';
+        ctx.body = hit.body;
+        return;
+      }
+    }
+
+    // The ticket is taken before anything is read, so a purge during this request is noticed.
+    const ticket = cache !== null && key !== null ? await cache.store.ticket().catch(() => null) : null;
+    const reads = new Set<string>();
     const response = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
         method: ctx.method.toUpperCase(),
         headers,
         search: ctx.querystring === '' ? '' : `?${ctx.querystring}`,
-        body: (ctx.request as { body?: unknown }).body,
+        body,
       },
-      context: () => createContext({ strapi, directory, authorization: ctx.get('authorization') || undefined, fallbacks }),
+      context: () => createContext({ strapi, directory, authorization, fallbacks, reads }),
     });
     for (const [name, value] of response.headers) ctx.set(name, value);
     ctx.status = response.status ?? 200;
+    let text: string;
     if (response.body.kind === 'complete') {
-      ctx.body = response.body.string;
+      text = response.body.string;
     } else {
-      let text = '';
+      text = '';
       for await (const chunk of response.body.asyncIterator) text += chunk;
-      ctx.body = text;
+    }
+    ctx.body = text;
+
+    const cacheable = cache !== null && key !== null && ticket !== null && ctx.status === 200;
+    if (cacheable && !(JSON.parse(text) as { errors?: unknown }).errors) {
+      const tags = [...reads].sort();
+      const etag = etagOf(text);
+      await cache.store.set(key, { body: text, etag, tags, storedAt: Date.now() }, ticket).catch((error: unknown) => {
+        strapi.log.warn(`Response cache write failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
+      ctx.set({ 'Cache-Control': cache.cacheControl, ETag: etag, Vary: vary, 'Cache-Tag': tags.join(','), 'X-Cache': 'MISS' });
+      if (matchesEtag(ctx.get('if-none-match') || undefined, etag)) {
+        ctx.status = 304;
+        ctx.body = null;
+      }
+    } else {
+      // Errors, 401s, previews and anything uncacheable: never stored by anyone.
+      ctx.set('Cache-Control', 'no-store');
+      if (cache !== null) ctx.set('X-Cache', 'BYPASS');
     }
   };
 
@@ -81,5 +267,29 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     { method: 'POST', path: GRAPHQL_PATH, handler: handle, config: { auth: false } },
   ] as never);
 
-  return { stop: () => server.stop() };
+  const httpServer = strapi.server.httpServer as Server;
+  const downstream = httpServer.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>;
+  httpServer.removeAllListeners('request');
+  httpServer.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    answerEarly(request, response).then(
+      (answered) => {
+        if (!answered) for (const listener of downstream) listener(request, response);
+      },
+      () => {
+        for (const listener of downstream) listener(request, response);
+      },
+    );
+  });
+
+  return {
+    cache,
+    directory,
+    async stop() {
+      httpServer.removeAllListeners('request');
+      for (const listener of downstream) httpServer.on('request', listener);
+      await server.stop();
+      await cache?.close();
+      await directory.close();
+    },
+  };
 }

@@ -82,8 +82,8 @@ async function statementsFor(slug: string): Promise<{ count: number; treats: num
 
 beforeAll(async () => {
   // Keys, locales and the clinic stay in memory for the whole file, so only content statements are counted.
-  process.env.CLINIC_CACHE_TTL_MS = '600000';
-  app = await startApp({ isListening: true });
+  // and every request is answered from the database (P2 is about uncached reads).
+  app = await startApp({ isListening: true, environment: { CLINIC_CACHE_TTL_MS: '600000', RESPONSE_CACHE: 'off' } });
   await runSeed({ strapi: app.strapi });
   key = (await createClinicKey({ strapi: app.strapi, slug: 'northside-physio', kind: 'public' })).key;
   await createTechniqueTreating('counting-two', 2);
@@ -92,7 +92,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.stop();
-  delete process.env.CLINIC_CACHE_TTL_MS;
 });
 
 describe('the therapy page query', () => {

@@ -1,0 +1,107 @@
+/**
+ * The response cache of the public API: settings, the store (this process or Redis), and exact
+ * invalidation — every committed write purges the responses tagged with what it changed, before the
+ * write's Document Service call returns (see content/changes.ts and the middleware in src/index.ts).
+ */
+import { createHash } from 'crypto';
+import type { Core } from '@strapi/strapi';
+import { Redis } from 'ioredis';
+import { changeFeed } from '../content/changes';
+import { changedTags } from './tags';
+import { createMemoryStore, createRedisStore, type ResponseStore } from './store';
+
+export interface CacheSettings {
+  enabled: boolean;
+  maxBytes: number;
+  redisUrl: string | null;
+  prefix: string;
+  ttlSeconds: number;
+  maxAge: number;
+  sMaxAge: number;
+  staleWhileRevalidate: number;
+}
+
+export class CacheSettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CacheSettingsError';
+  }
+}
+
+function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new CacheSettingsError(`${name} must be a whole number of at least ${min}, not "${raw}".`);
+  return value;
+}
+
+export function cacheSettings(env: NodeJS.ProcessEnv = process.env): CacheSettings {
+  const switchValue = (env.RESPONSE_CACHE ?? 'on').trim().toLowerCase();
+  if (!['on', 'off', 'true', 'false', '1', '0'].includes(switchValue)) {
+    throw new CacheSettingsError(`RESPONSE_CACHE must be "on" or "off", not "${env.RESPONSE_CACHE}".`);
+  }
+  const redisUrl = env.REDIS_URL?.trim() || null;
+  if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new CacheSettingsError(`REDIS_URL must start with redis:// or rediss://, not "${redisUrl}".`);
+  }
+  return {
+    enabled: ['on', 'true', '1'].includes(switchValue),
+    maxBytes: whole(env, 'RESPONSE_CACHE_MAX_MB', 64, 1) * 1024 * 1024,
+    redisUrl,
+    prefix: env.REDIS_PREFIX?.trim() || 'clinic-content',
+    ttlSeconds: whole(env, 'RESPONSE_CACHE_TTL_SECONDS', 86400, 1),
+    maxAge: whole(env, 'CACHE_CONTROL_MAX_AGE', 0),
+    sMaxAge: whole(env, 'CACHE_CONTROL_S_MAXAGE', 300),
+    staleWhileRevalidate: whole(env, 'CACHE_CONTROL_STALE_WHILE_REVALIDATE', 60),
+  };
+}
+
+export interface ResponseCache {
+  readonly settings: CacheSettings;
+  readonly store: ResponseStore;
+  /** The Redis connection when REDIS_URL is set (shared with the directory's change messages). */
+  readonly redis: Redis | null;
+  /** Cache-Control for a cacheable response. */
+  readonly cacheControl: string;
+  key(parts: unknown[]): string;
+  close(): Promise<void>;
+}
+
+export function etagOf(body: string): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+}
+
+export function createResponseCache(strapi: Core.Strapi, settings: CacheSettings): ResponseCache {
+  const redis = settings.redisUrl === null ? null : new Redis(settings.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: true });
+  redis?.on('error', (error: Error) => strapi.log.error(`Redis (response cache): ${error.message}`));
+  const store = redis === null ? createMemoryStore(settings.maxBytes) : createRedisStore({ redis, prefix: settings.prefix, ttlSeconds: settings.ttlSeconds });
+
+  const feed = changeFeed(strapi);
+  const stop = feed.on(
+    (change) => {
+      const tags = changedTags(change);
+      if (tags.length === 0) return;
+      const work = store.purge(tags).catch((error: unknown) => {
+        // A purge that failed leaves stale responses behind: say so loudly; they expire after the TTL.
+        strapi.log.error(`Response cache purge of ${tags.join(', ')} failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
+      feed.track(work);
+    },
+    { rows: true },
+  );
+
+  const cacheControl = `public, max-age=${settings.maxAge}, s-maxage=${settings.sMaxAge}, stale-while-revalidate=${settings.staleWhileRevalidate}`;
+  return {
+    settings,
+    store,
+    redis,
+    cacheControl,
+    key: (parts) => createHash('sha256').update(JSON.stringify(parts)).digest('base64url'),
+    async close() {
+      stop();
+      await store.close();
+      if (redis !== null) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

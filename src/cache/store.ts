@@ -1,0 +1,174 @@
+/**
+ * Where cached responses live: in this process (an LRU bounded in bytes), or in Redis, shared by every
+ * instance. Both keep the same promise: a response computed from data that a later purge changed is
+ * never stored. A reader takes a ticket (the purge counter) before it reads the database; storing checks
+ * the purges made since against the response's tags, atomically with respect to purges.
+ */
+import { LRUCache } from 'lru-cache';
+import type { Redis } from 'ioredis';
+
+export interface CachedResponse {
+  body: string;
+  etag: string;
+  tags: string[];
+  storedAt: number;
+}
+
+export interface ResponseStore {
+  readonly kind: 'memory' | 'redis';
+  get(key: string): Promise<CachedResponse | undefined>;
+  /** Taken before the database is read; passed to `set`. */
+  ticket(): Promise<number>;
+  /** Stores unless a purge since the ticket touched one of the tags; says whether it stored. */
+  set(key: string, response: CachedResponse, ticket: number): Promise<boolean>;
+  purge(tags: readonly string[]): Promise<void>;
+  /** Entries and bytes held (memory) or null where the store cannot tell cheaply. */
+  stats(): { entries: number; bytes: number } | null;
+  close(): Promise<void>;
+}
+
+/** How many purges are remembered to judge late stores; an older ticket is simply not stored. */
+const PURGE_LOG = 1000;
+
+export function createMemoryStore(maxBytes: number): ResponseStore {
+  let purges = 0;
+  const log: Array<{ purge: number; tags: Set<string> }> = [];
+  const byTag = new Map<string, Set<string>>();
+  const unindex = (key: string, tags: readonly string[]) => {
+    for (const tag of tags) {
+      const keys = byTag.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) byTag.delete(tag);
+    }
+  };
+  const lru = new LRUCache<string, CachedResponse>({
+    maxSize: maxBytes,
+    // UTF-16 in memory, plus the tag index.
+    sizeCalculation: (value) => value.body.length * 2 + value.tags.reduce((sum, tag) => sum + tag.length * 2 + 48, 256),
+    dispose: (value, key) => unindex(key, value.tags),
+  });
+
+  return {
+    kind: 'memory',
+    async get(key) {
+      return lru.get(key);
+    },
+    async ticket() {
+      return purges;
+    },
+    async set(key, response, ticket) {
+      if (ticket < purges) {
+        const oldest = log[0]?.purge ?? purges + 1;
+        if (ticket + 1 < oldest) return false;
+        for (const entry of log) if (entry.purge > ticket && response.tags.some((tag) => entry.tags.has(tag))) return false;
+      }
+      lru.set(key, response);
+      if (!lru.has(key)) return false; // larger than the whole cache
+      for (const tag of response.tags) {
+        let keys = byTag.get(tag);
+        if (keys === undefined) {
+          keys = new Set();
+          byTag.set(tag, keys);
+        }
+        keys.add(key);
+      }
+      return true;
+    },
+    async purge(tags) {
+      purges += 1;
+      log.push({ purge: purges, tags: new Set(tags) });
+      if (log.length > PURGE_LOG) log.shift();
+      for (const tag of tags) for (const key of [...(byTag.get(tag) ?? [])]) lru.delete(key);
+    },
+    stats: () => ({ entries: lru.size, bytes: lru.calculatedSize }),
+    async close() {
+      lru.clear();
+    },
+  };
+}
+
+/*
+ * Redis layout (prefix p): p:r:<key> response JSON (expires after ttl), p:t:<tag> set of keys,
+ * p:purges counter, p:log newest-first list of "<purge>\n<tag>\n<tag>\n".
+ */
+const SET_SCRIPT = `
+local ticket = tonumber(ARGV[1])
+local purges = tonumber(redis.call('GET', KEYS[1]) or '0')
+if purges > ticket then
+  local entries = redis.call('LRANGE', KEYS[2], 0, -1)
+  local oldest = nil
+  for _, entry in ipairs(entries) do
+    local n = tonumber(string.match(entry, '^(%d+)'))
+    oldest = n
+    if n > ticket then
+      for i = 5, #ARGV do
+        if string.find(entry, '\\n' .. ARGV[i] .. '\\n', 1, true) then return 0 end
+      end
+    end
+  end
+  if oldest == nil or oldest > ticket + 1 then return 0 end
+end
+redis.call('SET', KEYS[3], ARGV[2], 'EX', tonumber(ARGV[3]))
+for i = 5, #ARGV do
+  local tagKey = ARGV[4] .. ARGV[i]
+  redis.call('SADD', tagKey, KEYS[3])
+  redis.call('EXPIRE', tagKey, tonumber(ARGV[3]))
+end
+return 1
+`;
+
+const PURGE_SCRIPT = `
+local purge = redis.call('INCR', KEYS[1])
+local entry = tostring(purge) .. '\\n'
+for i = 3, #ARGV do entry = entry .. ARGV[i] .. '\\n' end
+redis.call('LPUSH', KEYS[2], entry)
+redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[2]) - 1)
+for i = 3, #ARGV do
+  local tagKey = ARGV[1] .. ARGV[i]
+  local keys = redis.call('SMEMBERS', tagKey)
+  for j = 1, #keys, 500 do
+    redis.call('DEL', unpack(keys, j, math.min(j + 499, #keys)))
+  end
+  redis.call('DEL', tagKey)
+end
+return purge
+`;
+
+type ScriptedRedis = Redis & {
+  cacheSet(purges: string, log: string, key: string, ticket: number, body: string, ttl: number, tagPrefix: string, ...tags: string[]): Promise<number>;
+  cachePurge(purges: string, log: string, tagPrefix: string, logSize: number, ...tags: string[]): Promise<number>;
+};
+
+export function createRedisStore(input: { redis: Redis; prefix: string; ttlSeconds: number }): ResponseStore {
+  const { prefix, ttlSeconds } = input;
+  const redis = input.redis as ScriptedRedis;
+  redis.defineCommand('cacheSet', { numberOfKeys: 3, lua: SET_SCRIPT });
+  redis.defineCommand('cachePurge', { numberOfKeys: 2, lua: PURGE_SCRIPT });
+  const purgesKey = `${prefix}:purges`;
+  const logKey = `${prefix}:log`;
+  const tagPrefix = `${prefix}:t:`;
+  const responseKey = (key: string) => `${prefix}:r:${key}`;
+
+  return {
+    kind: 'redis',
+    async get(key) {
+      const raw = await redis.get(responseKey(key));
+      return raw === null ? undefined : (JSON.parse(raw) as CachedResponse);
+    },
+    async ticket() {
+      return Number((await redis.get(purgesKey)) ?? 0);
+    },
+    async set(key, response, ticket) {
+      const stored = await redis.cacheSet(purgesKey, logKey, responseKey(key), ticket, JSON.stringify(response), ttlSeconds, tagPrefix, ...response.tags);
+      return stored === 1;
+    },
+    async purge(tags) {
+      if (tags.length === 0) return;
+      await redis.cachePurge(purgesKey, logKey, tagPrefix, PURGE_LOG, ...tags);
+    },
+    stats: () => null,
+    async close() {
+      // The connection is the caller's.
+    },
+  };
+}
