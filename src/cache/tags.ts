@@ -6,6 +6,9 @@
  *                                     every locale up to the one served, since a row appearing in an
  *                                     earlier locale would change the answer)
  *   type:technique:<locale>           every published row of a type in a locale (lists, slugs not found)
+ *   links:technique:<documentId>:<locale>:<field>
+ *                                     one relation list of that row, for responses that used it (a write
+ *                                     on the other side of a two-sided relation changes it)
  *   clinic:<documentId>               the calling clinic (its data, locales and keys)
  *   locales                           the service's locales and its default locale
  */
@@ -20,6 +23,7 @@ export function typeName(uid: string): string {
 
 export const entryTag = (uid: string, documentId: string, locale: string) => `${typeName(uid)}:${documentId}:${locale}`;
 export const typeTag = (uid: string, locale: string) => `type:${typeName(uid)}:${locale}`;
+export const linksTag = (uid: string, documentId: string, locale: string, field: string) => `links:${typeName(uid)}:${documentId}:${locale}:${field}`;
 export const clinicTag = (documentId: string) => `clinic:${documentId}`;
 
 /** Tags for reading an entry along a chain: the locales up to the one served, or all of them if none. */
@@ -39,8 +43,13 @@ export function changedTags(change: ModelChange): string[] {
       return;
     }
     if (!row.published || row.locale === null) return;
-    tags.add(entryTag(row.uid, row.documentId, row.locale));
-    if (!related) tags.add(typeTag(row.uid, row.locale));
+    if (related) {
+      // Whoever used that list also read the written row; this is for lists the write joined or left.
+      if (row.field !== undefined) tags.add(linksTag(row.uid, row.documentId, row.locale, row.field));
+    } else {
+      tags.add(entryTag(row.uid, row.documentId, row.locale));
+      tags.add(typeTag(row.uid, row.locale));
+    }
   };
   for (const row of change.rows) add(row, false);
   for (const row of change.related) add(row, true);

@@ -15,6 +15,8 @@ export interface RowRef {
   documentId: string;
   locale: string | null;
   published: boolean;
+  /** For a related row: its relation field that lists the written row. */
+  field?: string;
 }
 
 export interface ModelChange {
@@ -119,7 +121,13 @@ export function changeFeed(strapi: Core.Strapi): ChangeFeed {
       const trx = await openTransaction();
       const rows = (await (trx === undefined ? query : query.transacting(trx as never))) as Array<{ documentId: string; locale: string | null; publishedAt: unknown }>;
       for (const row of rows) {
-        found.push({ uid: attribute.target, documentId: row.documentId, locale: row.locale, published: row.publishedAt !== null && row.publishedAt !== undefined });
+        found.push({
+          uid: attribute.target,
+          documentId: row.documentId,
+          locale: row.locale,
+          published: row.publishedAt !== null && row.publishedAt !== undefined,
+          field: attribute.inversedBy ?? attribute.mappedBy,
+        });
       }
     }
     return found;

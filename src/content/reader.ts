@@ -4,7 +4,7 @@
  * the scope's DataLoader gathers each level of a GraphQL request into one such call.
  */
 import type { Core } from '@strapi/strapi';
-import { readTags, typeTag } from '../cache/tags';
+import { linksTag, readTags, typeTag } from '../cache/tags';
 import { decode, ReadSql, toIso, type ContentStatus } from './sql';
 import { MODELS, type ContentUid, type EntryByUid } from './types';
 
@@ -29,6 +29,8 @@ export interface ContentReader {
    * `only` limits them to those documentIds.
    */
   listCandidates(uid: ContentUid, only: ReadonlySet<string> | null): Promise<ListCandidate[]>;
+  /** Notes that a response used an entry's relation lists (for cache tags). */
+  noteLinksRead(uid: ContentUid, documentId: string, locale: string, field: string): void;
 }
 
 export interface ListCandidate {
@@ -138,6 +140,10 @@ export function createContentReader(input: {
         });
       }
       return found;
+    },
+
+    noteLinksRead(uid, documentId, locale, field) {
+      onRead?.([linksTag(uid, documentId, locale, field)]);
     },
 
     async listCandidates(uid, only) {

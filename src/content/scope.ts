@@ -44,7 +44,11 @@ export interface ContentScope {
   entries<U extends ContentUid>(uid: U, documentIds: readonly string[]): Promise<Array<EntryByUid[U]>>;
   bySlug<U extends ContentUid>(uid: U, slug: string): Promise<EntryByUid[U] | null>;
   list(uid: ContentUid, request: ListRequest): Promise<ListResult>;
+  /** An entry's relation list (documentIds), noted as read: a change on the other side changes it. */
+  links<U extends ContentUid, F extends RelationField<U>>(uid: U, entry: EntryByUid[U], field: F): string[];
 }
+
+type RelationField<U extends ContentUid> = { [K in keyof EntryByUid[U]]: EntryByUid[U][K] extends string[] ? K : never }[keyof EntryByUid[U]];
 
 export function validatePage(page: number, pageSize: number): void {
   if (!Number.isInteger(page) || page < 1) throw new PageRequestError(`page must be 1 or more, not ${page}`);
@@ -110,6 +114,11 @@ export function createContentScope(input: { reader: ContentReader; locale: strin
         if (entry instanceof Error) throw entry;
         return entry !== null;
       });
+    },
+
+    links(uid, entry, field) {
+      reader.noteLinksRead(uid, entry.documentId, entry.locale, String(field));
+      return entry[field] as unknown as string[];
     },
 
     bySlug: async (uid, slug) => (await loader.load(loadKey(uid, 'slug', slug))) as EntryByUid[typeof uid] | null,

@@ -27,6 +27,9 @@ const CLIENT_MISTAKES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
+/** Codes of the automatic persisted queries protocol, kept as they are. */
+export const PERSISTED_QUERY_PROTOCOL = new Set(['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
+
 export function createErrorFormatter(log: (error: unknown) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
@@ -37,6 +40,10 @@ export function createErrorFormatter(log: (error: unknown) => void) {
     if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code) && code !== 'INTERNAL') {
       const { http: _http, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
+    }
+    if (typeof code === 'string' && PERSISTED_QUERY_PROTOCOL.has(code)) {
+      // Automatic-persisted-query clients resend the full document on exactly this code.
+      return formatted;
     }
     if (typeof code === 'string' && CLIENT_MISTAKES.has(code)) {
       return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT', reason: code } };

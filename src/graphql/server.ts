@@ -20,6 +20,7 @@ import type { Context as KoaContext } from 'koa';
 import { LRUCache } from 'lru-cache';
 import { cacheSettings, createResponseCache, etagOf, type ResponseCache } from '../cache';
 import { createClinicDirectory, parseTtl, type ClinicDirectory } from '../clinics/directory';
+import { settleChanges } from '../content/changes';
 import { parseFallbacks } from '../locales/chain';
 import { bearerToken, createContext, type GraphQLContext } from './context';
 import { createErrorFormatter } from './errors';
@@ -261,6 +262,13 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
       if (cache !== null) ctx.set('X-Cache', 'BYPASS');
     }
   };
+
+  // Admin and API writes answer only once the caches (here and on other instances) have let go of what
+  // they changed: an editor who saw "Published" never finds the old version on the site.
+  strapi.server.use(async (ctx: KoaContext, next: () => Promise<unknown>) => {
+    await next();
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(ctx.method)) await settleChanges(strapi);
+  });
 
   strapi.server.routes([
     { method: 'GET', path: GRAPHQL_PATH, handler: handle, config: { auth: false } },

@@ -36,7 +36,7 @@ async function allowedBy<U extends ContentUid>(
 ): Promise<Set<string> | null> {
   if (slug === null || slug === undefined) return null;
   const entry = await scope.bySlug(uid, slug);
-  return new Set(entry === null ? [] : (entry[field] as unknown as string[]));
+  return new Set(entry === null ? [] : scope.links(uid, entry, field as never));
 }
 
 function intersect(sets: Array<Set<string> | null>): Set<string> | null {
@@ -155,28 +155,28 @@ export const contentResolvers: Resolvers = {
     howItWorks: (parent) => richText(parent.howItWorks),
     assessments: (parent) => texts(parent.assessments),
     progressMeasures: (parent) => texts(parent.progressMeasures),
-    treats: (parent) => related(parent.scope, CONDITION, parent.treats),
-    causes: (parent) => related(parent.scope, CAUSE, parent.causes),
-    providerTypes: (parent) => related(parent.scope, PROVIDER_TYPE, parent.providerTypes),
-    benefits: (parent) => related(parent.scope, BENEFIT, parent.benefits),
+    treats: (parent) => related(parent.scope, CONDITION, parent.scope.links(TECHNIQUE, parent, 'treats')),
+    causes: (parent) => related(parent.scope, CAUSE, parent.scope.links(TECHNIQUE, parent, 'causes')),
+    providerTypes: (parent) => related(parent.scope, PROVIDER_TYPE, parent.scope.links(TECHNIQUE, parent, 'providerTypes')),
+    benefits: (parent) => related(parent.scope, BENEFIT, parent.scope.links(TECHNIQUE, parent, 'benefits')),
     offeredByClinic: (parent, _, context) => context.clinic.offeredTechniques.includes(parent.documentId),
   },
   Condition: {
     description: (parent) => richText(parent.description),
     symptoms: (parent) => texts(parent.symptoms),
-    causes: (parent) => related(parent.scope, CAUSE, parent.causes),
-    techniques: (parent) => related(parent.scope, TECHNIQUE, parent.techniques),
+    causes: (parent) => related(parent.scope, CAUSE, parent.scope.links(CONDITION, parent, 'causes')),
+    techniques: (parent) => related(parent.scope, TECHNIQUE, parent.scope.links(CONDITION, parent, 'techniques')),
   },
   Cause: {
     description: (parent) => richText(parent.description),
-    conditions: (parent) => related(parent.scope, CONDITION, parent.conditions),
-    techniques: (parent) => related(parent.scope, TECHNIQUE, parent.techniques),
+    conditions: (parent) => related(parent.scope, CONDITION, parent.scope.links(CAUSE, parent, 'conditions')),
+    techniques: (parent) => related(parent.scope, TECHNIQUE, parent.scope.links(CAUSE, parent, 'techniques')),
   },
   ProviderType: {
-    techniques: (parent) => related(parent.scope, TECHNIQUE, parent.techniques),
+    techniques: (parent) => related(parent.scope, TECHNIQUE, parent.scope.links(PROVIDER_TYPE, parent, 'techniques')),
   },
   Benefit: {
-    techniques: (parent) => related(parent.scope, TECHNIQUE, parent.techniques),
+    techniques: (parent) => related(parent.scope, TECHNIQUE, parent.scope.links(BENEFIT, parent, 'techniques')),
   },
   Faq: {
     answer: (parent) => renderBlocks(parent.answer),

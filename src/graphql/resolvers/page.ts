@@ -38,8 +38,9 @@ export const pageResolvers: Resolvers = {
     jsonLd: async (parent) => {
       const { technique, clinic } = parent;
       const scope = technique.scope;
-      const conditions = await scope.entries('api::condition.condition', technique.treats);
-      const causes = await scope.entries('api::cause.cause', [...new Set(conditions.flatMap((condition) => condition.causes))]);
+      const conditions = await scope.entries('api::condition.condition', scope.links('api::technique.technique', technique, 'treats'));
+      const causeIds = conditions.flatMap((condition) => scope.links('api::condition.condition', condition, 'causes'));
+      const causes = await scope.entries('api::cause.cause', [...new Set(causeIds)]);
       const causeNames = new Map(causes.map((cause) => [cause.documentId, cause.name]));
       const seo = pageSeo(parent);
       return therapyPageJsonLd({
