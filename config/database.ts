@@ -27,11 +27,17 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database 
           user: env('DATABASE_USERNAME', 'postgres'),
           password: env('DATABASE_PASSWORD', ''),
           schema: env('DATABASE_SCHEMA', 'public'),
+          // Milliseconds a single statement may run before PostgreSQL cancels it (0: no limit).
+          statement_timeout: env.int('DATABASE_STATEMENT_TIMEOUT', 30000),
           ssl: env.bool('DATABASE_SSL', false)
             ? { rejectUnauthorized: env.bool('DATABASE_SSL_REJECT_UNAUTHORIZED', true) }
             : false,
         },
-        pool: { min: env.int('DATABASE_POOL_MIN', 2), max: env.int('DATABASE_POOL_MAX', 10) },
+        pool: {
+          min: env.int('DATABASE_POOL_MIN', 2),
+          max: env.int('DATABASE_POOL_MAX', 10),
+          idleTimeoutMillis: env.int('DATABASE_POOL_IDLE_TIMEOUT', 30000),
+        },
         acquireConnectionTimeout,
       },
     };

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { ensureDevAdmin } from './admin-account/ensure-dev-admin';
 import { settleWritesMiddleware } from './content/changes';
 import { contentFormatMiddleware } from './content-validation/middleware';
+import { acquireBootLock, type ReleaseBootLock } from './database/boot-lock';
 import { cachePreparedStatements } from './database/statement-cache';
 import { applyFieldHelp } from './editor-help/apply';
 import { assertProductionSecrets } from './env/secrets';
@@ -10,26 +11,36 @@ import { shouldSeedOnEmpty } from './seed/settings';
 import { isContentEmpty, runSeed, summarize } from './seed';
 
 let graphql: GraphQLService | null = null;
+let releaseBootLock: ReleaseBootLock | null = null;
 
 export default {
-  register({ strapi }: { strapi: Core.Strapi }) {
+  async register({ strapi }: { strapi: Core.Strapi }) {
     assertProductionSecrets();
+    // Held until bootstrap ends: schema sync, start-up writes and the seed run one instance at a time.
+    releaseBootLock = await acquireBootLock(strapi);
     strapi.documents.use(contentFormatMiddleware(strapi));
     strapi.documents.use(settleWritesMiddleware(strapi) as never);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
-    cachePreparedStatements(strapi);
-    await applyFieldHelp(strapi);
-    await ensureDevAdmin(strapi);
-    if (shouldSeedOnEmpty() && (await isContentEmpty(strapi))) {
-      strapi.log.info('The database holds no content yet: importing data/seed.');
-      strapi.log.info(summarize(await runSeed({ strapi })));
+    try {
+      cachePreparedStatements(strapi);
+      await applyFieldHelp(strapi);
+      await ensureDevAdmin(strapi);
+      if (shouldSeedOnEmpty() && (await isContentEmpty(strapi))) {
+        strapi.log.info('The database holds no content yet: importing data/seed.');
+        strapi.log.info(summarize(await runSeed({ strapi })));
+      }
+      graphql = await mountGraphQL(strapi);
+    } finally {
+      await releaseBootLock?.();
+      releaseBootLock = null;
     }
-    graphql = await mountGraphQL(strapi);
   },
 
   async destroy() {
+    await releaseBootLock?.();
+    releaseBootLock = null;
     await graphql?.stop();
     graphql = null;
   },

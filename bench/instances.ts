@@ -1,0 +1,144 @@
+/**
+ * Several service processes on one database and one Redis, as production runs them behind a load
+ * balancer; and an editor driving the admin API. Used by the multi-instance tests and by bench P5.
+ */
+import { spawn, type ChildProcess } from 'child_process';
+import { createServer } from 'net';
+import { existsSync } from 'fs';
+import path from 'path';
+
+/** The project root, whether this runs from bench/ (tests) or dist/bench/ (npm run bench). */
+const ROOT = [path.resolve(__dirname, '..'), path.resolve(__dirname, '..', '..')].find((dir) => existsSync(path.join(dir, 'package.json'))) as string;
+const STRAPI_CLI = path.join(ROOT, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js');
+
+export interface Instance {
+  name: string;
+  base: string;
+  child: ChildProcess;
+  /** What the process printed so far (for failures). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Starts `strapi start` (production, from dist/) and resolves once it answers /_health. */
+export async function startInstance(name: string, environment: Record<string, string>, timeoutMs = 120000): Promise<Instance> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [STRAPI_CLI, 'start'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'production',
+      ENV_PATH: path.join(ROOT, 'bench', 'no.env'),
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      SERVE_ADMIN_PANEL: 'false',
+      LOG_LEVEL: 'warn',
+      STRAPI_TELEMETRY_DISABLED: 'true',
+      ...environment,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const base = `http://127.0.0.1:${port}`;
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`instance ${name} exited with ${child.exitCode}:\n${output}`);
+    if (Date.now() - started > timeoutMs) {
+      child.kill('SIGKILL');
+      throw new Error(`instance ${name} did not answer within ${timeoutMs} ms:\n${output}`);
+    }
+    try {
+      const response = await fetch(`${base}/_health`);
+      if (response.status === 204 || response.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    name,
+    base,
+    child,
+    output: () => output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const kill = setTimeout(() => child.kill('SIGKILL'), 15000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** An editor in the admin API: the calls the admin panel makes for save, publish and unpublish. */
+export class Editor {
+  private constructor(private readonly token: string) {}
+
+  static async signIn(base: string, email: string, password: string): Promise<Editor> {
+    const registered = await fetch(`${base}/admin/register-admin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ firstname: 'Bench', lastname: 'Editor', email, password }),
+    });
+    if (registered.ok) return new Editor(((await registered.json()) as { data: { token: string } }).data.token);
+    const login = await fetch(`${base}/admin/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    if (!login.ok) throw new Error(`admin login failed: ${login.status} ${await login.text()}`);
+    return new Editor(((await login.json()) as { data: { token: string } }).data.token);
+  }
+
+  async call(base: string, method: string, pathname: string, body?: unknown): Promise<any> {
+    const response = await fetch(`${base}/content-manager${pathname}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${pathname}: ${response.status} ${text.slice(0, 500)}`);
+    return text === '' ? null : JSON.parse(text);
+  }
+
+  find(base: string, uid: string, slug: string, locale = 'en'): Promise<{ documentId: string }> {
+    return this.call(base, 'GET', `/collection-types/${uid}?filters[slug][$eq]=${encodeURIComponent(slug)}&locale=${locale}`).then(
+      (answer: { results: Array<{ documentId: string }> }) => {
+        const [first] = answer.results;
+        if (first === undefined) throw new Error(`no ${uid} with slug ${slug}`);
+        return first;
+      },
+    );
+  }
+
+  /** Saves the draft. */
+  save(base: string, uid: string, documentId: string, data: Record<string, unknown>, locale = 'en'): Promise<unknown> {
+    return this.call(base, 'PUT', `/collection-types/${uid}/${documentId}?locale=${locale}`, data);
+  }
+
+  /** Saves and publishes in one step, as the admin's Publish button does. */
+  publish(base: string, uid: string, documentId: string, data: Record<string, unknown> = {}, locale = 'en'): Promise<unknown> {
+    return this.call(base, 'POST', `/collection-types/${uid}/${documentId}/actions/publish?locale=${locale}`, data);
+  }
+
+  unpublish(base: string, uid: string, documentId: string, locale = 'en'): Promise<unknown> {
+    return this.call(base, 'POST', `/collection-types/${uid}/${documentId}/actions/unpublish?locale=${locale}`, {});
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Several service processes on one PostgreSQL and one Redis (whichever database the rest of the suite
+ * uses, this is about PostgreSQL): starting together, publishing through one and reading through
+ * another, and a long randomized run of edits and reads with no stale answer.
+ */
+import { execFile } from 'child_process';
+import { randomBytes } from 'crypto';
+import path from 'path';
+import { promisify } from 'util';
+import { Client } from 'pg';
+import { Editor, startInstance, type Instance } from '../../bench/instances';
+import { ROOT, testSecrets } from '../helpers/strapi';
+
+jest.setTimeout(300000);
+
+const BASE_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const NAME = `clinic_multi_${process.pid}_${randomBytes(4).toString('hex')}`;
+const url = new URL(BASE_URL);
+url.pathname = `/${NAME}`;
+
+const TECHNIQUE = 'api::technique.technique';
+const CONDITION = 'api::condition.condition';
+const CLINIC = 'api::clinic.clinic';
+const MRT = 'myofascial-release-therapy';
+const PAGE = `query Page($slug: String!) { therapyPage(slug: $slug) { technique { name treats { slug } } clinic { phone } } }`;
+
+const environment: Record<string, string> = {
+  ...testSecrets(),
+  DATABASE_URL: url.toString(),
+  DATABASE_POOL_MIN: '0',
+  DATABASE_POOL_MAX: '5',
+  REDIS_URL,
+  REDIS_PREFIX: `test-multi-${randomBytes(6).toString('hex')}`,
+  SEED_ON_EMPTY: 'true',
+};
+
+let instances: Instance[] = [];
+
+async function sql<T = Record<string, unknown>>(text: string): Promise<T[]> {
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    return (await client.query(text)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+async function admin(text: string): Promise<void> {
+  const client = new Client({ connectionString: BASE_URL });
+  await client.connect();
+  await client.query(text);
+  await client.end();
+}
+
+async function startAll(names: string[], extra: Record<string, Record<string, string>> = {}): Promise<Instance[]> {
+  instances = await Promise.all(names.map((name) => startInstance(name, { ...environment, ...(extra[name] ?? {}) })));
+  return instances;
+}
+
+async function stopAll(): Promise<void> {
+  await Promise.all(instances.map((instance) => instance.stop()));
+  instances = [];
+}
+
+/** What must exist exactly once however many instances started. */
+async function footprint() {
+  const [counts] = await sql<Record<string, string>>(`select
+      (select count(*) from techniques) as techniques,
+      (select count(*) from conditions) as conditions,
+      (select count(*) from clinics) as clinics,
+      (select count(*) from i18n_locale) as locales,
+      (select count(*) from admin_roles) as roles,
+      (select count(*) from strapi_api_tokens) as tokens`);
+  const duplicates = await sql(`select key, count(*) from strapi_core_store_settings group by key having count(*) > 1`);
+  return { counts, duplicates };
+}
+
+async function createKey(): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'clinic-key.js'), 'create', 'northside-physio'], {
+    cwd: ROOT,
+    env: { ...process.env, ...environment, NODE_ENV: 'production', ENV_PATH: path.join(ROOT, 'bench', 'no.env'), LOG_LEVEL: 'error', SEED_ON_EMPTY: 'false' },
+    encoding: 'utf8',
+    timeout: 120000,
+  });
+  return stdout.trim().split('\n').pop() as string;
+}
+
+async function read(instance: Instance, key: string): Promise<{ body: any; cache: string | null }> {
+  const response = await fetch(`${instance.base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query: PAGE, variables: { slug: MRT } }),
+  });
+  return { body: await response.json(), cache: response.headers.get('x-cache') };
+}
+
+beforeAll(async () => {
+  await admin(`CREATE DATABASE ${NAME}`);
+});
+
+afterAll(async () => {
+  await stopAll();
+  await admin(`DROP DATABASE IF EXISTS ${NAME} WITH (FORCE)`);
+});
+
+describe('two instances on one PostgreSQL and one Redis', () => {
+  it('start together on an empty database, then on the existing one, creating and importing everything once', async () => {
+    await startAll(['a', 'b']);
+    const first = await footprint();
+    expect(first.duplicates).toEqual([]);
+    expect(first.counts).toMatchObject({ techniques: '2', conditions: '12', clinics: '4', locales: '1' });
+    await stopAll();
+
+    await startAll(['a', 'b']);
+    expect(await footprint()).toEqual(first);
+    await stopAll();
+  });
+
+  it('serve a publish made through one instance from the other within 250 ms, and never a stale answer in 500 random steps', async () => {
+    // c has no response cache: it answers from the database, so its answer is the truth to compare with.
+    const [a, b, c] = await startAll(['a', 'b', 'c'], { c: { RESPONSE_CACHE: 'off' } });
+    const key = await createKey();
+    const editor = await Editor.signIn(a!.base, 'editor@example.com', 'Editor-passw0rd');
+    const mrt = (await editor.find(a!.base, TECHNIQUE, MRT)).documentId;
+    const clinic = (await editor.find(a!.base, CLINIC, 'northside-physio')).documentId;
+
+    // Publish through a, read through b (whose cache holds the old answer).
+    expect((await read(b!, key)).cache).toBe('MISS');
+    expect((await read(b!, key)).cache).toBe('HIT');
+    await editor.publish(a!.base, TECHNIQUE, mrt, { name: 'Myofascial Release Therapy (revised)' });
+    const published = Date.now();
+    let fresh = await read(b!, key);
+    while (fresh.body.data?.therapyPage?.technique?.name !== 'Myofascial Release Therapy (revised)' && Date.now() - published < 1000) {
+      fresh = await read(b!, key);
+    }
+    const freshAfter = Date.now() - published;
+    expect(fresh.body.data.therapyPage.technique.name).toBe('Myofascial Release Therapy (revised)');
+    expect(freshAfter).toBeLessThan(250);
+
+    // The randomized run: writes through a or b, reads through a or b, each read compared with c's.
+    const conditions = await Promise.all(
+      ['fibromyalgia', 'back-pain', 'migraine-headaches'].map(async (slug) => ({ slug, documentId: (await editor.find(a!.base, CONDITION, slug)).documentId })),
+    );
+    let seed = 20261125;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)] as T;
+    const published_ = new Map(conditions.map((condition) => [condition.slug, true]));
+    let name = 'Myofascial Release Therapy (revised)';
+    let reads = 0;
+    let stale = 0;
+    const mismatches: string[] = [];
+    for (let step = 0; step < 500; step += 1) {
+      const via = pick([a!, b!]);
+      const roll = random();
+      if (roll < 0.12) {
+        name = `Myofascial Release Therapy r${step}`;
+        await editor.publish(via.base, TECHNIQUE, mrt, { name });
+      } else if (roll < 0.2) {
+        await editor.save(via.base, TECHNIQUE, mrt, { name: `Draft only ${step}` });
+      } else if (roll < 0.3) {
+        const condition = pick(conditions);
+        if (published_.get(condition.slug)) await editor.unpublish(via.base, CONDITION, condition.documentId);
+        else await editor.publish(via.base, CONDITION, condition.documentId);
+        published_.set(condition.slug, !published_.get(condition.slug));
+      } else if (roll < 0.34) {
+        await editor.publish(via.base, CLINIC, clinic, { phone: `+1 604 555 ${String(1000 + step).slice(-4)}` });
+      } else {
+        const served = await read(via, key);
+        const truth = await read(c!, key);
+        reads += 1;
+        const servedName = served.body.data?.therapyPage?.technique?.name;
+        if (JSON.stringify(served.body) !== JSON.stringify(truth.body) || servedName !== name) {
+          stale += 1;
+          if (mismatches.length < 5) mismatches.push(`step ${step} via ${via.name} (${served.cache}): ${JSON.stringify(served.body)} vs ${JSON.stringify(truth.body)}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(stale).toBe(0);
+    expect(reads).toBeGreaterThan(250);
+  });
+});
