@@ -64,7 +64,8 @@ export interface ResponseCache {
   readonly redis: Redis | null;
   /** Cache-Control for a cacheable response. */
   readonly cacheControl: string;
-  key(parts: unknown[]): string;
+  /** The store key of a request: its method, the clinic and its raw operation text (see graphql/server.ts). */
+  key(identity: string): string;
   close(): Promise<void>;
 }
 
@@ -97,7 +98,7 @@ export function createResponseCache(strapi: Core.Strapi, settings: CacheSettings
     store,
     redis,
     cacheControl,
-    key: (parts) => createHash('sha256').update(JSON.stringify(parts)).digest('base64url'),
+    key: (identity) => store.keyOf(identity),
     async close() {
       stop();
       await store.close();

@@ -4,6 +4,7 @@
  * never stored. A reader takes a ticket (the purge counter) before it reads the database; storing checks
  * the purges made since against the response's tags, atomically with respect to purges.
  */
+import { createHash } from 'crypto';
 import { LRUCache } from 'lru-cache';
 import type { Redis } from 'ioredis';
 
@@ -12,11 +13,18 @@ export interface CachedResponse {
   etag: string;
   tags: string[];
   storedAt: number;
+  /** Kept by the memory store: the body already encoded, and the Cache-Tag header value. */
+  bytes?: Buffer;
+  tagHeader?: string;
 }
 
 export interface ResponseStore {
   readonly kind: 'memory' | 'redis';
   get(key: string): Promise<CachedResponse | undefined>;
+  /** A synchronous read, where the store can answer one (memory); undefined otherwise. */
+  peek?(key: string): CachedResponse | undefined;
+  /** Turns a request's identity into the store's key (Redis keys are hashed to a fixed length). */
+  keyOf(identity: string): string;
   /** Taken before the database is read; passed to `set`. */
   ticket(): Promise<number>;
   /** Stores unless a purge since the ticket touched one of the tags; says whether it stored. */
@@ -44,7 +52,8 @@ export function createMemoryStore(maxBytes: number): ResponseStore {
   const lru = new LRUCache<string, CachedResponse>({
     maxSize: maxBytes,
     // UTF-16 in memory, plus the tag index.
-    sizeCalculation: (value) => value.body.length * 2 + value.tags.reduce((sum, tag) => sum + tag.length * 2 + 48, 256),
+    // The body as a string (UTF-16) and encoded, plus tags in the entry, its header and the tag index.
+    sizeCalculation: (value) => value.body.length * 3 + value.tags.reduce((sum, tag) => sum + tag.length * 6 + 48, 256),
     dispose: (value, key) => unindex(key, value.tags),
   });
 
@@ -53,6 +62,8 @@ export function createMemoryStore(maxBytes: number): ResponseStore {
     async get(key) {
       return lru.get(key);
     },
+    peek: (key) => lru.get(key),
+    keyOf: (identity) => identity,
     async ticket() {
       return purges;
     },
@@ -62,7 +73,7 @@ export function createMemoryStore(maxBytes: number): ResponseStore {
         if (ticket + 1 < oldest) return false;
         for (const entry of log) if (entry.purge > ticket && response.tags.some((tag) => entry.tags.has(tag))) return false;
       }
-      lru.set(key, response);
+      lru.set(key, { ...response, bytes: Buffer.from(response.body), tagHeader: response.tags.join(',') });
       if (!lru.has(key)) return false; // larger than the whole cache
       for (const tag of response.tags) {
         let keys = byTag.get(tag);
@@ -155,11 +166,13 @@ export function createRedisStore(input: { redis: Redis; prefix: string; ttlSecon
       const raw = await redis.get(responseKey(key));
       return raw === null ? undefined : (JSON.parse(raw) as CachedResponse);
     },
+    keyOf: (identity) => createHash('sha256').update(identity).digest('base64url'),
     async ticket() {
       return Number((await redis.get(purgesKey)) ?? 0);
     },
     async set(key, response, ticket) {
-      const stored = await redis.cacheSet(purgesKey, logKey, responseKey(key), ticket, JSON.stringify(response), ttlSeconds, tagPrefix, ...response.tags);
+      const { bytes: _bytes, tagHeader: _tagHeader, ...stored_ } = response;
+      const stored = await redis.cacheSet(purgesKey, logKey, responseKey(key), ticket, JSON.stringify(stored_), ttlSeconds, tagPrefix, ...response.tags);
       return stored === 1;
     },
     async purge(tags) {

@@ -9,6 +9,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import { changeFeed } from '../content/changes';
 import { createContentReader, type ContentStatus } from '../content/reader';
 import type { ClinicEntry } from '../content/types';
@@ -33,11 +34,15 @@ interface Snapshot {
   knownLocales: string[];
   defaultLocale: string;
   clinics: Map<string, Promise<ClinicEntry | null>>;
+  /** Keys as presented → result, so a key is hashed once per copy (bounded: junk keys are many). */
+  presented: LRUCache<string, { caller: AuthenticatedKey | null }>;
 }
 
 export interface ClinicDirectory {
   /** The clinic and kind a presented key belongs to, or null for an unknown, malformed or revoked key. */
   authenticate(key: string): Promise<AuthenticatedKey | null>;
+  /** The same without waiting: undefined when the copy must be (re)read first. */
+  authenticateNow(key: string): AuthenticatedKey | null | undefined;
   locales(): Promise<{ knownLocales: string[]; defaultLocale: string }>;
   /** A clinic as stored (tokens unrendered), default locale first; null when it has no such version. */
   clinic(documentId: string, status: ContentStatus): Promise<ClinicEntry | null>;
@@ -59,7 +64,15 @@ export function parseTtl(value: string | undefined): number {
 
 export function createClinicDirectory(input: { strapi: Core.Strapi; ttlMs: number }): ClinicDirectory {
   const { strapi, ttlMs } = input;
-  let current: { snapshot: Promise<Snapshot>; startedAt: number } | null = null;
+  let current: { snapshot: Promise<Snapshot>; startedAt: number; loaded?: Snapshot } | null = null;
+
+  function lookUp(loaded: Snapshot, key: string): AuthenticatedKey | null {
+    const known = loaded.presented.get(key);
+    if (known !== undefined) return known.caller;
+    const caller = isWellFormedKey(key) ? (loaded.keys.get(hashKey(key)) ?? null) : null;
+    loaded.presented.set(key, { caller });
+    return caller;
+  }
 
   async function load(): Promise<Snapshot> {
     const locales = strapi.plugin('i18n').service('locales') as unknown as LocaleService;
@@ -79,13 +92,23 @@ export function createClinicDirectory(input: { strapi: Core.Strapi; ttlMs: numbe
         );
       }
     }
-    return { loadedAt: Date.now(), keys, knownLocales: known.map((locale) => locale.code), defaultLocale, clinics: new Map() };
+    return {
+      loadedAt: Date.now(),
+      keys,
+      knownLocales: known.map((locale) => locale.code),
+      defaultLocale,
+      clinics: new Map(),
+      presented: new LRUCache({ max: 10000 }),
+    };
   }
 
   function snapshot(): Promise<Snapshot> {
     if (current !== null && subscribed && Date.now() - current.startedAt < ttlMs) return current.snapshot;
-    const loading = { snapshot: load(), startedAt: Date.now() };
+    const loading: NonNullable<typeof current> = { snapshot: load(), startedAt: Date.now() };
     current = loading;
+    void loading.snapshot.then((loaded) => {
+      loading.loaded = loaded;
+    }, () => undefined);
     // A failed read is not kept: the next request tries again.
     loading.snapshot.catch(() => {
       if (current === loading) current = null;
@@ -95,8 +118,12 @@ export function createClinicDirectory(input: { strapi: Core.Strapi; ttlMs: numbe
 
   const directory: ClinicDirectory = {
     async authenticate(key) {
-      if (!isWellFormedKey(key)) return null;
-      return (await snapshot()).keys.get(hashKey(key)) ?? null;
+      return lookUp(await snapshot(), key);
+    },
+
+    authenticateNow(key) {
+      if (current === null || current.loaded === undefined || !subscribed || Date.now() - current.startedAt >= ttlMs) return undefined;
+      return lookUp(current.loaded, key);
     },
 
     async locales() {

@@ -19,7 +19,9 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { Context as KoaContext } from 'koa';
 import { LRUCache } from 'lru-cache';
 import { cacheSettings, createResponseCache, etagOf, type ResponseCache } from '../cache';
+import type { CachedResponse } from '../cache/store';
 import { createClinicDirectory, parseTtl, type ClinicDirectory } from '../clinics/directory';
+import type { AuthenticatedKey } from '../clinics/keys';
 import { settleChanges } from '../content/changes';
 import { parseFallbacks } from '../locales/chain';
 import { bearerToken, createContext, type GraphQLContext } from './context';
@@ -156,41 +158,69 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
   const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
   const vary = 'Authorization';
 
-  /** The cache key of a request, when its answer may be cached: a live key and a readable operation. */
-  async function cacheKeyOf(authorization: string | undefined, operation: Operation | null): Promise<string | null> {
-    if (cache === null || operation === null) return null;
-    const key = bearerToken(authorization);
-    if (key === null) return null;
-    const caller = await directory.authenticate(key);
+  // Settings that change answers without being in the request; instances that differ in them do not share.
+  const configuration = `${process.env.LOCALE_FALLBACKS ?? ''}`;
+
+  /**
+   * What identifies a request's answer, for a live key: the clinic, and the operation as sent — for a
+   * GET the raw query string (so a hit needs no parsing), for a POST the document's hash, operation name
+   * and variables. Null when the answer must not be cached.
+   */
+  function identityOf(caller: AuthenticatedKey | null, method: string, rawQuery: string, operation: Operation | null): string | null {
     if (caller === null || caller.kind !== 'public') return null;
-    return cache.key([caller.clinicDocumentId, operation.hash, operation.operationName, operation.variables, process.env.LOCALE_FALLBACKS ?? '']);
+    if (method === 'GET') return `g\n${configuration}\n${caller.clinicDocumentId}\n${rawQuery}`;
+    if (operation === null) return null;
+    return `p\n${configuration}\n${caller.clinicDocumentId}\n${operation.hash}\n${operation.operationName ?? ''}\n${JSON.stringify(operation.variables)}`;
   }
 
-  /** Before Strapi's middleware: GET cache hits from callers without an Origin (CDNs, site servers). */
-  async function answerEarly(request: IncomingMessage, response: ServerResponse): Promise<boolean> {
-    if (cache === null || request.method !== 'GET' || request.headers.origin !== undefined || !passesCsrfCheck(request.headers)) return false;
-    const url = request.url ?? '';
-    const queryStart = url.indexOf('?');
-    if ((queryStart === -1 ? url : url.slice(0, queryStart)) !== GRAPHQL_PATH || queryStart === -1) return false;
-    const operation = operationOf(fromSearch(new URLSearchParams(url.slice(queryStart + 1))), sha256);
-    const key = await cacheKeyOf(request.headers.authorization, operation);
-    if (key === null) return false;
-    const hit = await cache.store.get(key);
-    if (hit === undefined) return false;
-    const headers: Record<string, string> = {
-      'Cache-Control': cache.cacheControl,
+  function hitHeaders(hit: CachedResponse): Record<string, string> {
+    return {
+      'Cache-Control': (cache as ResponseCache).cacheControl,
       ETag: hit.etag,
       Vary: vary,
-      'Cache-Tag': hit.tags.join(','),
+      'Cache-Tag': hit.tagHeader ?? hit.tags.join(','),
       'X-Cache': 'HIT',
       'X-Content-Type-Options': 'nosniff',
     };
+  }
+
+  function writeHit(request: IncomingMessage, response: ServerResponse, hit: CachedResponse): void {
     if (matchesEtag(request.headers['if-none-match'], hit.etag)) {
-      response.writeHead(304, headers).end();
-    } else {
-      response.writeHead(200, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(hit.body)) }).end(hit.body);
+      response.writeHead(304, hitHeaders(hit)).end();
+      return;
     }
-    return true;
+    const bytes = hit.bytes ?? Buffer.from(hit.body);
+    response.writeHead(200, { ...hitHeaders(hit), 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(bytes.length) }).end(bytes);
+  }
+
+  /**
+   * Before Strapi's middleware: GET cache hits from callers without an Origin (CDNs, site servers).
+   * Synchronous when the key and the answer are in memory; a promise when Redis or the directory must
+   * be asked; false whenever the request is not a plain hit (Strapi and Apollo then answer it).
+   */
+  function answerEarly(request: IncomingMessage, response: ServerResponse): boolean | Promise<boolean> {
+    if (cache === null || request.method !== 'GET' || request.headers.origin !== undefined || !passesCsrfCheck(request.headers)) return false;
+    const url = request.url ?? '';
+    const queryStart = url.indexOf('?');
+    if (queryStart === -1 || url.slice(0, queryStart) !== GRAPHQL_PATH) return false;
+    const presented = bearerToken(request.headers.authorization);
+    if (presented === null) return false;
+    const rawQuery = url.slice(queryStart + 1);
+    const now = directory.authenticateNow(presented);
+    if (now !== undefined && cache.store.peek !== undefined) {
+      const identity = identityOf(now, 'GET', rawQuery, null);
+      const hit = identity === null ? undefined : cache.store.peek(cache.key(identity));
+      if (hit === undefined) return false;
+      writeHit(request, response, hit);
+      return true;
+    }
+    return (async () => {
+      const identity = identityOf(await directory.authenticate(presented), 'GET', rawQuery, null);
+      const hit = identity === null ? undefined : await cache.store.get(cache.key(identity));
+      if (hit === undefined) return false;
+      writeHit(request, response, hit);
+      return true;
+    })();
   }
 
   const handle = async (ctx: KoaContext): Promise<void> => {
@@ -201,8 +231,12 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     const body = (ctx.request as { body?: unknown }).body;
     const fields = ctx.method === 'GET' ? fromSearch(new URLSearchParams(ctx.querystring)) : ((body ?? {}) as Parameters<typeof operationOf>[0]);
     const authorization = ctx.get('authorization') || undefined;
-    const readable = ctx.method === 'POST' || (ctx.method === 'GET' && passesCsrfCheck(ctx.request.headers));
-    const key = readable ? await cacheKeyOf(authorization, operationOf(fields, sha256)).catch(() => null) : null;
+    const readable = cache !== null && (ctx.method === 'POST' || (ctx.method === 'GET' && passesCsrfCheck(ctx.request.headers)));
+    const presented = bearerToken(authorization);
+    const operation = readable ? operationOf(fields, sha256) : null;
+    const caller = readable && presented !== null && operation !== null ? await directory.authenticate(presented).catch(() => null) : null;
+    const identity = identityOf(caller, ctx.method, ctx.querystring, operation);
+    const key = cache !== null && identity !== null ? cache.key(identity) : null;
 
     if (cache !== null && key !== null) {
       const hit = await cache.store.get(key).catch((error: unknown) => {
@@ -210,13 +244,13 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
         return undefined;
       });
       if (hit !== undefined) {
-        ctx.set({ 'Cache-Control': cache.cacheControl, ETag: hit.etag, Vary: vary, 'Cache-Tag': hit.tags.join(','), 'X-Cache': 'HIT' });
+        ctx.set(hitHeaders(hit));
         if (matchesEtag(ctx.get('if-none-match') || undefined, hit.etag)) {
           ctx.status = 304;
           return;
         }
         ctx.type = 'application/json; charset=utf-8';
-        ctx.body = hit.body;
+        ctx.body = hit.bytes ?? hit.body;
         return;
       }
     }
@@ -278,14 +312,23 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
   const httpServer = strapi.server.httpServer as Server;
   const downstream = httpServer.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>;
   httpServer.removeAllListeners('request');
+  const passOn = (request: IncomingMessage, response: ServerResponse) => {
+    for (const listener of downstream) listener(request, response);
+  };
   httpServer.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    answerEarly(request, response).then(
-      (answered) => {
-        if (!answered) for (const listener of downstream) listener(request, response);
+    let answered: boolean | Promise<boolean>;
+    try {
+      answered = answerEarly(request, response);
+    } catch {
+      answered = false;
+    }
+    if (answered === true) return;
+    if (answered === false) return passOn(request, response);
+    answered.then(
+      (done) => {
+        if (!done) passOn(request, response);
       },
-      () => {
-        for (const listener of downstream) listener(request, response);
-      },
+      () => passOn(request, response),
     );
   });
 
