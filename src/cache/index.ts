@@ -64,6 +64,8 @@ export interface ResponseCache {
   readonly redis: Redis | null;
   /** Cache-Control for a cacheable response. */
   readonly cacheControl: string;
+  /** False while purges are owed (the shared store was unreachable): answer from the database. */
+  usable(): boolean;
   /** The store key of a request: its method, the clinic and its raw operation text (see graphql/server.ts). */
   key(identity: string): string;
   close(): Promise<void>;
@@ -74,20 +76,43 @@ export function etagOf(body: string): string {
 }
 
 export function createResponseCache(strapi: Core.Strapi, settings: CacheSettings): ResponseCache {
-  const redis = settings.redisUrl === null ? null : new Redis(settings.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: true });
+  // Commands wait for a reconnect at most twice, then fail: reads then miss and purges are retried.
+  const redis = settings.redisUrl === null ? null : new Redis(settings.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
   redis?.on('error', (error: Error) => strapi.log.error(`Redis (response cache): ${error.message}`));
   const store = redis === null ? createMemoryStore(settings.maxBytes) : createRedisStore({ redis, prefix: settings.prefix, ttlSeconds: settings.ttlSeconds });
 
   const feed = changeFeed(strapi);
+  // Tags whose purge failed (Redis unreachable): retried every second; until they are purged this
+  // instance neither reads nor writes the shared cache, and the failure is logged.
+  const unpurged = new Set<string>();
+  let retry: NodeJS.Timeout | null = null;
+  const purge = async (tags: string[]): Promise<void> => {
+    try {
+      await store.purge(tags);
+    } catch (error) {
+      for (const tag of tags) unpurged.add(tag);
+      strapi.log.error(`Response cache purge of ${tags.length} tags failed, retrying every second: ${error instanceof Error ? error.message : String(error)}`);
+      retry ??= setInterval(() => {
+        const pending = [...unpurged];
+        store.purge(pending).then(
+          () => {
+            for (const tag of pending) unpurged.delete(tag);
+            if (unpurged.size === 0 && retry !== null) {
+              clearInterval(retry);
+              retry = null;
+              strapi.log.info('Response cache purges caught up.');
+            }
+          },
+          () => undefined,
+        );
+      }, 1000);
+      retry.unref();
+    }
+  };
   const stop = feed.on(
     (change) => {
       const tags = changedTags(change);
-      if (tags.length === 0) return;
-      const work = store.purge(tags).catch((error: unknown) => {
-        // A purge that failed leaves stale responses behind: say so loudly; they expire after the TTL.
-        strapi.log.error(`Response cache purge of ${tags.join(', ')} failed: ${error instanceof Error ? error.message : String(error)}`);
-      });
-      feed.track(work);
+      if (tags.length > 0) feed.track(purge(tags));
     },
     { rows: true },
   );
@@ -99,8 +124,10 @@ export function createResponseCache(strapi: Core.Strapi, settings: CacheSettings
     redis,
     cacheControl,
     key: (identity) => store.keyOf(identity),
+    usable: () => unpurged.size === 0,
     async close() {
       stop();
+      if (retry !== null) clearInterval(retry);
       await store.close();
       if (redis !== null) await redis.quit().catch(() => redis.disconnect());
     },

@@ -53,14 +53,18 @@ export async function createContext(input: {
   directory: ClinicDirectory;
   authorization: string | undefined;
   fallbacks: FallbackMap;
-  /** Where the request's cache tags go; a fresh set when not given. */
+  /** Where the request's cache tags go; none are collected when not given. */
   reads?: Set<string>;
 }): Promise<GraphQLContext> {
   const { strapi, directory, authorization, fallbacks } = input;
   const reads = input.reads ?? new Set<string>();
-  const onRead = (tags: string[]) => {
-    for (const tag of tags) reads.add(tag);
-  };
+  // Tags are collected only for answers that may be cached.
+  const onRead =
+    input.reads === undefined
+      ? undefined
+      : (tags: string[]) => {
+          for (const tag of tags) reads.add(tag);
+        };
   const key = bearerToken(authorization);
   if (key === null) {
     throw clientError('UNAUTHENTICATED', 'Send your clinic key as "Authorization: Bearer <key>".');

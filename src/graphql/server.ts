@@ -199,7 +199,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
    * be asked; false whenever the request is not a plain hit (Strapi and Apollo then answer it).
    */
   function answerEarly(request: IncomingMessage, response: ServerResponse): boolean | Promise<boolean> {
-    if (cache === null || request.method !== 'GET' || request.headers.origin !== undefined || !passesCsrfCheck(request.headers)) return false;
+    if (cache === null || !cache.usable() || request.method !== 'GET' || request.headers.origin !== undefined || !passesCsrfCheck(request.headers)) return false;
     const url = request.url ?? '';
     const queryStart = url.indexOf('?');
     if (queryStart === -1 || url.slice(0, queryStart) !== GRAPHQL_PATH) return false;
@@ -231,7 +231,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     const body = (ctx.request as { body?: unknown }).body;
     const fields = ctx.method === 'GET' ? fromSearch(new URLSearchParams(ctx.querystring)) : ((body ?? {}) as Parameters<typeof operationOf>[0]);
     const authorization = ctx.get('authorization') || undefined;
-    const readable = cache !== null && (ctx.method === 'POST' || (ctx.method === 'GET' && passesCsrfCheck(ctx.request.headers)));
+    const readable = cache !== null && cache.usable() && (ctx.method === 'POST' || (ctx.method === 'GET' && passesCsrfCheck(ctx.request.headers)));
     const presented = bearerToken(authorization);
     const operation = readable ? operationOf(fields, sha256) : null;
     const caller = readable && presented !== null && operation !== null ? await directory.authenticate(presented).catch(() => null) : null;
@@ -265,7 +265,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
         search: ctx.querystring === '' ? '' : `?${ctx.querystring}`,
         body,
       },
-      context: () => createContext({ strapi, directory, authorization, fallbacks, reads }),
+      context: () => createContext({ strapi, directory, authorization, fallbacks, reads: ticket !== null ? reads : undefined }),
     });
     for (const [name, value] of response.headers) ctx.set(name, value);
     ctx.status = response.status ?? 200;

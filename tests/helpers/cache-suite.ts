@@ -7,6 +7,7 @@ import path from 'path';
 import { createClinicKey, revokeClinicKeys } from '../../src/clinics/keys';
 import { settleChanges } from '../../src/content/changes';
 import { runSeed } from '../../src/seed';
+import { dropRedisPrefix } from './redis';
 import { ROOT, startApp, type TestApp } from './strapi';
 
 interface Answer {
@@ -65,8 +66,9 @@ export function describeResponseCache(name: string, environment: () => Record<st
   const cacheState = (answer: Answer) => answer.headers.get('x-cache');
 
   describe(`the response cache (${name})`, () => {
+    const settings = environment();
     beforeAll(async () => {
-      app = await startApp({ isListening: true, environment: environment() });
+      app = await startApp({ isListening: true, environment: settings });
       await runSeed({ strapi: app.strapi });
       keys.northside = (await createClinicKey({ strapi: app.strapi, slug: 'northside-physio', kind: 'public' })).key;
       keys.preview = (await createClinicKey({ strapi: app.strapi, slug: 'northside-physio', kind: 'preview' })).key;
@@ -75,6 +77,7 @@ export function describeResponseCache(name: string, environment: () => Record<st
 
     afterAll(async () => {
       await app?.stop();
+      if (settings.REDIS_URL !== undefined && settings.REDIS_PREFIX !== undefined) await dropRedisPrefix(settings.REDIS_URL, settings.REDIS_PREFIX);
     });
 
     it('answers a repeated query from the cache with the same bytes, ETag, Cache-Control, Vary and Cache-Tag', async () => {

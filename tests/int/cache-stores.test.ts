@@ -4,18 +4,22 @@
  */
 import { randomBytes } from 'crypto';
 import { Redis } from 'ioredis';
+import { dropRedisPrefix } from '../helpers/redis';
 import { createMemoryStore, createRedisStore, type CachedResponse, type ResponseStore } from '../../src/cache/store';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const response = (body: string, tags: string[]): CachedResponse => ({ body, etag: `"${body}"`, tags, storedAt: Date.now() });
 
 const connections: Redis[] = [];
+const prefixes: string[] = [];
 afterAll(async () => {
   await Promise.all(connections.map((redis) => redis.quit()));
+  for (const prefix of prefixes) await dropRedisPrefix(REDIS_URL, prefix);
 });
 
 function redisPair(): [ResponseStore, ResponseStore] {
   const prefix = `test-store-${randomBytes(6).toString('hex')}`;
+  prefixes.push(prefix);
   const a = new Redis(REDIS_URL);
   const b = new Redis(REDIS_URL);
   connections.push(a, b);

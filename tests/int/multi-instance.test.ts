@@ -9,6 +9,7 @@ import path from 'path';
 import { promisify } from 'util';
 import { Client } from 'pg';
 import { Editor, startInstance, type Instance } from '../../bench/instances';
+import { dropRedisPrefix } from '../helpers/redis';
 import { ROOT, testSecrets } from '../helpers/strapi';
 
 jest.setTimeout(300000);
@@ -103,6 +104,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopAll();
   await admin(`DROP DATABASE IF EXISTS ${NAME} WITH (FORCE)`);
+  await dropRedisPrefix(REDIS_URL, environment.REDIS_PREFIX as string);
 });
 
 describe('two instances on one PostgreSQL and one Redis', () => {

@@ -1,0 +1,45 @@
+import { cacheSettings, CacheSettingsError } from '../../src/cache';
+import { changedTags, readTags } from '../../src/cache/tags';
+
+describe('cache settings', () => {
+  it('defaults to an in-process cache of 64 MB and CDN-friendly Cache-Control values', () => {
+    expect(cacheSettings({})).toEqual({
+      enabled: true,
+      maxBytes: 64 * 1024 * 1024,
+      redisUrl: null,
+      prefix: 'clinic-content',
+      ttlSeconds: 86400,
+      maxAge: 0,
+      sMaxAge: 300,
+      staleWhileRevalidate: 60,
+    });
+  });
+
+  it('names the variable and the value it refuses', () => {
+    expect(() => cacheSettings({ RESPONSE_CACHE: 'maybe' })).toThrow(new CacheSettingsError('RESPONSE_CACHE must be "on" or "off", not "maybe".'));
+    expect(() => cacheSettings({ REDIS_URL: 'localhost:6379' })).toThrow('REDIS_URL must start with redis:// or rediss://, not "localhost:6379".');
+    expect(() => cacheSettings({ RESPONSE_CACHE_MAX_MB: '0' })).toThrow('RESPONSE_CACHE_MAX_MB must be a whole number of at least 1, not "0".');
+    expect(() => cacheSettings({ CACHE_CONTROL_S_MAXAGE: '5m' })).toThrow('CACHE_CONTROL_S_MAXAGE must be a whole number of at least 0, not "5m".');
+  });
+
+  it('turns off with RESPONSE_CACHE=off', () => {
+    expect(cacheSettings({ RESPONSE_CACHE: 'off' }).enabled).toBe(false);
+  });
+});
+
+describe('cache tags', () => {
+  it('tags an entry read along a chain with every locale up to the one served, or all when none', () => {
+    expect(readTags('api::technique.technique', 'abc', ['fr-CA', 'fr', 'en'], 'fr')).toEqual(['technique:abc:fr-CA', 'technique:abc:fr']);
+    expect(readTags('api::technique.technique', 'abc', ['fr-CA', 'fr', 'en'], null)).toEqual(['technique:abc:fr-CA', 'technique:abc:fr', 'technique:abc:en']);
+  });
+
+  it('purges nothing for drafts (drafts link to drafts), the row and its type for published rows, the list fields of related ones', () => {
+    const draft = { uid: 'api::technique.technique', documentId: 'abc', locale: 'en', published: false };
+    const published = { ...draft, published: true };
+    const related = { uid: 'api::condition.condition', documentId: 'xyz', locale: 'en', published: true, field: 'techniques' };
+    const change = (rows: object[], others: object[] = []) => ({ uid: 'api::technique.technique', action: 'afterUpdate', rows, related: others, storeKeys: [] }) as never;
+    expect(changedTags(change([draft], [{ ...related, published: false }]))).toEqual([]);
+    expect(changedTags(change([published], [related])).sort()).toEqual(['links:condition:xyz:en:techniques', 'technique:abc:en', 'type:technique:en']);
+    expect(changedTags({ uid: 'plugin::i18n.locale', action: 'afterCreate', rows: [], related: [], storeKeys: [] })).toEqual(['locales']);
+  });
+});
