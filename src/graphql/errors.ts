@@ -5,6 +5,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { PageRequestError } from '../content/scope';
+import { LIMIT_CODES, TOO_MANY_TOKENS } from './limits';
 
 export const ERROR_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'INTERNAL'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -40,6 +41,14 @@ export function createErrorFormatter(log: (error: unknown) => void) {
     if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code) && code !== 'INTERNAL') {
       const { http: _http, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
+    }
+    const limit = formatted.extensions?.limit;
+    if (typeof limit === 'string' && (Object.values(LIMIT_CODES) as string[]).includes(limit)) {
+      const { http: _http, limit: _limit, stacktrace: _stack, ...rest } = formatted.extensions ?? {};
+      return { message: formatted.message, locations: formatted.locations, extensions: { ...rest, code: limit } };
+    }
+    if (code === 'GRAPHQL_PARSE_FAILED' && TOO_MANY_TOKENS.test(formatted.message)) {
+      return { message: formatted.message.replace(/^Syntax Error: /, ''), extensions: { code: LIMIT_CODES.tokens } };
     }
     if (typeof code === 'string' && PERSISTED_QUERY_PROTOCOL.has(code)) {
       // Automatic-persisted-query clients resend the full document on exactly this code.

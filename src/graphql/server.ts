@@ -26,6 +26,8 @@ import { settleChanges } from '../content/changes';
 import { parseFallbacks } from '../locales/chain';
 import { bearerToken, createContext, type GraphQLContext } from './context';
 import { createErrorFormatter } from './errors';
+import { LIMIT_CODES, limitProtection, queryLimits } from './limits';
+import { requestIdFrom, runWithRequestId } from '../observability/request-context';
 import { resolverModules } from './resolvers';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -145,12 +147,20 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     resolvers: resolverModules as never,
     resolverValidationOptions: { requireResolversForResolveType: 'ignore' },
   });
+  const isDevelopment = process.env.NODE_ENV === 'development';
+  const limits = queryLimits();
+  const protection = limitProtection(limits, { isDevelopment });
   const server = new ApolloServer<GraphQLContext>({
     schema,
-    includeStacktraceInErrorResponses: process.env.NODE_ENV === 'development',
+    includeStacktraceInErrorResponses: isDevelopment,
+    // Outside development the schema is not for browsing: sites get it as types/graphql/schema.graphql.
+    introspection: isDevelopment,
+    allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: protection.validationRules as never,
     persistedQueries: { cache: persistedQueryCache(path.join(strapi.dirs.app.root, 'types', 'graphql', 'client', 'persisted-documents.json')) },
     // Caching is the service's own (whole responses, by content tags); Apollo's per-field hints are not used.
-    plugins: [ApolloServerPluginCacheControlDisabled()],
+    plugins: [ApolloServerPluginCacheControlDisabled(), ...protection.plugins],
     formatError: createErrorFormatter((error) => strapi.log.error(error instanceof Error ? (error.stack ?? error.message) : String(error))),
   });
   await server.start();
@@ -223,12 +233,29 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     })();
   }
 
+  /** A refusal in GraphQL's response shape, never cached. */
+  function refuse(ctx: KoaContext, status: number, code: string, message: string): void {
+    ctx.status = status;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.type = 'application/json; charset=utf-8';
+    ctx.body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+  }
+
   const handle = async (ctx: KoaContext): Promise<void> => {
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(ctx.request.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
     const body = (ctx.request as { body?: unknown }).body;
+    if (ctx.method === 'POST' && ctx.get('content-length') === '' && Buffer.byteLength(JSON.stringify(body ?? null)) > limits.maxBodyBytes) {
+      // A chunked body has no Content-Length to refuse it by before it is read.
+      refuse(ctx, 413, LIMIT_CODES.body, `The request body is larger than the limit of ${limits.maxBodyBytes} bytes.`);
+      return;
+    }
+    if (Array.isArray(body)) {
+      refuse(ctx, 400, LIMIT_CODES.batch, 'Send one operation per request: batched (array) bodies are not accepted.');
+      return;
+    }
     const fields = ctx.method === 'GET' ? fromSearch(new URLSearchParams(ctx.querystring)) : ((body ?? {}) as Parameters<typeof operationOf>[0]);
     const authorization = ctx.get('authorization') || undefined;
     const readable = cache !== null && cache.usable() && (ctx.method === 'POST' || (ctx.method === 'GET' && passesCsrfCheck(ctx.request.headers)));
@@ -258,7 +285,11 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     // The ticket is taken before anything is read, so a purge during this request is noticed.
     const ticket = cache !== null && key !== null ? await cache.store.ticket().catch(() => null) : null;
     const reads = new Set<string>();
-    const response = await server.executeHTTPGraphQLRequest({
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), limits.timeoutMs);
+    });
+    const execution = server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
         method: ctx.method.toUpperCase(),
         headers,
@@ -267,6 +298,12 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
       },
       context: () => createContext({ strapi, directory, authorization, fallbacks, reads: ticket !== null ? reads : undefined }),
     });
+    const response = await Promise.race([execution, timedOut]).finally(() => clearTimeout(timer));
+    if (response === 'timeout') {
+      strapi.log.warn(`A GraphQL request ran longer than GRAPHQL_TIMEOUT_MS (${limits.timeoutMs} ms) and was answered with ${LIMIT_CODES.timeout}.`);
+      refuse(ctx, 408, LIMIT_CODES.timeout, `The request took longer than ${limits.timeoutMs} ms and was stopped; ask for less, or try again.`);
+      return;
+    }
     for (const [name, value] of response.headers) ctx.set(name, value);
     ctx.status = response.status ?? 200;
     let text: string;
@@ -315,21 +352,42 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
   const passOn = (request: IncomingMessage, response: ServerResponse) => {
     for (const listener of downstream) listener(request, response);
   };
+  /** A body over GRAPHQL_MAX_BODY_BYTES is refused from its Content-Length, before it is read. */
+  function refuseLargeBody(request: IncomingMessage, response: ServerResponse): boolean {
+    if (request.method !== 'POST') return false;
+    const url = request.url ?? '';
+    const queryStart = url.indexOf('?');
+    if ((queryStart === -1 ? url : url.slice(0, queryStart)) !== GRAPHQL_PATH) return false;
+    const length = Number(request.headers['content-length'] ?? 0);
+    if (!(length > limits.maxBodyBytes)) return false;
+    const body = JSON.stringify({
+      errors: [{ message: `The request body has ${length} bytes, more than the limit of ${limits.maxBodyBytes}.`, extensions: { code: LIMIT_CODES.body } }],
+    });
+    response.writeHead(413, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' }).end(body);
+    request.resume();
+    return true;
+  }
+
   httpServer.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    let answered: boolean | Promise<boolean>;
-    try {
-      answered = answerEarly(request, response);
-    } catch {
-      answered = false;
-    }
-    if (answered === true) return;
-    if (answered === false) return passOn(request, response);
-    answered.then(
-      (done) => {
-        if (!done) passOn(request, response);
-      },
-      () => passOn(request, response),
-    );
+    const requestId = requestIdFrom(request.headers['x-request-id']);
+    response.setHeader('X-Request-Id', requestId);
+    runWithRequestId(requestId, () => {
+      if (refuseLargeBody(request, response)) return;
+      let answered: boolean | Promise<boolean>;
+      try {
+        answered = answerEarly(request, response);
+      } catch {
+        answered = false;
+      }
+      if (answered === true) return;
+      if (answered === false) return passOn(request, response);
+      answered.then(
+        (done) => {
+          if (!done) passOn(request, response);
+        },
+        () => passOn(request, response),
+      );
+    });
   });
 
   return {

@@ -1,0 +1,140 @@
+/**
+ * Query limits. Depth, aliases, directives and field suggestions through GraphQL Armor; tokens through
+ * graphql-js's parser (maxTokens); cost
+ * through graphql-query-complexity, computed with the request's variables so that list sizes multiply
+ * (a page of 100 items costs 100 times its item); body size, batching and time at the HTTP layer
+ * (server.ts). Each refusal has its own stable code (LIMIT_CODES) and a 4xx status.
+ */
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, getNamedType, isListType, isNonNullType, type GraphQLOutputType, type GraphQLSchema, type ValidationContext } from 'graphql';
+import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import { MAX_PAGE_SIZE } from '../content/scope';
+
+export const LIMIT_CODES = {
+  depth: 'DEPTH_LIMIT_EXCEEDED',
+  aliases: 'ALIAS_LIMIT_EXCEEDED',
+  directives: 'DIRECTIVE_LIMIT_EXCEEDED',
+  tokens: 'TOKEN_LIMIT_EXCEEDED',
+  cost: 'COST_LIMIT_EXCEEDED',
+  body: 'BODY_TOO_LARGE',
+  batch: 'BATCH_NOT_SUPPORTED',
+  timeout: 'REQUEST_TIMEOUT',
+} as const;
+
+export type LimitCode = (typeof LIMIT_CODES)[keyof typeof LIMIT_CODES];
+
+export interface QueryLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+  maxCost: number;
+  /** The size assumed for a relation list (a technique's conditions…), which has no page argument. */
+  relationListSize: number;
+  maxBodyBytes: number;
+  timeoutMs: number;
+}
+
+export class LimitSettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LimitSettingsError';
+  }
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new LimitSettingsError(`${name} must be a whole number of at least 1, not "${raw}".`);
+  return value;
+}
+
+export function queryLimits(env: NodeJS.ProcessEnv = process.env): QueryLimits {
+  return {
+    maxDepth: positive(env, 'GRAPHQL_MAX_DEPTH', 8),
+    maxAliases: positive(env, 'GRAPHQL_MAX_ALIASES', 15),
+    maxDirectives: positive(env, 'GRAPHQL_MAX_DIRECTIVES', 10),
+    maxTokens: positive(env, 'GRAPHQL_MAX_TOKENS', 2000),
+    maxCost: positive(env, 'GRAPHQL_MAX_COST', 20000),
+    relationListSize: positive(env, 'GRAPHQL_RELATION_LIST_SIZE', 20),
+    maxBodyBytes: positive(env, 'GRAPHQL_MAX_BODY_BYTES', 100 * 1024),
+    timeoutMs: positive(env, 'GRAPHQL_TIMEOUT_MS', 10000),
+  };
+}
+
+/** A refusal with its code, carried through Apollo's wrapping (which keeps extensions). */
+export function limitError(code: LimitCode, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { limit: code } });
+}
+
+const isList = (type: GraphQLOutputType): boolean => isListType(isNonNullType(type) ? type.ofType : type);
+
+/**
+ * A field costs 1 plus its selection; a list multiplies its selection by its size: the requested page
+ * size for paginated lists, the assumed relation size otherwise.
+ */
+export function costEstimator(limits: QueryLimits): ComplexityEstimator {
+  return ({ type, field, args, childComplexity }) => {
+    const returns = field.type;
+    // A page's items: already counted by the list field that holds the page size.
+    if (type.name.endsWith('List') && field.name === 'items') return 1 + childComplexity;
+    const named = getNamedType(returns);
+    if (named.name.endsWith('List') && 'getFields' in named && 'items' in (named as { getFields(): object }).getFields()) {
+      const pageSize = (args.page as { pageSize?: number } | undefined)?.pageSize ?? 20;
+      return 1 + childComplexity * Math.max(1, Math.min(Number(pageSize) || 1, MAX_PAGE_SIZE));
+    }
+    if (isList(returns)) return 1 + childComplexity * limits.relationListSize;
+    return 1 + childComplexity;
+  };
+}
+
+export function operationCost(input: { schema: GraphQLSchema; document: Parameters<typeof getComplexity>[0]['query']; variables?: Record<string, unknown>; operationName?: string; limits: QueryLimits }): number {
+  return getComplexity({
+    schema: input.schema,
+    query: input.document,
+    variables: input.variables ?? {},
+    operationName: input.operationName,
+    estimators: [costEstimator(input.limits)],
+  });
+}
+
+function reject(code: LimitCode) {
+  return (context: ValidationContext | null, error: GraphQLError) => {
+    context?.reportError(limitError(code, error.message.replace(/^Syntax Error: /, '')));
+  };
+}
+
+/** graphql-js's message when a document has more tokens than parseOptions.maxTokens allows. */
+export const TOO_MANY_TOKENS = /Document contains more tha[nt] \d+ tokens/;
+
+/** Apollo options and plugins that enforce the limits. Suggestions ("did you mean") only in development. */
+export function limitProtection(limits: QueryLimits, options: { isDevelopment: boolean }): { plugins: ApolloServerPlugin[]; validationRules: Array<(context: ValidationContext) => unknown> } {
+  const armor = new ApolloArmor({
+    maxDepth: { n: limits.maxDepth, propagateOnRejection: false, onReject: [reject(LIMIT_CODES.depth)] },
+    maxAliases: { n: limits.maxAliases, propagateOnRejection: false, onReject: [reject(LIMIT_CODES.aliases)] },
+    maxDirectives: { n: limits.maxDirectives, propagateOnRejection: false, onReject: [reject(LIMIT_CODES.directives)] },
+    // Tokens are counted by graphql-js's own parser (Apollo's parseOptions.maxTokens, see server.ts).
+    maxTokens: { enabled: false },
+    // The cost limit below multiplies by list sizes; Armor's own does not.
+    costLimit: { enabled: false },
+    blockFieldSuggestion: { enabled: !options.isDevelopment },
+  });
+  const protection = armor.protect();
+  const cost: ApolloServerPlugin = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, schema }) {
+          const total = operationCost({ schema, document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, limits });
+          if (total > limits.maxCost) {
+            throw new GraphQLError(`The query costs ${total}, more than the limit of ${limits.maxCost}: ask for fewer items or fewer nested lists.`, {
+              extensions: { limit: LIMIT_CODES.cost, cost: total, maxCost: limits.maxCost, http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
+  };
+  return { plugins: [...protection.plugins, cost], validationRules: protection.validationRules as Array<(context: ValidationContext) => unknown> };
+}
