@@ -75,10 +75,24 @@ export function etagOf(body: string): string {
   return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 }
 
-export function createResponseCache(strapi: Core.Strapi, settings: CacheSettings): ResponseCache {
-  // Commands wait for a reconnect at most twice, then fail: reads then miss and purges are retried.
-  const redis = settings.redisUrl === null ? null : new Redis(settings.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
-  redis?.on('error', (error: Error) => strapi.log.error(`Redis (response cache): ${error.message}`));
+/** The Redis connection for REDIS_URL (cache, rate limits, change messages); null without one. */
+export function connectRedis(strapi: Core.Strapi, settings: CacheSettings): Redis | null {
+  if (settings.redisUrl === null) return null;
+  // Commands wait for a reconnect at most twice, then fail: cache reads then miss and purges are retried.
+  const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
+  let reported = false;
+  redis.on('error', (error: Error) => {
+    if (!reported) strapi.log.error(`Redis at REDIS_URL: ${error.message}`);
+    reported = true;
+  });
+  redis.on('ready', () => {
+    if (reported) strapi.log.info('Redis at REDIS_URL is reachable again.');
+    reported = false;
+  });
+  return redis;
+}
+
+export function createResponseCache(strapi: Core.Strapi, settings: CacheSettings, redis: Redis | null): ResponseCache {
   const store = redis === null ? createMemoryStore(settings.maxBytes) : createRedisStore({ redis, prefix: settings.prefix, ttlSeconds: settings.ttlSeconds });
 
   const feed = changeFeed(strapi);
@@ -129,7 +143,6 @@ export function createResponseCache(strapi: Core.Strapi, settings: CacheSettings
       stop();
       if (retry !== null) clearInterval(retry);
       await store.close();
-      if (redis !== null) await redis.quit().catch(() => redis.disconnect());
     },
   };
 }

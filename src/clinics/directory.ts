@@ -77,18 +77,22 @@ export function createClinicDirectory(input: { strapi: Core.Strapi; ttlMs: numbe
   async function load(): Promise<Snapshot> {
     const locales = strapi.plugin('i18n').service('locales') as unknown as LocaleService;
     const [rows, known, defaultLocale] = await Promise.all([
-      strapi.db.query(CLINIC).findMany({ select: ['documentId', 'slug', 'accessKeys'] }) as Promise<
-        Array<{ documentId: string; slug: string; accessKeys: unknown }>
-      >,
+      strapi.db.query(CLINIC).findMany({
+        select: ['documentId', 'slug', 'accessKeys', 'rateLimitPerMinute', 'publishedAt'],
+      }) as Promise<Array<{ documentId: string; slug: string; accessKeys: unknown; rateLimitPerMinute: number | null; publishedAt: unknown }>>,
       locales.find(),
       locales.getDefaultLocale(),
     ]);
     const keys = new Map<string, AuthenticatedKey | null>();
+    // Published rows last, so their settings (the rate limit) win over a draft's.
+    rows.sort((a, b) => Number(a.publishedAt !== null && a.publishedAt !== undefined) - Number(b.publishedAt !== null && b.publishedAt !== undefined));
     for (const row of rows) {
       for (const stored of Array.isArray(row.accessKeys) ? (row.accessKeys as StoredKey[]) : []) {
         keys.set(
           stored.hash,
-          stored.revokedAt === null ? { clinicDocumentId: row.documentId, clinicSlug: row.slug, keyId: stored.id, kind: stored.kind } : null,
+          stored.revokedAt === null
+            ? { clinicDocumentId: row.documentId, clinicSlug: row.slug, keyId: stored.id, kind: stored.kind, rateLimitPerMinute: row.rateLimitPerMinute ?? null }
+            : null,
         );
       }
     }

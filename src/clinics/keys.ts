@@ -22,6 +22,8 @@ export interface AuthenticatedKey {
   clinicSlug: string;
   keyId: string;
   kind: KeyKind;
+  /** The clinic's own API rate limit per key and minute; null: the service default. */
+  rateLimitPerMinute: number | null;
 }
 
 export class ClinicKeyError extends Error {

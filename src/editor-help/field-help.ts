@@ -92,6 +92,10 @@ export const FIELD_HELP: Record<string, Record<string, FieldHelp>> = {
     locales: { label: 'Published locales', description: 'Locale codes the clinic\'s site publishes, e.g. ["en", "fr-CA"]; each must exist under Settings → Internationalization.' },
     offeredTechniques: { label: 'Offered techniques', description: 'Therapies this clinic offers.' },
     providerTypes: { label: 'Provider types on staff', description: 'Professions the clinic has on staff.' },
+    rateLimitPerMinute: {
+      label: 'API requests per minute',
+      description: 'How many API requests each of the clinic\'s keys may make per minute; empty: the service default (RATE_LIMIT_PER_MINUTE), 0: no limit.',
+    },
     accessKeys: { label: 'Access keys', description: 'Hashes of the clinic\'s API keys. Managed by `npm run clinic:key`; never shown or served.' },
   },
   'content.list-item': {

@@ -18,7 +18,7 @@ import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { Context as KoaContext } from 'koa';
 import { LRUCache } from 'lru-cache';
-import { cacheSettings, createResponseCache, etagOf, type ResponseCache } from '../cache';
+import { cacheSettings, connectRedis, createResponseCache, etagOf, type ResponseCache } from '../cache';
 import type { CachedResponse } from '../cache/store';
 import { createClinicDirectory, parseTtl, type ClinicDirectory } from '../clinics/directory';
 import type { AuthenticatedKey } from '../clinics/keys';
@@ -27,6 +27,7 @@ import { parseFallbacks } from '../locales/chain';
 import { bearerToken, createContext, type GraphQLContext } from './context';
 import { createErrorFormatter } from './errors';
 import { LIMIT_CODES, limitProtection, queryLimits } from './limits';
+import { createRateLimiter, defaultPerMinute, RATE_LIMITED, type RateDecision, type RateLimiter } from './rate-limit';
 import { requestIdFrom, runWithRequestId } from '../observability/request-context';
 import { resolverModules } from './resolvers';
 
@@ -45,6 +46,7 @@ export function loadTypeDefs(dir: string): string[] {
 
 export interface GraphQLService {
   cache: ResponseCache | null;
+  rateLimiter: RateLimiter;
   directory: ClinicDirectory;
   stop(): Promise<void>;
 }
@@ -138,8 +140,10 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
   const fallbacks = parseFallbacks(process.env.LOCALE_FALLBACKS);
   const settings = cacheSettings();
   const directory = createClinicDirectory({ strapi, ttlMs: parseTtl(process.env.CLINIC_CACHE_TTL_MS) });
-  const cache = settings.enabled ? createResponseCache(strapi, settings) : null;
-  if (cache?.redis) directory.shareChangesThrough(cache.redis, settings.prefix);
+  const redis = connectRedis(strapi, settings);
+  const cache = settings.enabled ? createResponseCache(strapi, settings, redis) : null;
+  if (redis !== null) directory.shareChangesThrough(redis, settings.prefix);
+  const rateLimiter = createRateLimiter({ strapi, redis, prefix: settings.prefix, defaultPerMinute: defaultPerMinute() });
 
   const schema = makeExecutableSchema<GraphQLContext>({
     typeDefs: loadTypeDefs(schemaDir(strapi)),
@@ -167,6 +171,8 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
 
   const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
   const vary = 'Authorization';
+
+  const rateLimitDefault = defaultPerMinute();
 
   // Settings that change answers without being in the request; instances that differ in them do not share.
   const configuration = `${process.env.LOCALE_FALLBACKS ?? ''}`;
@@ -217,7 +223,8 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     if (presented === null) return false;
     const rawQuery = url.slice(queryStart + 1);
     const now = directory.authenticateNow(presented);
-    if (now !== undefined && cache.store.peek !== undefined) {
+    const limited = (caller: AuthenticatedKey | null) => caller !== null && (caller.rateLimitPerMinute ?? rateLimitDefault) !== 0;
+    if (now !== undefined && !limited(now) && cache.store.peek !== undefined) {
       const identity = identityOf(now, 'GET', rawQuery, null);
       const hit = identity === null ? undefined : cache.store.peek(cache.key(identity));
       if (hit === undefined) return false;
@@ -225,12 +232,38 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
       return true;
     }
     return (async () => {
-      const identity = identityOf(await directory.authenticate(presented), 'GET', rawQuery, null);
+      const caller = now === undefined ? await directory.authenticate(presented) : now;
+      const identity = identityOf(caller, 'GET', rawQuery, null);
       const hit = identity === null ? undefined : await cache.store.get(cache.key(identity));
-      if (hit === undefined) return false;
+      if (hit === undefined || caller === null) return false;
+      // Only requests answered here are counted here; the others are counted in `handle`.
+      const decision = await rateLimiter.take(caller.keyId, caller.rateLimitPerMinute);
+      if (decision !== null && !decision.allowed) {
+        writeRateLimited(response, decision);
+        return true;
+      }
       writeHit(request, response, hit);
       return true;
     })();
+  }
+
+  function rateLimitedBody(decision: RateDecision): string {
+    return JSON.stringify({
+      errors: [
+        {
+          message: `This key made more than ${decision.limit} requests in a minute; try again in ${decision.retryAfter} s.`,
+          extensions: { code: RATE_LIMITED, retryAfter: decision.retryAfter },
+        },
+      ],
+    });
+  }
+
+  function rateLimitHeaders(decision: RateDecision): Record<string, string> {
+    return { 'Retry-After': String(decision.retryAfter), 'X-RateLimit-Limit': String(decision.limit), 'X-RateLimit-Remaining': '0', 'Cache-Control': 'no-store' };
+  }
+
+  function writeRateLimited(response: ServerResponse, decision: RateDecision): void {
+    response.writeHead(429, { ...rateLimitHeaders(decision), 'Content-Type': 'application/json; charset=utf-8' }).end(rateLimitedBody(decision));
   }
 
   /** A refusal in GraphQL's response shape, never cached. */
@@ -260,9 +293,19 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     const authorization = ctx.get('authorization') || undefined;
     const readable = cache !== null && cache.usable() && (ctx.method === 'POST' || (ctx.method === 'GET' && passesCsrfCheck(ctx.request.headers)));
     const presented = bearerToken(authorization);
+    const caller = presented === null ? null : await directory.authenticate(presented).catch(() => null);
+    if (caller !== null) {
+      const decision = await rateLimiter.take(caller.keyId, caller.rateLimitPerMinute);
+      if (decision !== null && !decision.allowed) {
+        ctx.status = 429;
+        ctx.set(rateLimitHeaders(decision));
+        ctx.type = 'application/json; charset=utf-8';
+        ctx.body = rateLimitedBody(decision);
+        return;
+      }
+    }
     const operation = readable ? operationOf(fields, sha256) : null;
-    const caller = readable && presented !== null && operation !== null ? await directory.authenticate(presented).catch(() => null) : null;
-    const identity = identityOf(caller, ctx.method, ctx.querystring, operation);
+    const identity = readable && operation !== null ? identityOf(caller, ctx.method, ctx.querystring, operation) : null;
     const key = cache !== null && identity !== null ? cache.key(identity) : null;
 
     if (cache !== null && key !== null) {
@@ -392,6 +435,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
 
   return {
     cache,
+    rateLimiter,
     directory,
     async stop() {
       httpServer.removeAllListeners('request');
@@ -399,6 +443,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
       await server.stop();
       await cache?.close();
       await directory.close();
+      if (redis !== null) await redis.quit().catch(() => redis.disconnect());
     },
   };
 }

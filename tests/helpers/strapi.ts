@@ -43,6 +43,8 @@ export async function startApp(
     ADMIN_EMAIL: '',
     ADMIN_PASSWORD: '',
     STRAPI_TELEMETRY_DISABLED: 'true',
+    // Test files send many requests with one key; rate limits are tested with their own settings.
+    RATE_LIMIT_PER_MINUTE: '0',
     ...testSecrets(),
     ...database.environment,
     ...options.environment,

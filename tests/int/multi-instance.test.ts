@@ -34,6 +34,7 @@ const environment: Record<string, string> = {
   REDIS_URL,
   REDIS_PREFIX: `test-multi-${randomBytes(6).toString('hex')}`,
   SEED_ON_EMPTY: 'true',
+  RATE_LIMIT_PER_MINUTE: '0',
 };
 
 let instances: Instance[] = [];

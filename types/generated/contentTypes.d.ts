@@ -673,6 +673,19 @@ export interface ApiClinicClinic extends Struct.CollectionTypeSchema {
       'api::provider-type.provider-type'
     >;
     publishedAt: Schema.Attribute.DateTime;
+    rateLimitPerMinute: Schema.Attribute.Integer &
+      Schema.Attribute.Private &
+      Schema.Attribute.SetPluginOptions<{
+        i18n: {
+          localized: false;
+        };
+      }> &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 0;
+        },
+        number
+      >;
     slug: Schema.Attribute.UID<'name'> &
       Schema.Attribute.Required &
       Schema.Attribute.SetPluginOptions<{
