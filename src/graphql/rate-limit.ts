@@ -36,6 +36,12 @@ export interface RateDecision {
 export interface RateLimiter {
   /** Counts one request of a key; `perMinute` is the clinic's own limit (null: the default). */
   take(keyId: string, perMinute: number | null): Promise<RateDecision | null>;
+  /**
+   * For the cache-hit path, which answers without waiting: the refusal in force for a key that went
+   * over its limit (known from its previous requests), else null. The hit is then counted with `take`
+   * after it was answered, so a key is refused from the request after the one that used its budget up.
+   */
+  refusalInForce(keyId: string): RateDecision | null;
   metrics: { rejected: number };
 }
 
@@ -57,8 +63,21 @@ export function createRateLimiter(input: { strapi: Core.Strapi; redis: Redis | n
     return found;
   }
 
+  const refusals = new Map<string, { decision: RateDecision; until: number }>();
+
   const rateLimiter: RateLimiter = {
     metrics: { rejected: 0 },
+    refusalInForce(keyId) {
+      const refusal = refusals.get(keyId);
+      if (refusal === undefined) return null;
+      const left = refusal.until - Date.now();
+      if (left <= 0) {
+        refusals.delete(keyId);
+        return null;
+      }
+      rateLimiter.metrics.rejected += 1;
+      return { ...refusal.decision, retryAfter: Math.max(1, Math.ceil(left / 1000)) };
+    },
     async take(keyId, perMinute) {
       const points = perMinute ?? input.defaultPerMinute;
       if (points === 0) return null;
@@ -71,11 +90,18 @@ export function createRateLimiter(input: { strapi: Core.Strapi; redis: Redis | n
       }
       try {
         const result = await limiter(points).consume(keyId, 1);
+        if (result.remainingPoints === 0) {
+          // The budget is used up: the hit path refuses the next request without asking the store.
+          const retryAfter = Math.max(1, Math.ceil(result.msBeforeNext / 1000));
+          refusals.set(keyId, { decision: { allowed: false, limit: points, remaining: 0, retryAfter }, until: Date.now() + result.msBeforeNext });
+        }
         return { allowed: true, limit: points, remaining: result.remainingPoints, retryAfter: 0 };
       } catch (refusal) {
         if (refusal instanceof RateLimiterRes) {
           rateLimiter.metrics.rejected += 1;
-          return { allowed: false, limit: points, remaining: 0, retryAfter: Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)) };
+          const decision = { allowed: false, limit: points, remaining: 0, retryAfter: Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)) };
+          refusals.set(keyId, { decision, until: Date.now() + refusal.msBeforeNext });
+          return decision;
         }
         // The store failed and no insurance answered: let the request through rather than fail it.
         strapi.log.warn(`Rate limit not counted: ${refusal instanceof Error ? refusal.message : String(refusal)}`);

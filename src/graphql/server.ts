@@ -224,10 +224,19 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     const rawQuery = url.slice(queryStart + 1);
     const now = directory.authenticateNow(presented);
     const limited = (caller: AuthenticatedKey | null) => caller !== null && (caller.rateLimitPerMinute ?? rateLimitDefault) !== 0;
-    if (now !== undefined && !limited(now) && cache.store.peek !== undefined) {
+    if (now !== undefined && cache.store.peek !== undefined) {
       const identity = identityOf(now, 'GET', rawQuery, null);
       const hit = identity === null ? undefined : cache.store.peek(cache.key(identity));
-      if (hit === undefined) return false;
+      if (hit === undefined || now === null) return false;
+      if (limited(now)) {
+        const refusal = rateLimiter.refusalInForce(now.keyId);
+        if (refusal !== null) {
+          writeRateLimited(response, refusal);
+          return true;
+        }
+        // Counted once answered: a hit does not wait for the count (see RateLimiter.refusalInForce).
+        void rateLimiter.take(now.keyId, now.rateLimitPerMinute);
+      }
       writeHit(request, response, hit);
       return true;
     }
