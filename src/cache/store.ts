@@ -13,6 +13,8 @@ export interface CachedResponse {
   etag: string;
   tags: string[];
   storedAt: number;
+  /** The operation name the client gave, for metrics. */
+  operation?: string | null;
   /** Kept by the memory store: the body already encoded, and the Cache-Tag header value. */
   bytes?: Buffer;
   tagHeader?: string;

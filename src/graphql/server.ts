@@ -29,6 +29,7 @@ import { createErrorFormatter } from './errors';
 import { LIMIT_CODES, limitProtection, queryLimits } from './limits';
 import { createRateLimiter, defaultPerMinute, RATE_LIMITED, type RateDecision, type RateLimiter } from './rate-limit';
 import { requestIdFrom, runWithRequestId } from '../observability/request-context';
+import { createMetrics, observabilityRoutes, type CacheOutcome } from '../observability/metrics';
 import { resolverModules } from './resolvers';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -144,6 +145,11 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
   const cache = settings.enabled ? createResponseCache(strapi, settings, redis) : null;
   if (redis !== null) directory.shareChangesThrough(redis, settings.prefix);
   const rateLimiter = createRateLimiter({ strapi, redis, prefix: settings.prefix, defaultPerMinute: defaultPerMinute() });
+  const metrics = createMetrics(strapi);
+  const metricsToken = process.env.METRICS_TOKEN?.trim() || null;
+  if (metricsToken !== null && metricsToken.length < 16) {
+    throw new Error('METRICS_TOKEN must be at least 16 characters (it guards /metrics); generate one with `openssl rand -hex 24`.');
+  }
 
   const schema = makeExecutableSchema<GraphQLContext>({
     typeDefs: loadTypeDefs(schemaDir(strapi)),
@@ -200,13 +206,14 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     };
   }
 
-  function writeHit(request: IncomingMessage, response: ServerResponse, hit: CachedResponse): void {
+  function writeHit(request: IncomingMessage, response: ServerResponse, hit: CachedResponse, started: number): void {
     if (matchesEtag(request.headers['if-none-match'], hit.etag)) {
       response.writeHead(304, hitHeaders(hit)).end();
-      return;
+    } else {
+      const bytes = hit.bytes ?? Buffer.from(hit.body);
+      response.writeHead(200, { ...hitHeaders(hit), 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(bytes.length) }).end(bytes);
     }
-    const bytes = hit.bytes ?? Buffer.from(hit.body);
-    response.writeHead(200, { ...hitHeaders(hit), 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(bytes.length) }).end(bytes);
+    metrics.observeRequest({ operation: hit.operation, cache: 'hit', status: response.statusCode, seconds: (performance.now() - started) / 1000 });
   }
 
   /**
@@ -214,7 +221,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
    * Synchronous when the key and the answer are in memory; a promise when Redis or the directory must
    * be asked; false whenever the request is not a plain hit (Strapi and Apollo then answer it).
    */
-  function answerEarly(request: IncomingMessage, response: ServerResponse): boolean | Promise<boolean> {
+  function answerEarly(request: IncomingMessage, response: ServerResponse, started: number): boolean | Promise<boolean> {
     if (cache === null || !cache.usable() || request.method !== 'GET' || request.headers.origin !== undefined || !passesCsrfCheck(request.headers)) return false;
     const url = request.url ?? '';
     const queryStart = url.indexOf('?');
@@ -237,7 +244,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
         // Counted once answered: a hit does not wait for the count (see RateLimiter.refusalInForce).
         void rateLimiter.take(now.keyId, now.rateLimitPerMinute);
       }
-      writeHit(request, response, hit);
+      writeHit(request, response, hit, started);
       return true;
     }
     return (async () => {
@@ -251,7 +258,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
         writeRateLimited(response, decision);
         return true;
       }
-      writeHit(request, response, hit);
+      writeHit(request, response, hit, started);
       return true;
     })();
   }
@@ -272,6 +279,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
   }
 
   function writeRateLimited(response: ServerResponse, decision: RateDecision): void {
+    metrics.rateLimited();
     response.writeHead(429, { ...rateLimitHeaders(decision), 'Content-Type': 'application/json; charset=utf-8' }).end(rateLimitedBody(decision));
   }
 
@@ -284,6 +292,18 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
   }
 
   const handle = async (ctx: KoaContext): Promise<void> => {
+    const started = performance.now();
+    const outcome: { cache: CacheOutcome } = { cache: cache === null ? 'off' : 'bypass' };
+    try {
+      await answer(ctx, outcome);
+    } finally {
+      const fields = ctx.method === 'GET' ? { operationName: new URLSearchParams(ctx.querystring).get('operationName') } : ((ctx.request as { body?: { operationName?: unknown } }).body ?? {});
+      const operation = typeof fields.operationName === 'string' ? fields.operationName : null;
+      metrics.observeRequest({ operation, cache: outcome.cache, status: ctx.status, seconds: (performance.now() - started) / 1000 });
+    }
+  };
+
+  const answer = async (ctx: KoaContext, outcome: { cache: CacheOutcome }): Promise<void> => {
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(ctx.request.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -306,6 +326,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     if (caller !== null) {
       const decision = await rateLimiter.take(caller.keyId, caller.rateLimitPerMinute);
       if (decision !== null && !decision.allowed) {
+        metrics.rateLimited();
         ctx.status = 429;
         ctx.set(rateLimitHeaders(decision));
         ctx.type = 'application/json; charset=utf-8';
@@ -323,6 +344,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
         return undefined;
       });
       if (hit !== undefined) {
+        outcome.cache = 'hit';
         ctx.set(hitHeaders(hit));
         if (matchesEtag(ctx.get('if-none-match') || undefined, hit.etag)) {
           ctx.status = 304;
@@ -371,7 +393,9 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     if (cacheable && !(JSON.parse(text) as { errors?: unknown }).errors) {
       const tags = [...reads].sort();
       const etag = etagOf(text);
-      await cache.store.set(key, { body: text, etag, tags, storedAt: Date.now() }, ticket).catch((error: unknown) => {
+      outcome.cache = 'miss';
+      const operationName = typeof (fields as { operationName?: unknown }).operationName === 'string' ? ((fields as { operationName: string }).operationName) : null;
+      await cache.store.set(key, { body: text, etag, tags, storedAt: Date.now(), operation: operationName }, ticket).catch((error: unknown) => {
         strapi.log.warn(`Response cache write failed: ${error instanceof Error ? error.message : String(error)}`);
       });
       ctx.set({ 'Cache-Control': cache.cacheControl, ETag: etag, Vary: vary, 'Cache-Tag': tags.join(','), 'X-Cache': 'MISS' });
@@ -396,6 +420,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
   strapi.server.routes([
     { method: 'GET', path: GRAPHQL_PATH, handler: handle, config: { auth: false } },
     { method: 'POST', path: GRAPHQL_PATH, handler: handle, config: { auth: false } },
+    ...observabilityRoutes({ strapi, metrics, redis, metricsToken }),
   ] as never);
 
   const httpServer = strapi.server.httpServer as Server;
@@ -427,7 +452,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
       if (refuseLargeBody(request, response)) return;
       let answered: boolean | Promise<boolean>;
       try {
-        answered = answerEarly(request, response);
+        answered = answerEarly(request, response, performance.now());
       } catch {
         answered = false;
       }

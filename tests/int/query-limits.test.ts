@@ -74,6 +74,10 @@ describe('query limits', () => {
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('does not expose /metrics without METRICS_TOKEN', async () => {
+    expect((await fetch(`${app.baseUrl}/metrics`)).status).toBe(404);
+  });
+
   it('hides the schema outside development: no introspection, no "did you mean"', async () => {
     const introspection = await ask('{ __schema { types { name } } }');
     expect(introspection.status).toBe(400);
