@@ -4,6 +4,7 @@
  * requests or clinics.
  */
 import DataLoader from 'dataloader';
+import { SLUG_PATTERN } from '../content-validation/rules';
 import type { AnyEntry, ContentReader, ListCandidate, LoadRequest } from './reader';
 import type { ContentUid, EntryByUid } from './types';
 
@@ -28,10 +29,21 @@ export interface ListResult {
   total: number;
 }
 
+/** A request argument the content layer refuses (a page size, a malformed slug): the client's mistake. */
 export class PageRequestError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'PageRequestError';
+  }
+}
+
+const MAX_SLUG_LENGTH = 200;
+
+/** Slugs in arguments and filters are checked before they reach a query. */
+export function validateSlug(slug: string): void {
+  if (slug.length > MAX_SLUG_LENGTH || !SLUG_PATTERN.test(slug)) {
+    const shown = JSON.stringify(slug.length > 60 ? `${slug.slice(0, 60)}…` : slug);
+    throw new PageRequestError(`${shown} is not a slug: slugs are lowercase letters and digits separated by single hyphens, e.g. "neck-pain".`);
   }
 }
 
@@ -121,8 +133,10 @@ export function createContentScope(input: { reader: ContentReader; locale: strin
       return entry[field] as unknown as string[];
     },
 
-    bySlug: async (uid, slug) => (await loader.load(loadKey(uid, 'slug', slug))) as EntryByUid[typeof uid] | null,
-
+    bySlug: async (uid, slug) => {
+      validateSlug(slug);
+      return (await loader.load(loadKey(uid, 'slug', slug))) as EntryByUid[typeof uid] | null;
+    },
     async list(uid, request) {
       validatePage(request.page, request.pageSize);
       const cacheKey = request.only === null ? uid : `${uid}|${[...request.only].sort().join(',')}`;

@@ -12,7 +12,7 @@ import { readFileSync, readdirSync } from 'fs';
 import type { IncomingMessage, Server, ServerResponse } from 'http';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
-import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { makeExecutableSchema } from '@graphql-tools/schema';
@@ -44,6 +44,30 @@ export function loadTypeDefs(dir: string): string[] {
     .sort()
     .map((file) => readFileSync(path.join(dir, file), 'utf8'));
 }
+
+const STATUS_BY_CODE: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, INTERNAL: 500 };
+
+/**
+ * An answer that carries nothing but errors gets the HTTP status of its most serious error (401, 403,
+ * 404, 500; other client mistakes 400), so proxies, CDNs and logs see what happened. Partial answers
+ * (some data, some errors) stay 200, as GraphQL intends.
+ */
+const statusFromErrors: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single') return;
+        const { data, errors } = response.body.singleResult;
+        if (errors === undefined || errors.length === 0) return;
+        if (data !== null && data !== undefined && Object.values(data).some((value) => value !== null)) return;
+        if (response.http.status !== undefined && response.http.status !== 200) return;
+        const codes = errors.map((error) => String(error.extensions?.code ?? 'INTERNAL'));
+        const status = [401, 403, 500, 404].find((candidate) => codes.some((code) => STATUS_BY_CODE[code] === candidate)) ?? 400;
+        response.http.status = status;
+      },
+    };
+  },
+};
 
 export interface GraphQLService {
   cache: ResponseCache | null;
@@ -170,7 +194,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     validationRules: protection.validationRules as never,
     persistedQueries: { cache: persistedQueryCache(path.join(strapi.dirs.app.root, 'types', 'graphql', 'client', 'persisted-documents.json')) },
     // Caching is the service's own (whole responses, by content tags); Apollo's per-field hints are not used.
-    plugins: [ApolloServerPluginCacheControlDisabled(), ...protection.plugins],
+    plugins: [ApolloServerPluginCacheControlDisabled(), ...protection.plugins, statusFromErrors],
     formatError: createErrorFormatter((error) => strapi.log.error(error instanceof Error ? (error.stack ?? error.message) : String(error))),
   });
   await server.start();
