@@ -7,6 +7,8 @@ const config: Core.Config.Middlewares = [
   'strapi::cors',
   'strapi::poweredBy',
   'strapi::query',
+  // POST /graphql: its own body limit and GraphQL-shaped errors (src/middlewares/graphql-body.ts).
+  'global::graphql-body',
   'strapi::body',
   'strapi::session',
   'strapi::favicon',

@@ -125,8 +125,19 @@ export function limitProtection(limits: QueryLimits, options: { isDevelopment: b
   const cost: ApolloServerPlugin = {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document, schema }) {
-          const total = operationCost({ schema, document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, limits });
+        async didResolveOperation({ request, document, schema, operation }) {
+          if (operation !== undefined && operation.operation !== 'query') {
+            throw new GraphQLError(`This API is read-only: it answers queries, not ${operation.operation}s.`, {
+              extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+            });
+          }
+          let total: number;
+          try {
+            total = operationCost({ schema, document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, limits });
+          } catch {
+            // Variables that do not fit, an operation the schema lacks: execution reports them as such.
+            return;
+          }
           if (total > limits.maxCost) {
             throw new GraphQLError(`The query costs ${total}, more than the limit of ${limits.maxCost}: ask for fewer items or fewer nested lists.`, {
               extensions: { limit: LIMIT_CODES.cost, cost: total, maxCost: limits.maxCost, http: { status: 400 } },

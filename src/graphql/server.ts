@@ -32,7 +32,9 @@ import { requestIdFrom, runWithRequestId } from '../observability/request-contex
 import { createMetrics, observabilityRoutes, type CacheOutcome } from '../observability/metrics';
 import { resolverModules } from './resolvers';
 
-export const GRAPHQL_PATH = '/graphql';
+import { GRAPHQL_PATH, graphqlEndpoint } from './endpoint';
+
+export { GRAPHQL_PATH };
 
 export function schemaDir(strapi: Core.Strapi): string {
   return path.join(strapi.dirs.app.root, 'src', 'graphql', 'schema');
@@ -441,6 +443,8 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     if (!['GET', 'HEAD', 'OPTIONS'].includes(ctx.method)) await settleChanges(strapi);
   });
 
+  graphqlEndpoint.handle = handle;
+  graphqlEndpoint.maxBodyBytes = limits.maxBodyBytes;
   strapi.server.routes([
     { method: 'GET', path: GRAPHQL_PATH, handler: handle, config: { auth: false } },
     { method: 'POST', path: GRAPHQL_PATH, handler: handle, config: { auth: false } },
@@ -496,6 +500,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     rateLimiter,
     directory,
     async stop() {
+      graphqlEndpoint.handle = null;
       httpServer.removeAllListeners('request');
       for (const listener of downstream) httpServer.on('request', listener);
       await server.stop();

@@ -217,6 +217,8 @@ export type Query = {
    * - `locale`: a configured locale (default: the clinic's first locale); an unknown one is BAD_USER_INPUT,
    *   one the clinic does not publish is FORBIDDEN.
    * - `search`: case-insensitive text matched against name and summary in the served locale.
+   * - `slug`: lowercase letters and digits separated by hyphens (anything else is BAD_USER_INPUT); an
+   *   entry with no version to serve (none, or only a draft for a live key) is NOT_FOUND.
    */
   technique?: Maybe<Technique>;
   techniques: TechniqueList;

@@ -1,7 +1,9 @@
 /** Techniques, conditions, causes, provider types and benefits: by slug, in lists, and their relations. */
 import type { ContentScope, ListRequest } from '../../content/scope';
 import type { ContentUid, EntryByUid, ListItem } from '../../content/types';
+import { typeName } from '../../cache/tags';
 import { renderBlocks } from '../../rich-text/blocks';
+import { clientError } from '../errors';
 import type { GraphQLContext } from '../context';
 import { serve, type ListParent, type Served } from '../mappers';
 import type { PageInput, Resolvers, SortInput } from '../../../types/graphql/resolvers';
@@ -24,7 +26,11 @@ async function related<U extends ContentUid>(scope: ContentScope, uid: U, docume
 async function bySlug<U extends ContentUid>(context: GraphQLContext, uid: U, slug: string, locale: Maybe<string>) {
   const scope = await context.scope(locale);
   const entry = await scope.bySlug(uid, slug);
-  return entry === null ? null : serve(entry, scope);
+  if (entry === null) {
+    // Whether it does not exist or is only a draft, a live key learns the same thing.
+    throw clientError('NOT_FOUND', `There is no ${typeName(uid).replace('-', ' ')} "${slug}" to serve in ${scope.locale}.`);
+  }
+  return serve(entry, scope);
 }
 
 /** The documentIds a slug filter allows: the other side's relation, or nothing when the slug is unknown. */
