@@ -11,6 +11,11 @@ import { shouldSeedOnEmpty } from './seed/settings';
 import { isContentEmpty, runSeed, summarize } from './seed';
 
 let graphql: GraphQLService | null = null;
+
+function shutdownTimeoutMs(): number {
+  const value = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10000);
+  return Number.isFinite(value) && value >= 0 ? value : 10000;
+}
 let releaseBootLock: ReleaseBootLock | null = null;
 
 export default {
@@ -18,6 +23,13 @@ export default {
     assertProductionSecrets();
     // Held until bootstrap ends: schema sync, start-up writes and the seed run one instance at a time.
     releaseBootLock = await acquireBootLock(strapi);
+    // SIGTERM/SIGINT call strapi.destroy(): requests in flight finish first, before Strapi takes down
+    // plugins, the server and the database pools.
+    const destroy = strapi.destroy.bind(strapi);
+    strapi.destroy = async () => {
+      await graphql?.drain(shutdownTimeoutMs());
+      return destroy();
+    };
     strapi.documents.use(contentFormatMiddleware(strapi));
     strapi.documents.use(settleWritesMiddleware(strapi) as never);
   },

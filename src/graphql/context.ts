@@ -7,6 +7,7 @@ import { createContentReader } from '../content/reader';
 import { createContentScope } from '../content/scope';
 import { localeChain, type FallbackMap } from '../locales/chain';
 import { clientError } from './errors';
+import { isDatabaseUnavailable, unavailableError } from '../database/unavailable';
 import type { ClinicEntry } from '../content/types';
 import type { ContentScope } from '../content/scope';
 import type { KeyKind } from '../clinics/keys';
@@ -48,7 +49,20 @@ function tokenValues(clinic: ClinicEntry): ClinicTokenValues {
   };
 }
 
-export async function createContext(input: {
+/** Context creation reads the directory: a database that cannot be reached is a 503, not a 500. */
+export async function createContext(input: Parameters<typeof buildContext>[0]): Promise<GraphQLContext> {
+  try {
+    return await buildContext(input);
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) {
+      input.strapi.log.error(`Database unreachable: ${error instanceof Error ? error.message : String(error)}`);
+      throw unavailableError();
+    }
+    throw error;
+  }
+}
+
+async function buildContext(input: {
   strapi: Core.Strapi;
   directory: ClinicDirectory;
   authorization: string | undefined;

@@ -6,6 +6,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { PageRequestError } from '../content/scope';
 import { LIMIT_CODES, TOO_MANY_TOKENS } from './limits';
+import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from '../database/unavailable';
 
 export const ERROR_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'INTERNAL'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -41,6 +42,10 @@ export function createErrorFormatter(log: (error: unknown) => void) {
     if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code) && code !== 'INTERNAL') {
       const { http: _http, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
+    }
+    if (formatted.extensions?.code === 'SERVICE_UNAVAILABLE' || isDatabaseUnavailable(original) || isDatabaseUnavailable(error)) {
+      log(original);
+      return { message: UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' } };
     }
     const limit = formatted.extensions?.limit;
     if (typeof limit === 'string' && (Object.values(LIMIT_CODES) as string[]).includes(limit)) {

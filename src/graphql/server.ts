@@ -47,7 +47,7 @@ export function loadTypeDefs(dir: string): string[] {
     .map((file) => readFileSync(path.join(dir, file), 'utf8'));
 }
 
-const STATUS_BY_CODE: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, INTERNAL: 500 };
+const STATUS_BY_CODE: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, INTERNAL: 500, SERVICE_UNAVAILABLE: 503 };
 
 /**
  * An answer that carries nothing but errors gets the HTTP status of its most serious error (401, 403,
@@ -64,14 +64,18 @@ const statusFromErrors: ApolloServerPlugin<GraphQLContext> = {
         if (data !== null && data !== undefined && Object.values(data).some((value) => value !== null)) return;
         if (response.http.status !== undefined && response.http.status !== 200) return;
         const codes = errors.map((error) => String(error.extensions?.code ?? 'INTERNAL'));
-        const status = [401, 403, 500, 404].find((candidate) => codes.some((code) => STATUS_BY_CODE[code] === candidate)) ?? 400;
+        const status = [401, 403, 503, 500, 404].find((candidate) => codes.some((code) => STATUS_BY_CODE[code] === candidate)) ?? 400;
         response.http.status = status;
+        if (status === 503) response.http.headers.set('retry-after', '5');
       },
     };
   },
 };
 
 export interface GraphQLService {
+  /** Stops accepting connections and waits (at most timeoutMs) for the requests in flight. */
+  drain(timeoutMs: number): Promise<void>;
+  isDraining(): boolean;
   cache: ResponseCache | null;
   rateLimiter: RateLimiter;
   directory: ClinicDirectory;
@@ -192,6 +196,8 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     // Outside development the schema is not for browsing: sites get it as types/graphql/schema.graphql.
     introspection: isDevelopment,
     allowBatchedHttpRequests: false,
+    // Stopping is ours (src/index.ts): requests in flight finish first.
+    stopOnTerminationSignals: false,
     parseOptions: { maxTokens: limits.maxTokens },
     validationRules: protection.validationRules as never,
     persistedQueries: { cache: persistedQueryCache(path.join(strapi.dirs.app.root, 'types', 'graphql', 'client', 'persisted-documents.json')) },
@@ -448,7 +454,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
   strapi.server.routes([
     { method: 'GET', path: GRAPHQL_PATH, handler: handle, config: { auth: false } },
     { method: 'POST', path: GRAPHQL_PATH, handler: handle, config: { auth: false } },
-    ...observabilityRoutes({ strapi, metrics, redis, metricsToken }),
+    ...observabilityRoutes({ strapi, metrics, redis, metricsToken, isDraining: () => draining }),
   ] as never);
 
   const httpServer = strapi.server.httpServer as Server;
@@ -473,7 +479,17 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     return true;
   }
 
+  // Graceful shutdown: requests in flight are counted, so that stopping can wait for them.
+  let inFlight = 0;
+  let draining = false;
+  let drained: (() => void) | null = null;
   httpServer.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    inFlight += 1;
+    response.once('close', () => {
+      inFlight -= 1;
+      if (draining && inFlight === 0) drained?.();
+    });
+    if (draining) response.setHeader('Connection', 'close');
     const requestId = requestIdFrom(request.headers['x-request-id']);
     response.setHeader('X-Request-Id', requestId);
     runWithRequestId(requestId, () => {
@@ -499,6 +515,26 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     cache,
     rateLimiter,
     directory,
+    isDraining: () => draining,
+    async drain(timeoutMs) {
+      draining = true;
+      // No new connections; idle keep-alive ones are closed, busy ones after their answer.
+      if (httpServer.listening) httpServer.close();
+      httpServer.closeIdleConnections();
+      if (inFlight > 0) {
+        strapi.log.info(`Stopping: waiting for ${inFlight} request(s) in flight (at most ${timeoutMs} ms).`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            strapi.log.warn(`Stopping with ${inFlight} request(s) still in flight after ${timeoutMs} ms.`);
+            resolve();
+          }, timeoutMs);
+          drained = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    },
     async stop() {
       graphqlEndpoint.handle = null;
       httpServer.removeAllListeners('request');

@@ -95,8 +95,8 @@ async function within<T>(ms: number, work: Promise<T>): Promise<T> {
   }
 }
 
-export function observabilityRoutes(input: { strapi: Core.Strapi; metrics: Metrics; redis: Redis | null; metricsToken: string | null }) {
-  const { strapi, metrics, redis, metricsToken } = input;
+export function observabilityRoutes(input: { strapi: Core.Strapi; metrics: Metrics; redis: Redis | null; metricsToken: string | null; isDraining: () => boolean }) {
+  const { strapi, metrics, redis, metricsToken, isDraining } = input;
   const json = (ctx: KoaContext, status: number, body: unknown) => {
     ctx.status = status;
     ctx.set('Cache-Control', 'no-store');
@@ -110,6 +110,10 @@ export function observabilityRoutes(input: { strapi: Core.Strapi; metrics: Metri
       config: { auth: false },
       handler: async (ctx: KoaContext) => {
         const checks: Record<string, string> = {};
+        if (isDraining()) {
+          json(ctx, 503, { status: 'stopping', checks });
+          return;
+        }
         let ready = true;
         try {
           await within(2000, strapi.db.connection.raw('select 1'));
