@@ -8,7 +8,7 @@ import type { Core } from '@strapi/strapi';
 import { Redis } from 'ioredis';
 import { changeFeed } from '../content/changes';
 import { changedTags } from './tags';
-import { createMemoryStore, createRedisStore, type ResponseStore } from './store';
+import { createFallbackStore, createMemoryStore, createRedisStore, type ResponseStore } from './store';
 
 export interface CacheSettings {
   enabled: boolean;
@@ -19,6 +19,8 @@ export interface CacheSettings {
   maxAge: number;
   sMaxAge: number;
   staleWhileRevalidate: number;
+  /** While Redis is unreachable: how long this instance may serve its own cached copy. */
+  fallbackMaxAgeMs: number;
 }
 
 export class CacheSettingsError extends Error {
@@ -54,6 +56,7 @@ export function cacheSettings(env: NodeJS.ProcessEnv = process.env): CacheSettin
     maxAge: whole(env, 'CACHE_CONTROL_MAX_AGE', 0),
     sMaxAge: whole(env, 'CACHE_CONTROL_S_MAXAGE', 300),
     staleWhileRevalidate: whole(env, 'CACHE_CONTROL_STALE_WHILE_REVALIDATE', 60),
+    fallbackMaxAgeMs: whole(env, 'RESPONSE_CACHE_FALLBACK_MS', 1000),
   };
 }
 
@@ -82,7 +85,11 @@ export function connectRedis(strapi: Core.Strapi, settings: CacheSettings): Redi
   const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
   let reported = false;
   redis.on('error', (error: Error) => {
-    if (!reported) strapi.log.error(`Redis at REDIS_URL: ${error.message}`);
+    if (!reported) {
+      strapi.log.warn(
+        `Redis at REDIS_URL is unreachable (${error.message}): until it is back, this instance caches answers in its own memory for at most ${settings.fallbackMaxAgeMs} ms and counts rate limits itself.`,
+      );
+    }
     reported = true;
   });
   redis.on('ready', () => {
@@ -93,12 +100,20 @@ export function connectRedis(strapi: Core.Strapi, settings: CacheSettings): Redi
 }
 
 export function createResponseCache(strapi: Core.Strapi, settings: CacheSettings, redis: Redis | null): ResponseCache {
-  const store = redis === null ? createMemoryStore(settings.maxBytes) : createRedisStore({ redis, prefix: settings.prefix, ttlSeconds: settings.ttlSeconds });
+  // Tags whose purge failed (Redis unreachable): retried every second; until they are purged this
+  // instance does not use the shared cache (its own short-lived copy stands in), and the failure is logged.
+  const unpurged = new Set<string>();
+  const store =
+    redis === null
+      ? createMemoryStore(settings.maxBytes)
+      : createFallbackStore({
+          shared: createRedisStore({ redis, prefix: settings.prefix, ttlSeconds: settings.ttlSeconds }),
+          local: createMemoryStore(settings.maxBytes),
+          sharedUsable: () => redis.status === 'ready' && unpurged.size === 0,
+          localMaxAgeMs: settings.fallbackMaxAgeMs,
+        });
 
   const feed = changeFeed(strapi);
-  // Tags whose purge failed (Redis unreachable): retried every second; until they are purged this
-  // instance neither reads nor writes the shared cache, and the failure is logged.
-  const unpurged = new Set<string>();
   let retry: NodeJS.Timeout | null = null;
   const purge = async (tags: string[]): Promise<void> => {
     try {
@@ -138,7 +153,7 @@ export function createResponseCache(strapi: Core.Strapi, settings: CacheSettings
     redis,
     cacheControl,
     key: (identity) => store.keyOf(identity),
-    usable: () => unpurged.size === 0,
+    usable: () => true,
     async close() {
       stop();
       if (retry !== null) clearInterval(retry);

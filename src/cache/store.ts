@@ -187,3 +187,57 @@ export function createRedisStore(input: { redis: Redis; prefix: string; ttlSecon
     },
   };
 }
+
+/**
+ * The shared store with a local one behind it: while the shared store (Redis) cannot be used, answers
+ * are cached in this process for at most `localMaxAgeMs` — other instances' writes cannot reach this
+ * copy meanwhile, so it is kept short. Tickets say which store they came from (local ones are negative),
+ * and a response is stored only where its ticket was taken.
+ */
+export function createFallbackStore(input: { shared: ResponseStore; local: ResponseStore; sharedUsable: () => boolean; localMaxAgeMs: number }): ResponseStore {
+  const { shared, local, sharedUsable, localMaxAgeMs } = input;
+  const fresh = (response: CachedResponse | undefined) => (response !== undefined && Date.now() - response.storedAt <= localMaxAgeMs ? response : undefined);
+  return {
+    kind: shared.kind,
+    async get(key) {
+      if (sharedUsable()) {
+        try {
+          return await shared.get(key);
+        } catch {
+          // answered below from the local copy
+        }
+      }
+      return fresh(await local.get(key));
+    },
+    peek: (key) => (sharedUsable() ? undefined : fresh(local.peek?.(key))),
+    keyOf: (identity) => shared.keyOf(identity),
+    async ticket() {
+      if (sharedUsable()) {
+        try {
+          return await shared.ticket();
+        } catch {
+          // a local ticket below
+        }
+      }
+      return -1 - (await local.ticket());
+    },
+    async set(key, response, ticket) {
+      if (ticket < 0) return local.set(key, response, -1 - ticket);
+      if (!sharedUsable()) return false;
+      try {
+        return await shared.set(key, response, ticket);
+      } catch {
+        return false;
+      }
+    },
+    async purge(tags) {
+      await local.purge(tags);
+      await shared.purge(tags);
+    },
+    stats: () => local.stats(),
+    async close() {
+      await local.close();
+      await shared.close();
+    },
+  };
+}

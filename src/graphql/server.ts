@@ -263,10 +263,13 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     const rawQuery = url.slice(queryStart + 1);
     const now = directory.authenticateNow(presented);
     const limited = (caller: AuthenticatedKey | null) => caller !== null && (caller.rateLimitPerMinute ?? rateLimitDefault) !== 0;
-    if (now !== undefined && cache.store.peek !== undefined) {
-      const identity = identityOf(now, 'GET', rawQuery, null);
-      const hit = identity === null ? undefined : cache.store.peek(cache.key(identity));
-      if (hit === undefined || now === null) return false;
+    if (now === null) return false;
+    const knownIdentity = now === undefined ? undefined : identityOf(now, 'GET', rawQuery, null);
+    if (knownIdentity === null) return false; // a preview key: never cached
+    const peeked = knownIdentity !== undefined && cache.store.peek !== undefined ? cache.store.peek(cache.key(knownIdentity)) : undefined;
+    if (now !== undefined && cache.store.kind === 'memory' && peeked === undefined) return false;
+    if (now !== undefined && peeked !== undefined) {
+      const hit = peeked;
       if (limited(now)) {
         const refusal = rateLimiter.refusalInForce(now.keyId);
         if (refusal !== null) {

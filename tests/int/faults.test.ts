@@ -8,6 +8,7 @@ import { execFile } from 'child_process';
 import { randomBytes } from 'crypto';
 import { mkdtempSync, rmSync } from 'fs';
 import net from 'net';
+import { CuttableProxy } from '../helpers/proxy';
 import os from 'os';
 import path from 'path';
 import { promisify } from 'util';
@@ -18,37 +19,6 @@ import { ROOT, testSecrets } from '../helpers/strapi';
 jest.setTimeout(240000);
 
 const BASE_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-
-/** A TCP proxy to PostgreSQL that can be cut (all connections dropped, new ones refused) and restored. */
-class CuttableProxy {
-  private server: net.Server | null = null;
-  private readonly sockets = new Set<net.Socket>();
-  port = 0;
-
-  constructor(private readonly target: { host: string; port: number }) {}
-
-  async open(): Promise<void> {
-    this.server = net.createServer((client) => {
-      const upstream = net.connect(this.target);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => socket.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => this.server?.listen(this.port, '127.0.0.1', resolve));
-    const address = this.server.address();
-    if (address !== null && typeof address === 'object') this.port = address.port;
-  }
-
-  async cut(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => (server === null ? resolve() : server.close(() => resolve())));
-  }
-}
 
 function environment(databaseUrl: string): Record<string, string> {
   return { ...testSecrets(), DATABASE_URL: databaseUrl, DATABASE_POOL_MIN: '0', DATABASE_POOL_MAX: '4', SEED_ON_EMPTY: 'true', RATE_LIMIT_PER_MINUTE: '0' };

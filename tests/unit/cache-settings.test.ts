@@ -12,6 +12,7 @@ describe('cache settings', () => {
       maxAge: 0,
       sMaxAge: 300,
       staleWhileRevalidate: 60,
+      fallbackMaxAgeMs: 1000,
     });
   });
 
