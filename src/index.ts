@@ -9,6 +9,8 @@ import { assertProductionSecrets } from './env/secrets';
 import { mountGraphQL, type GraphQLService } from './graphql/server';
 import { shouldSeedOnEmpty } from './seed/settings';
 import { isContentEmpty, runSeed, summarize } from './seed';
+import { syncLocales } from './locales/config';
+import { requiredAlongChainMiddleware } from './l10n/publish-check';
 
 let graphql: GraphQLService | null = null;
 
@@ -31,6 +33,7 @@ export default {
       return destroy();
     };
     strapi.documents.use(contentFormatMiddleware(strapi));
+    strapi.documents.use(requiredAlongChainMiddleware(strapi));
     strapi.documents.use(settleWritesMiddleware(strapi) as never);
   },
 
@@ -38,6 +41,7 @@ export default {
     try {
       cachePreparedStatements(strapi);
       await applyFieldHelp(strapi);
+      await syncLocales(strapi);
       await ensureDevAdmin(strapi);
       if (shouldSeedOnEmpty() && (await isContentEmpty(strapi))) {
         strapi.log.info('The database holds no content yet: importing data/seed.');

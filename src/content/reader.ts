@@ -6,6 +6,7 @@
 import type { Core } from '@strapi/strapi';
 import { linksTag, readTags, typeTag } from '../cache/tags';
 import { decode, ReadSql, toIso, type ContentStatus } from './sql';
+import { isEmptyValue } from '../l10n/fields';
 import { MODELS, type ContentUid, type EntryByUid } from './types';
 
 export type { ContentStatus } from './sql';
@@ -56,6 +57,43 @@ export function readSql(strapi: Core.Strapi): ReadSql {
   return sql;
 }
 
+/** Fields that identify an entry rather than hold its content: never taken from another locale. */
+const OWN_FIELDS = new Set(['documentId', 'slug', 'locale', 'updatedAt']);
+
+/**
+ * One document's rows in the chain's locales, merged: the first row is the entry; each field it leaves
+ * empty (fields.ts) is taken from the next row that has it, and listed in `fallbackFields`.
+ * `dependsOnUpTo` is the last locale whose row the answer depends on (null: all of the chain's).
+ */
+export function mergeAlongChain(
+  rows: Array<Record<string, unknown>>,
+  chain: readonly string[],
+  relations: Record<string, unknown>,
+): { data: Record<string, unknown>; dependsOnUpTo: string | null } | null {
+  if (rows.length === 0) return null;
+  const ordered = [...rows].sort((a, b) => chain.indexOf(String(a.locale)) - chain.indexOf(String(b.locale)));
+  const first = ordered[0] as Record<string, unknown>;
+  const data: Record<string, unknown> = { ...first };
+  const fallbackFields: Array<{ field: string; locale: string }> = [];
+  let depth = chain.indexOf(String(first.locale));
+  let isComplete = true;
+  for (const field of Object.keys(first)) {
+    if (OWN_FIELDS.has(field) || !isEmptyValue(first[field])) continue;
+    const donor = ordered.slice(1).find((row) => !isEmptyValue(row[field]));
+    if (donor === undefined) {
+      isComplete = false;
+      if (field in relations) data[field] = [];
+      continue;
+    }
+    data[field] = donor[field];
+    fallbackFields.push({ field, locale: String(donor.locale) });
+    depth = Math.max(depth, chain.indexOf(String(donor.locale)));
+  }
+  data.fallbackFields = fallbackFields;
+  // A field empty everywhere would change if any locale of the chain filled it in.
+  return { data, dependsOnUpTo: isComplete ? (chain[depth] ?? null) : null };
+}
+
 function rowsOf(result: unknown): Array<Record<string, unknown>> {
   return (Array.isArray(result) ? result : (result as { rows: Array<Record<string, unknown>> }).rows);
 }
@@ -88,7 +126,7 @@ export function createContentReader(input: {
     const model = MODELS[uid];
     const entry: Record<string, unknown> = {};
     for (const [field, value] of Object.entries(data)) {
-      if (field in model.relations || field === 'documentId' || field === 'slug' || field === 'locale' || field === 'updatedAt') {
+      if (field in model.relations || field === 'documentId' || field === 'slug' || field === 'locale' || field === 'updatedAt' || field === 'fallbackFields') {
         entry[field] = value ?? (field in model.relations ? [] : value);
       } else {
         entry[field] = render(value);
@@ -120,19 +158,37 @@ export function createContentReader(input: {
       const found = requests.map(() => new Map<string, AnyEntry>());
       if (branches.length === 0) return found;
       const rows = rowsOf(await strapi.db.connection.raw(branches.join(' union all '), bindings));
+      // Per request and document, its rows in chain order: the first is the entry, the others fill
+      // the fields it left empty.
+      const grouped = new Map<string, { request: number; rows: Array<Record<string, unknown>> }>();
       for (const row of rows) {
-        const request = requests[Number(row.request)] as LoadRequest;
+        const request = Number(row.request);
+        const uid = (requests[request] as LoadRequest).uid;
         const raw = typeof row.data === 'string' ? (JSON.parse(row.data) as Record<string, unknown>) : (row.data as Record<string, unknown>);
-        const data = decode(raw, sql.entry(request.uid).decoder);
-        const entry = toEntry(request.uid, data);
-        (found[Number(row.request)] as Map<string, AnyEntry>).set(String(request.by === 'slug' ? data.slug : data.documentId), entry);
+        const data = decode(raw, sql.entry(uid).decoder);
+        const groupKey = `${request}\n${String(data.documentId)}`;
+        let group = grouped.get(groupKey);
+        if (group === undefined) {
+          group = { request, rows: [] };
+          grouped.set(groupKey, group);
+        }
+        group.rows.push(data);
+      }
+      const deepest = new Map<string, string | null>();
+      for (const group of grouped.values()) {
+        const request = requests[group.request] as LoadRequest;
+        const merged = mergeAlongChain(group.rows, chain, MODELS[request.uid].relations);
+        if (merged === null) continue;
+        const entry = toEntry(request.uid, merged.data);
+        (found[group.request] as Map<string, AnyEntry>).set(String(request.by === 'slug' ? merged.data.slug : merged.data.documentId), entry);
+        deepest.set(`${group.request}\n${entry.documentId}`, merged.dependsOnUpTo);
       }
       if (onRead !== undefined) {
         requests.forEach((request, index) => {
           const entries = found[index] as Map<string, AnyEntry>;
           for (const value of request.values) {
             const entry = entries.get(value);
-            if (entry !== undefined) onRead(readTags(request.uid, entry.documentId, chain, entry.locale));
+            if (entry !== undefined) onRead(readTags(request.uid, entry.documentId, chain, deepest.get(`${index}\n${entry.documentId}`) ?? null));
             else if (request.by === 'documentId') onRead(readTags(request.uid, value, chain, null));
             // A slug nobody has yet: any new row of the type may take it.
             else onRead(typeTags(request.uid));
@@ -158,16 +214,25 @@ export function createContentReader(input: {
           chosen.bindings,
         ),
       );
-      const candidates: ListCandidate[] = [];
+      const byDocument = new Map<string, Array<Record<string, unknown>>>();
       for (const row of rows) {
         const documentId = String(row.document_id);
         if (only !== null && !only.has(documentId)) continue;
+        const list = byDocument.get(documentId) ?? [];
+        list.push(row);
+        byDocument.set(documentId, list);
+      }
+      const candidates: ListCandidate[] = [];
+      for (const [documentId, documentRows] of byDocument) {
+        documentRows.sort((a, b) => chain.indexOf(String(a.locale)) - chain.indexOf(String(b.locale)));
+        const first = documentRows[0] as Record<string, unknown>;
+        const text = (column: string) => documentRows.map((row) => row[column]).find((value) => !isEmptyValue(value));
         candidates.push({
           documentId,
-          locale: String(row.locale),
-          name: renderText(String(row.name ?? '')),
-          summary: renderText(String(row.summary ?? '')),
-          updatedAt: toIso(row.updated_at),
+          locale: String(first.locale),
+          name: renderText(String(text('name') ?? '')),
+          summary: renderText(String(text('summary') ?? '')),
+          updatedAt: toIso(first.updated_at),
         });
       }
       return candidates;

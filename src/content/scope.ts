@@ -129,7 +129,8 @@ export function createContentScope(input: { reader: ContentReader; locale: strin
     },
 
     links(uid, entry, field) {
-      reader.noteLinksRead(uid, entry.documentId, entry.locale, String(field));
+      const inherited = entry.fallbackFields.find((fallback) => fallback.field === field);
+      reader.noteLinksRead(uid, entry.documentId, inherited?.locale ?? entry.locale, String(field));
       return entry[field] as unknown as string[];
     },
 

@@ -183,8 +183,9 @@ export class ReadSql {
   }
 
   /**
-   * Ids of the rows to serve: per document, the row in the earliest locale of the chain. `key` is the
-   * column the values match (document_id or slug).
+   * Ids of the rows to serve: per document, its rows in the locales of the chain (a field empty in the
+   * first is served from the next, see reader.ts). `key` is the column the values match (document_id
+   * or slug).
    */
   chosenRows(input: {
     table: string;
@@ -196,27 +197,17 @@ export class ReadSql {
     const { table, key, values, chain, status } = input;
     // The text depends only on the table and the chain's length, never on how many values are asked
     // for, so SQLite compiles it once (statement-cache.ts) and PostgreSQL sees one shape.
-    const rank = `case x."locale" ${chain.map((_, index) => `when ? then ${index}`).join(' ')} end`;
     const where = [
       `x."locale" in (${chain.map(() => '?').join(', ')})`,
       `x."published_at" is ${status === 'published' ? 'not null' : 'null'}`,
     ];
-    const bindings: unknown[] = [...chain];
+    const bindings: unknown[] = [];
     if (key !== null) {
       where.unshift(this.dialect === 'sqlite' ? `x.${quote(key)} in (select "value" from json_each(?))` : `x.${quote(key)} = any(?)`);
       bindings.push(this.dialect === 'sqlite' ? JSON.stringify(values) : [...values]);
     }
-    if (chain.length === 1) {
-      // One locale: a document has at most one row per locale and status, so there is nothing to rank.
-      return { sql: `select x."id" from ${quote(table)} x where ${where.join(' and ')}`, bindings: bindings.slice(1).concat(chain) };
-    }
     bindings.push(...chain);
-    return {
-      sql:
-        `select ranked."id" from (select x."id", row_number() over (partition by x."document_id" order by ${rank}) as "rank" ` +
-        `from ${quote(table)} x where ${where.join(' and ')}) ranked where ranked."rank" = 1`,
-      bindings,
-    };
+    return { sql: `select x."id" from ${quote(table)} x where ${where.join(' and ')}`, bindings };
   }
 
   quote(identifier: string): string {

@@ -53,11 +53,20 @@ export interface AddressData {
   country: string;
 }
 
+/** A field an entry left empty in its own locale, served from a later locale of the chain. */
+export interface FieldLocale {
+  field: string;
+  locale: string;
+}
+
 interface BaseEntry {
   documentId: string;
   slug: string;
+  /** The locale of the entry's own row: the first locale of the chain it exists in. */
   locale: string;
   updatedAt: string;
+  /** Fields empty in `locale` and served from a fallback locale (fr-CA → fr), in field order. */
+  fallbackFields: FieldLocale[];
 }
 
 export interface TechniqueEntry extends BaseEntry {

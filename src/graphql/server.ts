@@ -23,7 +23,7 @@ import type { CachedResponse } from '../cache/store';
 import { createClinicDirectory, parseTtl, type ClinicDirectory } from '../clinics/directory';
 import type { AuthenticatedKey } from '../clinics/keys';
 import { settleChanges } from '../content/changes';
-import { parseFallbacks } from '../locales/chain';
+import { localeSettings } from '../locales/config';
 import { bearerToken, createContext, type GraphQLContext } from './context';
 import { createErrorFormatter } from './errors';
 import { LIMIT_CODES, limitProtection, queryLimits } from './limits';
@@ -168,7 +168,8 @@ function persistedQueryCache(manifestFile: string): KeyValueCache<string> {
 }
 
 export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService> {
-  const fallbacks = parseFallbacks(process.env.LOCALE_FALLBACKS);
+  const locales = localeSettings(strapi);
+  const { fallbacks } = locales;
   const settings = cacheSettings();
   const directory = createClinicDirectory({ strapi, ttlMs: parseTtl(process.env.CLINIC_CACHE_TTL_MS) });
   const redis = connectRedis(strapi, settings);
@@ -213,7 +214,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
   const rateLimitDefault = defaultPerMinute();
 
   // Settings that change answers without being in the request; instances that differ in them do not share.
-  const configuration = `${process.env.LOCALE_FALLBACKS ?? ''}`;
+  const configuration = JSON.stringify([locales.defaultLocale, [...locales.fallbacks]]);
 
   /**
    * What identifies a request's answer, for a live key: the clinic, and the operation as sent — for a

@@ -1,7 +1,7 @@
 /**
- * Locale chains: the requested locale, its configured fallbacks, then the default locale.
- * LOCALE_FALLBACKS lists "locale:fallback" pairs, e.g. "fr-CA:fr,es-MX:es"; without an entry a
- * regional locale falls back to its language when that is a configured locale (fr-CA → fr).
+ * Locale chains: the requested locale, its configured fallbacks (config/locales.ts), then the default
+ * locale. A locale without a configured fallback falls back to its language when that is a known
+ * locale (pt-BR → pt).
  */
 export class LocaleConfigError extends Error {
   constructor(message: string) {
@@ -11,21 +11,6 @@ export class LocaleConfigError extends Error {
 }
 
 export type FallbackMap = ReadonlyMap<string, string>;
-
-const LOCALE = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
-
-export function parseFallbacks(value: string | undefined): FallbackMap {
-  const map = new Map<string, string>();
-  for (const pair of (value ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
-    const [from, to, extra] = pair.split(':').map((part) => part.trim());
-    if (from === undefined || to === undefined || extra !== undefined || !LOCALE.test(from) || !LOCALE.test(to)) {
-      throw new LocaleConfigError(`LOCALE_FALLBACKS has "${pair}"; write pairs as locale:fallback, e.g. "fr-CA:fr,es-MX:es"`);
-    }
-    if (map.has(from)) throw new LocaleConfigError(`LOCALE_FALLBACKS names a fallback for "${from}" twice`);
-    map.set(from, to);
-  }
-  return map;
-}
 
 /** The chain for `requested`, keeping only known locales, without repeats, ending with the default. */
 export function localeChain(input: {

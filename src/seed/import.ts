@@ -11,7 +11,7 @@ import { createHash } from 'crypto';
 import type { Core, UID } from '@strapi/strapi';
 import { paragraphsToBlocks } from './blocks';
 import type { SeedSet } from './load';
-import type { FieldKind, SeedEntry, SeedTypeSpec } from './schema';
+import { translatableFields, type FieldKind, type SeedEntry, type SeedTypeSpec } from './schema';
 
 export type SeedAction = 'created' | 'updated' | 'unchanged' | 'kept-edited';
 
@@ -71,7 +71,9 @@ function fingerprint(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
 }
 
-function managedFields(spec: SeedTypeSpec): string[] {
+/** The fields the seed writes: all for a default-locale entry, the translatable ones for a translation. */
+function managedFields(spec: SeedTypeSpec, entry: SeedEntry): string[] {
+  if (entry.isTranslation === true) return translatableFields(spec);
   const shape = (spec.schema as unknown as { shape: Record<string, unknown> }).shape;
   return Object.keys(shape).filter((field) => field !== 'slug' && field !== 'locale');
 }
@@ -92,7 +94,7 @@ function convert(kind: FieldKind | undefined, value: unknown): unknown {
 /** The entry as comparable content: relations as sorted slugs. */
 function comparableFromSeed(spec: SeedTypeSpec, entry: SeedEntry): Record<string, unknown> {
   const result: Record<string, unknown> = { slug: entry.slug };
-  for (const field of managedFields(spec)) {
+  for (const field of managedFields(spec, entry)) {
     const kind = spec.fields[field];
     result[field] =
       typeof kind === 'object' ? [...((entry[field] as string[] | undefined) ?? [])].sort() : convert(kind, entry[field]);
@@ -100,9 +102,9 @@ function comparableFromSeed(spec: SeedTypeSpec, entry: SeedEntry): Record<string
   return result;
 }
 
-function comparableFromRecord(spec: SeedTypeSpec, record: DraftRecord): Record<string, unknown> {
+function comparableFromRecord(spec: SeedTypeSpec, entry: SeedEntry, record: DraftRecord): Record<string, unknown> {
   const result: Record<string, unknown> = { slug: record.slug };
-  for (const field of managedFields(spec)) {
+  for (const field of managedFields(spec, entry)) {
     const kind = spec.fields[field];
     const value = record[field];
     result[field] =
@@ -121,7 +123,7 @@ function dataFromSeed(input: {
 }): Record<string, unknown> {
   const { spec, entry, documentIds, attributes } = input;
   const data: Record<string, unknown> = { slug: entry.slug };
-  for (const field of managedFields(spec)) {
+  for (const field of managedFields(spec, entry)) {
     const kind = spec.fields[field];
     if (typeof kind === 'object') {
       const targets = (entry[field] as string[] | undefined) ?? [];
@@ -195,7 +197,7 @@ async function importType(input: {
       ids.set(entry.slug, written.documentId);
       action = 'created';
     } else {
-      const current = fingerprint(comparableFromRecord(spec, draft));
+      const current = fingerprint(comparableFromRecord(spec, entry, draft));
       if (current === desired) {
         // Seeded and published before, unpublished since: an editor took it down; leave it down.
         const wasUnpublished = !published.has(key) && fingerprints[key] !== undefined;

@@ -2,6 +2,7 @@ import path from 'path';
 import type { Core } from '@strapi/strapi';
 import { importSeed, type SeedReport } from './import';
 import { loadSeed } from './load';
+import { chainOf, localeSettings } from '../locales/config';
 
 export { SeedValidationError, formatIssue, type SeedIssue } from './load';
 export type { SeedReport, SeedOutcome, SeedAction } from './import';
@@ -31,7 +32,14 @@ export async function runSeed(input: {
   shouldOverwriteEdits?: boolean;
 }): Promise<SeedReport> {
   const { strapi, dir = defaultSeedDir(strapi), shouldOverwriteEdits = false } = input;
-  const seed = await loadSeed({ dir, knownLocales: await localeCodes(strapi) });
+  const settings = localeSettings(strapi);
+  const seed = await loadSeed({
+    dir,
+    knownLocales: await localeCodes(strapi),
+    defaultLocale: settings.defaultLocale,
+    // A locale is imported after the locales it falls back to, so that it can leave their fields out.
+    translationOrder: (locales) => [...locales].sort((a, b) => chainOf(settings, a).length - chainOf(settings, b).length || a.localeCompare(b)),
+  });
   return importSeed({ strapi, seed, shouldOverwriteEdits });
 }
 

@@ -6,7 +6,7 @@ import { promises as fs } from 'fs';
 import path from 'path';
 import { describeUnknownTokens, stringsIn, unknownTokens } from '../clinics/tokens';
 import { localesRule } from '../content-validation/rules';
-import { SEED_TYPES, type SeedEntry, type SeedTypeSpec } from './schema';
+import { SEED_TYPES, translationSchema, type SeedEntry, type SeedTypeSpec } from './schema';
 
 export interface SeedIssue {
   file: string;
@@ -76,15 +76,40 @@ async function readJson(file: string, display: string, issues: SeedIssue[]): Pro
   return parsed;
 }
 
-export async function loadSeed(input: { dir: string; knownLocales: readonly string[] }): Promise<SeedSet> {
-  const { dir, knownLocales } = input;
+export async function loadSeed(input: {
+  dir: string;
+  knownLocales: readonly string[];
+  defaultLocale?: string;
+  /** Translation directories in import order: a locale after the locales it falls back to. */
+  translationOrder?: (locales: string[]) => string[];
+}): Promise<SeedSet> {
+  const { dir, knownLocales, defaultLocale = 'en', translationOrder = (locales) => locales } = input;
   const issues: SeedIssue[] = [];
   const display = (file: string) => path.relative(process.cwd(), path.join(dir, file)) || file;
 
   const known = new Set<string>(SEED_TYPES.map((spec) => spec.file));
-  for (const name of await fs.readdir(dir)) {
+  const translationDirs: string[] = [];
+  for (const item of await fs.readdir(dir, { withFileTypes: true })) {
+    const name = item.name;
+    if (item.isDirectory()) {
+      if (name === defaultLocale) {
+        issues.push({ file: display(name), message: `holds translations into the default locale "${defaultLocale}"; default-locale entries belong in the files of ${display('.')}` });
+      } else if (!knownLocales.includes(name)) {
+        issues.push({ file: display(name), message: `is not a locale of this service (known: ${knownLocales.join(', ')}); a translation directory is named after its locale` });
+      } else {
+        translationDirs.push(name);
+      }
+      continue;
+    }
     if (name.endsWith('.json') && !known.has(name)) {
       issues.push({ file: display(name), message: `is not a seed file this service knows; expected one of ${[...known].join(', ')}` });
+    }
+  }
+  for (const locale of translationDirs) {
+    for (const name of await fs.readdir(path.join(dir, locale))) {
+      if (!known.has(name)) {
+        issues.push({ file: display(path.join(locale, name)), message: `is not a seed file this service knows; expected one of ${[...known].join(', ')}` });
+      }
     }
   }
 
@@ -140,6 +165,51 @@ export async function loadSeed(input: { dir: string; knownLocales: readonly stri
       });
     }
     types.push({ spec, entries });
+  }
+
+  // Translations: data/seed/<locale>/<file>, each entry naming a default-locale entry by slug.
+  for (const locale of translationOrder(translationDirs)) {
+    for (const typeData of types) {
+      const { spec } = typeData;
+      const file = path.join(locale, spec.file);
+      const raw = await readJson(path.join(dir, file), display(file), issues);
+      if (raw === null) continue;
+      const schema = translationSchema(spec);
+      const sources = new Set(typeData.entries.filter((entry) => entry.locale === defaultLocale).map((entry) => entry.slug));
+      const seen = new Set<string>();
+      raw.forEach((item, index) => {
+        const label = entryLabel(index, item);
+        const result = schema.safeParse(item);
+        if (!result.success) {
+          for (const problem of result.error.issues) {
+            const message =
+              problem.code === 'unrecognized_keys'
+                ? `${problem.message}; a translation holds the slug and translatable fields only (relations and the locale come from the directory and the default locale)`
+                : problem.message;
+            issues.push({ file: display(file), entry: label, field: problem.path.length > 0 ? problem.path.join('.') : undefined, message });
+          }
+          return;
+        }
+        const entry = { ...(result.data as SeedEntry), locale, isTranslation: true };
+        if (seen.has(entry.slug)) {
+          issues.push({ file: display(file), entry: label, field: 'slug', message: `"${entry.slug}" appears twice` });
+          return;
+        }
+        seen.add(entry.slug);
+        if (!sources.has(entry.slug)) {
+          issues.push({ file: display(file), entry: label, field: 'slug', message: `"${entry.slug}" is not in ${spec.file} for the default locale "${defaultLocale}"` });
+          return;
+        }
+        for (const [fieldPath, text] of stringsIn(entry)) {
+          const tokens = unknownTokens(text);
+          if (tokens.length > 0) {
+            const field = fieldPath.join('.');
+            issues.push({ file: display(file), entry: label, field, message: describeUnknownTokens(field, tokens) });
+          }
+        }
+        typeData.entries.push(entry);
+      });
+    }
   }
 
   // Every relation must name an entry of the target file in the same locale.

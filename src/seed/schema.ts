@@ -194,5 +194,25 @@ export const SEED_TYPES: readonly SeedTypeSpec[] = [
 export interface SeedEntry {
   slug: string;
   locale: string;
+  /** True for an entry of data/seed/<locale>/: only the fields it translates, no relations. */
+  isTranslation?: boolean;
   [field: string]: unknown;
+}
+
+/** Fields a translation (data/seed/<locale>/<file>) may hold: the localized ones, never relations. */
+export function translatableFields(spec: SeedTypeSpec): string[] {
+  if (spec.uid === 'api::clinic.clinic') return ['description'];
+  const shape = (spec.schema as unknown as { shape: Record<string, unknown> }).shape;
+  return Object.keys(shape).filter((field) => field !== 'slug' && field !== 'locale' && typeof spec.fields[field] !== 'object');
+}
+
+/**
+ * A translation entry: the slug of the default-locale entry it translates and any of its translatable
+ * fields, each checked as in the default locale. A field left out is served from the locale's fallback.
+ */
+export function translationSchema(spec: SeedTypeSpec): z.ZodTypeAny {
+  const object = spec.schema as unknown as z.ZodObject<Record<string, z.ZodTypeAny>>;
+  const picked: Record<string, true> = { slug: true };
+  for (const field of translatableFields(spec)) picked[field] = true;
+  return object.pick(picked).partial().required({ slug: true }).strict();
 }

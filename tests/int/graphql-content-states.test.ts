@@ -24,14 +24,12 @@ async function documentId(uid: 'api::technique.technique' | 'api::condition.cond
 }
 
 beforeAll(async () => {
-  app = await startApp({ isListening: true, environment: { LOCALE_FALLBACKS: 'fr-CA:fr' } });
+  // The locales (fr-CA → fr → en, de → en) come from config/locales.ts; the seed translates into fr and fr-CA.
+  app = await startApp({ isListening: true });
   await runSeed({ strapi: app.strapi });
-  const locales = app.strapi.plugin('i18n').service('locales') as unknown as { create(locale: object): Promise<unknown> };
-  await locales.create({ code: 'fr', name: 'French (fr)' });
-  await locales.create({ code: 'fr-CA', name: 'French (Canada) (fr-CA)' });
 
   const northside = await documentId('api::clinic.clinic', 'northside-physio');
-  await documents('api::clinic.clinic').update({ documentId: northside, locale: 'en', data: { locales: ['en', 'fr-CA', 'fr'] } });
+  await documents('api::clinic.clinic').update({ documentId: northside, locale: 'en', data: { locales: ['en', 'fr-CA', 'fr', 'de'] } });
   await documents('api::clinic.clinic').publish({ documentId: northside, locale: 'en' });
 
   const fibromyalgia = await documentId('api::condition.condition', 'fibromyalgia');
@@ -67,33 +65,38 @@ afterAll(async () => {
 });
 
 describe('locale fallback', () => {
-  it('serves the fr entry when fr-CA is missing, and says so', async () => {
+  it('serves the fr-CA entry, with the fields it leaves empty from fr, and says which', async () => {
     const { body } = await graphql(app, {
       key: keys.public,
-      query: `{ technique(slug: "${MRT}", locale: "fr-CA") { locale name intro { text } treats { slug locale name } } }`,
+      query: `{ technique(slug: "${MRT}", locale: "fr-CA") { locale name intro { text } providerNote fallbackFields { field locale } treats { slug locale name } } }`,
     });
     expect(body.errors).toBeUndefined();
-    expect(body.data.technique).toEqual({
-      locale: 'fr',
+    const technique = body.data.technique;
+    expect(technique).toMatchObject({
+      locale: 'fr-CA',
       name: 'Thérapie de libération myofasciale',
       intro: { text: 'Contactez Northside Physiotherapy & Massage.' },
+      // Relations are kept once, in the locale they were set in: fr's list, each entry in its best locale.
       treats: [{ slug: 'fibromyalgia', locale: 'fr', name: 'Fibromyalgie' }],
     });
+    expect(technique.providerNote).toMatch(/physiothérapeutes/);
+    expect(technique.fallbackFields).toEqual(expect.arrayContaining([{ field: 'name', locale: 'fr' }, { field: 'intro', locale: 'fr' }]));
+    expect(technique.fallbackFields.map((item: { field: string }) => item.field)).not.toContain('providerNote');
   });
 
-  it('falls back to the default locale when neither fr-CA nor fr has the entry', async () => {
-    const { body } = await graphql(app, { key: keys.public, query: '{ condition(slug: "back-pain", locale: "fr-CA") { locale name } }' });
-    expect(body.data.condition).toEqual({ locale: 'en', name: 'Back pain' });
+  it('falls back to the default locale when the locale has no entry', async () => {
+    const { body } = await graphql(app, { key: keys.public, query: '{ condition(slug: "back-pain", locale: "de") { locale name fallbackFields { field } } }' });
+    expect(body.data.condition).toEqual({ locale: 'en', name: 'Back pain', fallbackFields: [] });
   });
 
   it('lists every entry once, each in its best locale', async () => {
     const { body } = await graphql(app, {
       key: keys.public,
-      query: '{ conditions(locale: "fr-CA", sort: { field: NAME }) { items { slug locale } pageInfo { total } } }',
+      query: '{ providerTypes(locale: "fr-CA", sort: { field: NAME }) { items { slug locale name } pageInfo { total } } }',
     });
-    expect(body.data.conditions.pageInfo.total).toBe(6);
-    const locales = Object.fromEntries(body.data.conditions.items.map((item: { slug: string; locale: string }) => [item.slug, item.locale]));
-    expect(locales).toEqual(expect.objectContaining({ fibromyalgia: 'fr', 'back-pain': 'en' }));
+    expect(body.data.providerTypes.pageInfo.total).toBe(5);
+    const served = Object.fromEntries(body.data.providerTypes.items.map((item: { slug: string; locale: string; name: string }) => [item.slug, [item.locale, item.name]]));
+    expect(served).toEqual(expect.objectContaining({ 'physical-therapist': ['fr-CA', 'Physiothérapeute'], 'occupational-therapist': ['fr', 'Ergothérapeute'] }));
   });
 
   it('is FORBIDDEN for a locale the calling clinic does not publish', async () => {

@@ -1,26 +1,77 @@
 import { describeUnknownTokens, renderTokens, unknownTokens } from '../../src/clinics/tokens';
 import { hashKey, isWellFormedKey } from '../../src/clinics/keys';
-import { localeChain, parseFallbacks } from '../../src/locales/chain';
+import { localeChain } from '../../src/locales/chain';
+import { chainOf, parseLocaleSettings } from '../../src/locales/config';
 
 const known = ['en', 'fr', 'fr-CA', 'es', 'es-MX'];
 
+const fallbacks = (pairs: Record<string, string>) => new Map(Object.entries(pairs));
+
 describe('locale chains', () => {
   it('walks the configured fallbacks, then the default locale', () => {
-    expect(localeChain({ requested: 'fr-CA', fallbacks: parseFallbacks('fr-CA:fr'), knownLocales: known, defaultLocale: 'en' })).toEqual(['fr-CA', 'fr', 'en']);
+    expect(localeChain({ requested: 'fr-CA', fallbacks: fallbacks({ 'fr-CA': 'fr' }), knownLocales: known, defaultLocale: 'en' })).toEqual(['fr-CA', 'fr', 'en']);
   });
 
   it('falls back from a regional locale to its language when nothing is configured', () => {
-    expect(localeChain({ requested: 'es-MX', fallbacks: parseFallbacks(''), knownLocales: known, defaultLocale: 'en' })).toEqual(['es-MX', 'es', 'en']);
+    expect(localeChain({ requested: 'es-MX', fallbacks: fallbacks({}), knownLocales: known, defaultLocale: 'en' })).toEqual(['es-MX', 'es', 'en']);
   });
 
   it('follows a configured fallback across languages and stops at a loop', () => {
-    const fallbacks = parseFallbacks('es-MX:fr-CA, fr-CA:es-MX');
-    expect(localeChain({ requested: 'es-MX', fallbacks, knownLocales: known, defaultLocale: 'en' })).toEqual(['es-MX', 'fr-CA', 'en']);
+    const loop = fallbacks({ 'es-MX': 'fr-CA', 'fr-CA': 'es-MX' });
+    expect(localeChain({ requested: 'es-MX', fallbacks: loop, knownLocales: known, defaultLocale: 'en' })).toEqual(['es-MX', 'fr-CA', 'en']);
+  });
+});
+
+describe('locale settings (config/locales.ts)', () => {
+  const settings = (locales: unknown[], defaultLocale = 'en') => parseLocaleSettings({ source: 'config/locales.ts', defaultLocale, locales });
+
+  it('builds chains of any length from each locale\'s fallback', () => {
+    const parsed = settings([
+      { code: 'en', name: 'English' },
+      { code: 'fr', name: 'Français' },
+      { code: 'fr-CA', name: 'Français (Canada)', fallback: 'fr' },
+      { code: 'fr-QC', name: 'Français (Québec, Montréal)', fallback: 'fr-CA' },
+    ]);
+    expect(chainOf(parsed, 'fr-QC')).toEqual(['fr-QC', 'fr-CA', 'fr', 'en']);
+    expect(chainOf(parsed, 'fr')).toEqual(['fr', 'en']);
+    expect(chainOf(parsed, 'en')).toEqual(['en']);
   });
 
-  it('refuses a malformed LOCALE_FALLBACKS with an example of the format', () => {
-    expect(() => parseFallbacks('fr-CA=fr')).toThrow('LOCALE_FALLBACKS has "fr-CA=fr"; write pairs as locale:fallback, e.g. "fr-CA:fr,es-MX:es"');
-    expect(() => parseFallbacks('fr-CA:fr,fr-CA:en')).toThrow('LOCALE_FALLBACKS names a fallback for "fr-CA" twice');
+  it('reads the project configuration: en by default, fr-CA through fr', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const config = require('../../config/locales').default({ env: () => undefined });
+    const parsed = parseLocaleSettings(config);
+    expect(parsed.locales.map((locale) => locale.code)).toEqual(['en', 'es', 'fr', 'fr-CA', 'de']);
+    expect(chainOf(parsed, 'fr-CA')).toEqual(['fr-CA', 'fr', 'en']);
+    expect(chainOf(parsed, 'de')).toEqual(['de', 'en']);
+  });
+
+  it('takes a whole list from LOCALES as JSON', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const config = require('../../config/locales').default({
+      env: (name: string) => (name === 'LOCALES' ? '{"defaultLocale":"de","locales":[{"code":"de","name":"Deutsch"},{"code":"de-AT","name":"Österreich","fallback":"de"}]}' : undefined),
+    });
+    const parsed = parseLocaleSettings(config);
+    expect(parsed.source).toBe('LOCALES');
+    expect(chainOf(parsed, 'de-AT')).toEqual(['de-AT', 'de']);
+  });
+
+  it.each([
+    [[{ code: 'en' }, { code: 'en' }], 'en', 'config/locales.ts: "en" is listed twice'],
+    [[{ code: 'en' }, { code: 'fr_CA' }], 'en', 'config/locales.ts: locale #2 has code "fr_CA"; write a language tag such as "fr" or "fr-CA"'],
+    [[{ code: 'en' }, { code: 'fr-CA', fallback: 'fr' }], 'en', 'config/locales.ts: "fr-CA" falls back to "fr", which is not listed (en, fr-CA)'],
+    [[{ code: 'en' }], 'de', 'config/locales.ts: defaultLocale "de" is not one of the locales listed (en)'],
+    [[{ code: 'en', fallback: 'fr' }, { code: 'fr' }], 'en', 'config/locales.ts: the default locale "en" ends every chain and cannot have a fallback'],
+    [[{ code: 'en' }, { code: 'a-b', fallback: 'c-d' }, { code: 'c-d', fallback: 'a-b' }], 'en', 'config/locales.ts: locale #2 has code "a-b"'],
+    [[{ code: 'en' }, { code: 'fr', fallback: 'fr-CA' }, { code: 'fr-CA', fallback: 'fr' }], 'en', 'config/locales.ts: fallbacks form a cycle: fr → fr-CA → fr'],
+    [[{ code: 'en', label: 'x' }], 'en', 'config/locales.ts: "en" has "label"; a locale has code, name and fallback'],
+    [[], 'en', 'config/locales.ts: must list at least one locale under "locales"'],
+  ])('refuses %j (default %s) with a message naming the mistake', (locales, defaultLocale, message) => {
+    expect(() => settings(locales, defaultLocale)).toThrow(message);
+  });
+
+  it('refuses LOCALES that is not JSON', () => {
+    expect(() => parseLocaleSettings({ source: 'LOCALES', json: '{en' })).toThrow(/^LOCALES: is not valid JSON/);
   });
 });
 

@@ -469,7 +469,6 @@ export interface ApiBenefitBenefit extends Struct.CollectionTypeSchema {
       'api::benefit.benefit'
     >;
     name: Schema.Attribute.String &
-      Schema.Attribute.Required &
       Schema.Attribute.SetPluginOptions<{
         i18n: {
           localized: true;
@@ -487,7 +486,6 @@ export interface ApiBenefitBenefit extends Struct.CollectionTypeSchema {
         };
       }>;
     summary: Schema.Attribute.Text &
-      Schema.Attribute.Required &
       Schema.Attribute.SetPluginOptions<{
         i18n: {
           localized: true;
@@ -539,7 +537,6 @@ export interface ApiCauseCause extends Struct.CollectionTypeSchema {
     locale: Schema.Attribute.String;
     localizations: Schema.Attribute.Relation<'oneToMany', 'api::cause.cause'>;
     name: Schema.Attribute.String &
-      Schema.Attribute.Required &
       Schema.Attribute.SetPluginOptions<{
         i18n: {
           localized: true;
@@ -557,7 +554,6 @@ export interface ApiCauseCause extends Struct.CollectionTypeSchema {
         };
       }>;
     summary: Schema.Attribute.Text &
-      Schema.Attribute.Required &
       Schema.Attribute.SetPluginOptions<{
         i18n: {
           localized: true;
@@ -747,7 +743,6 @@ export interface ApiConditionCondition extends Struct.CollectionTypeSchema {
         };
       }>;
     name: Schema.Attribute.String &
-      Schema.Attribute.Required &
       Schema.Attribute.SetPluginOptions<{
         i18n: {
           localized: true;
@@ -771,7 +766,6 @@ export interface ApiConditionCondition extends Struct.CollectionTypeSchema {
         };
       }>;
     summary: Schema.Attribute.Text &
-      Schema.Attribute.Required &
       Schema.Attribute.SetPluginOptions<{
         i18n: {
           localized: true;
@@ -823,7 +817,6 @@ export interface ApiProviderTypeProviderType
       'api::provider-type.provider-type'
     >;
     name: Schema.Attribute.String &
-      Schema.Attribute.Required &
       Schema.Attribute.SetPluginOptions<{
         i18n: {
           localized: true;
@@ -841,7 +834,6 @@ export interface ApiProviderTypeProviderType
         };
       }>;
     summary: Schema.Attribute.Text &
-      Schema.Attribute.Required &
       Schema.Attribute.SetPluginOptions<{
         i18n: {
           localized: true;
@@ -910,7 +902,6 @@ export interface ApiTechniqueTechnique extends Struct.CollectionTypeSchema {
         };
       }>;
     goal: Schema.Attribute.Text &
-      Schema.Attribute.Required &
       Schema.Attribute.SetPluginOptions<{
         i18n: {
           localized: true;
@@ -926,7 +917,6 @@ export interface ApiTechniqueTechnique extends Struct.CollectionTypeSchema {
         };
       }>;
     intro: Schema.Attribute.Blocks &
-      Schema.Attribute.Required &
       Schema.Attribute.SetPluginOptions<{
         i18n: {
           localized: true;
@@ -944,7 +934,6 @@ export interface ApiTechniqueTechnique extends Struct.CollectionTypeSchema {
         };
       }>;
     name: Schema.Attribute.String &
-      Schema.Attribute.Required &
       Schema.Attribute.SetPluginOptions<{
         i18n: {
           localized: true;
@@ -1002,7 +991,6 @@ export interface ApiTechniqueTechnique extends Struct.CollectionTypeSchema {
         };
       }>;
     summary: Schema.Attribute.Text &
-      Schema.Attribute.Required &
       Schema.Attribute.SetPluginOptions<{
         i18n: {
           localized: true;

@@ -32,6 +32,7 @@ export type Address = {
 
 export type Benefit = Localized & {
   __typename?: 'Benefit';
+  fallbackFields: Array<FieldLocale>;
   locale: Scalars['String']['output'];
   name: Scalars['String']['output'];
   slug: Scalars['String']['output'];
@@ -63,6 +64,7 @@ export type Cause = Localized & {
   __typename?: 'Cause';
   conditions: Array<Condition>;
   description?: Maybe<RichText>;
+  fallbackFields: Array<FieldLocale>;
   locale: Scalars['String']['output'];
   name: Scalars['String']['output'];
   slug: Scalars['String']['output'];
@@ -91,6 +93,7 @@ export type Clinic = Localized & {
   bookingUrl?: Maybe<Scalars['String']['output']>;
   description?: Maybe<Scalars['String']['output']>;
   email: Scalars['String']['output'];
+  fallbackFields: Array<FieldLocale>;
   locale: Scalars['String']['output'];
   /** Locales the clinic's site publishes; the first is the default for its requests. */
   locales: Array<Scalars['String']['output']>;
@@ -106,6 +109,7 @@ export type Condition = Localized & {
   __typename?: 'Condition';
   causes: Array<Cause>;
   description?: Maybe<RichText>;
+  fallbackFields: Array<FieldLocale>;
   locale: Scalars['String']['output'];
   medicalReview?: Maybe<MedicalReview>;
   name: Scalars['String']['output'];
@@ -137,11 +141,21 @@ export type Faq = {
   question: Scalars['String']['output'];
 };
 
+/** A field an object left empty in its own locale, and the locale it was served in instead. */
+export type FieldLocale = {
+  __typename?: 'FieldLocale';
+  /** The field's name in this schema, e.g. providerNote. */
+  field: Scalars['String']['output'];
+  locale: Scalars['String']['output'];
+};
+
 /**
- * Every localized object says which locale it was served in: the requested one, or the first fallback
- * that has the entry (e.g. fr-CA → fr → en).
+ * Every localized object says which locale it was served in: the requested one, or the first locale of
+ * the chain that has the entry (e.g. fr-CA → fr → en). A field the entry leaves empty in that locale is
+ * served from the next locale of the chain that has it, and listed in `fallbackFields`.
  */
 export type Localized = {
+  fallbackFields: Array<FieldLocale>;
   locale: Scalars['String']['output'];
 };
 
@@ -181,6 +195,7 @@ export type ProcedureStep = {
 
 export type ProviderType = Localized & {
   __typename?: 'ProviderType';
+  fallbackFields: Array<FieldLocale>;
   locale: Scalars['String']['output'];
   name: Scalars['String']['output'];
   slug: Scalars['String']['output'];
@@ -347,6 +362,7 @@ export type Technique = Localized & {
   benefits: Array<Benefit>;
   callToAction?: Maybe<CallToAction>;
   causes: Array<Cause>;
+  fallbackFields: Array<FieldLocale>;
   faqs: Array<Faq>;
   goal: Scalars['String']['output'];
   howItWorks?: Maybe<RichText>;
@@ -393,8 +409,11 @@ export type TechniqueList = {
 export type TherapyPage = Localized & {
   __typename?: 'TherapyPage';
   clinic: Clinic;
+  /** The technique's fields served from a fallback locale. */
+  fallbackFields: Array<FieldLocale>;
   /** schema.org MedicalWebPage about the technique (MedicalTherapy) and the conditions it treats, published by the clinic. */
   jsonLd: Scalars['JSON']['output'];
+  /** The technique's locale. */
   locale: Scalars['String']['output'];
   /** Title and description for the page: the technique's SEO, or its name and summary. */
   seo: Seo;
@@ -502,6 +521,7 @@ export type ResolversTypes = {
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Faq: ResolverTypeWrapper<FaqParent>;
+  FieldLocale: ResolverTypeWrapper<FieldLocale>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Localized: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Localized']>;
@@ -543,6 +563,7 @@ export type ResolversParentTypes = {
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Faq: FaqParent;
+  FieldLocale: FieldLocale;
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   Localized: ResolversInterfaceTypes<ResolversParentTypes>['Localized'];
@@ -573,6 +594,7 @@ export type AddressResolvers<ContextType = GraphQLContext, ParentType extends Re
 };
 
 export type BenefitResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Benefit'] = ResolversParentTypes['Benefit']> = {
+  fallbackFields?: Resolver<Array<ResolversTypes['FieldLocale']>, ParentType, ContextType>;
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -596,6 +618,7 @@ export type CallToActionResolvers<ContextType = GraphQLContext, ParentType exten
 export type CauseResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Cause'] = ResolversParentTypes['Cause']> = {
   conditions?: Resolver<Array<ResolversTypes['Condition']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['RichText']>, ParentType, ContextType>;
+  fallbackFields?: Resolver<Array<ResolversTypes['FieldLocale']>, ParentType, ContextType>;
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -615,6 +638,7 @@ export type ClinicResolvers<ContextType = GraphQLContext, ParentType extends Res
   bookingUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fallbackFields?: Resolver<Array<ResolversTypes['FieldLocale']>, ParentType, ContextType>;
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   locales?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -629,6 +653,7 @@ export type ClinicResolvers<ContextType = GraphQLContext, ParentType extends Res
 export type ConditionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Condition'] = ResolversParentTypes['Condition']> = {
   causes?: Resolver<Array<ResolversTypes['Cause']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['RichText']>, ParentType, ContextType>;
+  fallbackFields?: Resolver<Array<ResolversTypes['FieldLocale']>, ParentType, ContextType>;
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   medicalReview?: Resolver<Maybe<ResolversTypes['MedicalReview']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -659,6 +684,11 @@ export type FaqResolvers<ContextType = GraphQLContext, ParentType extends Resolv
   question?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type FieldLocaleResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FieldLocale'] = ResolversParentTypes['FieldLocale']> = {
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -687,6 +717,7 @@ export type ProcedureStepResolvers<ContextType = GraphQLContext, ParentType exte
 };
 
 export type ProviderTypeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProviderType'] = ResolversParentTypes['ProviderType']> = {
+  fallbackFields?: Resolver<Array<ResolversTypes['FieldLocale']>, ParentType, ContextType>;
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -733,6 +764,7 @@ export type TechniqueResolvers<ContextType = GraphQLContext, ParentType extends 
   benefits?: Resolver<Array<ResolversTypes['Benefit']>, ParentType, ContextType>;
   callToAction?: Resolver<Maybe<ResolversTypes['CallToAction']>, ParentType, ContextType>;
   causes?: Resolver<Array<ResolversTypes['Cause']>, ParentType, ContextType>;
+  fallbackFields?: Resolver<Array<ResolversTypes['FieldLocale']>, ParentType, ContextType>;
   faqs?: Resolver<Array<ResolversTypes['Faq']>, ParentType, ContextType>;
   goal?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   howItWorks?: Resolver<Maybe<ResolversTypes['RichText']>, ParentType, ContextType>;
@@ -762,6 +794,7 @@ export type TechniqueListResolvers<ContextType = GraphQLContext, ParentType exte
 
 export type TherapyPageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TherapyPage'] = ResolversParentTypes['TherapyPage']> = {
   clinic?: Resolver<ResolversTypes['Clinic'], ParentType, ContextType>;
+  fallbackFields?: Resolver<Array<ResolversTypes['FieldLocale']>, ParentType, ContextType>;
   jsonLd?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   seo?: Resolver<ResolversTypes['Seo'], ParentType, ContextType>;
@@ -782,6 +815,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Faq?: FaqResolvers<ContextType>;
+  FieldLocale?: FieldLocaleResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Localized?: LocalizedResolvers<ContextType>;
   MedicalReview?: MedicalReviewResolvers<ContextType>;

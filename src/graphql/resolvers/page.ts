@@ -34,6 +34,7 @@ export const pageResolvers: Resolvers = {
   },
   TherapyPage: {
     locale: (parent) => parent.technique.locale,
+    fallbackFields: (parent) => parent.technique.fallbackFields,
     seo: pageSeo,
     jsonLd: async (parent) => {
       const { technique, clinic } = parent;
