@@ -62,7 +62,8 @@ const OWN_FIELDS = new Set(['documentId', 'slug', 'locale', 'updatedAt']);
 
 /**
  * One document's rows in the chain's locales, merged: the first row is the entry; each field it leaves
- * empty (fields.ts) is taken from the next row that has it, and listed in `fallbackFields`.
+ * empty (fields.ts) is taken from the next row that has it, and (relations aside) listed in
+ * `fallbackFields`.
  * `dependsOnUpTo` is the last locale whose row the answer depends on (null: all of the chain's).
  */
 export function mergeAlongChain(
@@ -86,7 +87,8 @@ export function mergeAlongChain(
       continue;
     }
     data[field] = donor[field];
-    fallbackFields.push({ field, locale: String(donor.locale) });
+    // Relations are structure, kept once per document: inherited, but not a translation gap.
+    if (!(field in relations)) fallbackFields.push({ field, locale: String(donor.locale) });
     depth = Math.max(depth, chain.indexOf(String(donor.locale)));
   }
   data.fallbackFields = fallbackFields;

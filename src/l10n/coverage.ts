@@ -1,0 +1,195 @@
+/**
+ * Translation coverage: per locale and content type, which entries are translated, which fields are
+ * missing (served in the default locale), which are inherited from a fallback locale (fr-CA from fr),
+ * and which translations are stale — their source (the next locale of their chain that has the entry)
+ * was edited after the translation last was.
+ *
+ * Entries are read with the API's own reader (content/reader.ts), so a field the report calls missing
+ * is exactly a field the API lists in `fallbackFields` with the default locale.
+ */
+import type { Core } from '@strapi/strapi';
+import { createContentReader, readSql, type ContentStatus } from '../content/reader';
+import type { ContentUid } from '../content/types';
+import { chainOf, localeSettings } from '../locales/config';
+
+export const COVERAGE_TYPES: Readonly<Record<string, ContentUid>> = {
+  technique: 'api::technique.technique',
+  condition: 'api::condition.condition',
+  cause: 'api::cause.cause',
+  'provider-type': 'api::provider-type.provider-type',
+  benefit: 'api::benefit.benefit',
+  clinic: 'api::clinic.clinic',
+};
+
+export class CoverageInputError extends Error {
+  constructor(
+    message: string,
+    readonly field: 'locale' | 'type' | 'status',
+  ) {
+    super(message);
+    this.name = 'CoverageInputError';
+  }
+}
+
+export type EntryState = 'translated' | 'inherited' | 'missing';
+
+export interface EntryCoverage {
+  documentId: string;
+  slug: string;
+  /** The locale the API serves the entry in for this locale. */
+  servedIn: string;
+  state: EntryState;
+  /** Fields served in the default locale although the entry exists in this locale (or its fallback). */
+  missingFields: string[];
+  /** Fields this locale's own entry leaves to a fallback locale other than the default. */
+  inheritedFields: Array<{ field: string; locale: string }>;
+  stale: null | { source: string; sourceUpdatedAt: string; updatedAt: string };
+}
+
+export interface TypeCoverage {
+  type: string;
+  entries: number;
+  translated: number;
+  inherited: number;
+  missing: number;
+  stale: number;
+  missingFields: number;
+  inheritedFields: number;
+  /** Entries with anything to report: not translated, a field missing or inherited, or stale. */
+  details: EntryCoverage[];
+}
+
+export interface LocaleCoverage {
+  locale: string;
+  chain: string[];
+  types: TypeCoverage[];
+}
+
+export interface CoverageReport {
+  status: ContentStatus;
+  defaultLocale: string;
+  locales: LocaleCoverage[];
+}
+
+function rowsOf(result: unknown): Array<Record<string, unknown>> {
+  return Array.isArray(result) ? result : (result as { rows: Array<Record<string, unknown>> }).rows;
+}
+
+function iso(value: unknown): string {
+  return (value instanceof Date ? value : new Date(typeof value === 'number' ? value : String(value))).toISOString();
+}
+
+export interface CoverageRequest {
+  locales?: readonly string[];
+  types?: readonly string[];
+  status?: string;
+}
+
+export async function translationCoverage(strapi: Core.Strapi, request: CoverageRequest = {}): Promise<CoverageReport> {
+  const settings = localeSettings(strapi);
+  const { defaultLocale } = settings;
+  const existing = ((await strapi.plugin('i18n').service('locales').find()) as Array<{ code: string }>).map((locale) => locale.code);
+  const translatable = [...new Set([...settings.locales.map((locale) => locale.code), ...existing])].filter((code) => code !== defaultLocale);
+
+  const status = request.status ?? 'published';
+  if (status !== 'published' && status !== 'draft') {
+    throw new CoverageInputError(`Unknown status "${status}"; use published (what sites are served) or draft (the latest edits).`, 'status');
+  }
+  const locales = request.locales !== undefined && request.locales.length > 0 ? [...request.locales] : translatable;
+  for (const locale of locales) {
+    if (locale === defaultLocale) {
+      throw new CoverageInputError(`"${locale}" is the default locale, the source of every translation; ask for one of ${translatable.join(', ')}.`, 'locale');
+    }
+    if (!translatable.includes(locale)) {
+      throw new CoverageInputError(`Unknown locale "${locale}"; this service translates into ${translatable.join(', ')}.`, 'locale');
+    }
+  }
+  const types = request.types !== undefined && request.types.length > 0 ? [...request.types] : Object.keys(COVERAGE_TYPES);
+  for (const type of types) {
+    if (!(type in COVERAGE_TYPES)) {
+      throw new CoverageInputError(`Unknown content type "${type}"; use one of ${Object.keys(COVERAGE_TYPES).join(', ')}.`, 'type');
+    }
+  }
+
+  const sql = readSql(strapi);
+  const known = [...new Set([...settings.locales.map((locale) => locale.code), ...existing])];
+  const report: CoverageReport = { status, defaultLocale, locales: locales.map((locale) => ({ locale, chain: chainOf(settings, locale, known), types: [] })) };
+
+  for (const type of types) {
+    const uid = COVERAGE_TYPES[type] as ContentUid;
+    const table = sql.quote(sql.entry(uid).table);
+    const published = status === 'published' ? 'is not null' : 'is null';
+    const sources = rowsOf(
+      await strapi.db.connection.raw(
+        `select t."document_id", t."slug" from ${table} t where t."locale" = ? and t."published_at" ${published} order by t."slug"`,
+        [defaultLocale],
+      ),
+    ).map((row) => ({ documentId: String(row.document_id), slug: String(row.slug) }));
+    // Edit times of the drafts, the versions editors and translators change.
+    const edited = new Map<string, Map<string, string>>();
+    for (const row of rowsOf(await strapi.db.connection.raw(`select t."document_id", t."locale", t."updated_at" from ${table} t where t."published_at" is null`))) {
+      const perLocale = edited.get(String(row.document_id)) ?? new Map<string, string>();
+      perLocale.set(String(row.locale), iso(row.updated_at));
+      edited.set(String(row.document_id), perLocale);
+    }
+
+    for (const localeReport of report.locales) {
+      const { locale, chain } = localeReport;
+      const reader = createContentReader({ strapi, status, chain, renderText: (text) => text });
+      const [found] = await reader.load([{ uid, by: 'documentId', values: sources.map((source) => source.documentId) }]);
+      const summary: TypeCoverage = { type, entries: sources.length, translated: 0, inherited: 0, missing: 0, stale: 0, missingFields: 0, inheritedFields: 0, details: [] };
+      for (const source of sources) {
+        const entry = found?.get(source.documentId);
+        if (entry === undefined) continue;
+        const servedIn = entry.locale;
+        const state: EntryState = servedIn === locale ? 'translated' : servedIn === defaultLocale ? 'missing' : 'inherited';
+        const missingFields = state === 'missing' ? [] : entry.fallbackFields.filter((item) => item.locale === defaultLocale).map((item) => item.field);
+        const inheritedFields = state === 'translated' ? entry.fallbackFields.filter((item) => item.locale !== defaultLocale) : [];
+        let stale: EntryCoverage['stale'] = null;
+        if (state === 'translated') {
+          const times = edited.get(source.documentId);
+          const own = times?.get(locale);
+          const sourceLocale = chain.slice(chain.indexOf(locale) + 1).find((candidate) => times?.has(candidate));
+          const sourceUpdatedAt = sourceLocale === undefined ? undefined : times?.get(sourceLocale);
+          if (own !== undefined && sourceLocale !== undefined && sourceUpdatedAt !== undefined && sourceUpdatedAt > own) {
+            stale = { source: sourceLocale, sourceUpdatedAt, updatedAt: own };
+          }
+        }
+        summary[state] += 1;
+        summary.missingFields += missingFields.length;
+        summary.inheritedFields += inheritedFields.length;
+        if (stale !== null) summary.stale += 1;
+        if (state !== 'translated' || missingFields.length > 0 || inheritedFields.length > 0 || stale !== null) {
+          summary.details.push({ documentId: source.documentId, slug: source.slug, servedIn, state, missingFields, inheritedFields, stale });
+        }
+      }
+      localeReport.types.push(summary);
+    }
+  }
+  return report;
+}
+
+/** The report as a plain-text table (the CLI's default output). */
+export function formatCoverage(report: CoverageReport): string {
+  const lines: string[] = [`Translation coverage (${report.status} content; source locale ${report.defaultLocale})`];
+  const headers = ['type', 'entries', 'translated', 'inherited', 'missing', 'stale', 'fields missing', 'fields inherited'];
+  for (const { locale, chain, types } of report.locales) {
+    lines.push('', `${locale}  (served along ${chain.join(' → ')})`);
+    const rows = types.map((type) => [type.type, type.entries, type.translated, type.inherited, type.missing, type.stale, type.missingFields, type.inheritedFields].map(String));
+    const widths = headers.map((header, index) => Math.max(header.length, ...rows.map((row) => (row[index] as string).length)));
+    const line = (cells: string[]) => cells.map((cell, index) => (index === 0 ? cell.padEnd(widths[index] as number) : cell.padStart(widths[index] as number))).join('  ');
+    lines.push(line(headers), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line));
+    for (const type of types) {
+      for (const detail of type.details) {
+        const notes: string[] = [];
+        if (detail.state === 'missing') notes.push(`not translated (served in ${detail.servedIn})`);
+        if (detail.state === 'inherited') notes.push(`no ${locale} entry (served in ${detail.servedIn})`);
+        if (detail.missingFields.length > 0) notes.push(`fields missing: ${detail.missingFields.join(', ')}`);
+        if (detail.inheritedFields.length > 0) notes.push(`inherited: ${detail.inheritedFields.map((item) => `${item.field} (${item.locale})`).join(', ')}`);
+        if (detail.stale !== null) notes.push(`stale: ${detail.stale.source} edited ${detail.stale.sourceUpdatedAt}, this translation ${detail.stale.updatedAt}`);
+        lines.push(`  ${type.type} ${detail.slug}: ${notes.join('; ')}`);
+      }
+    }
+  }
+  return lines.join('\n');
+}
