@@ -24,6 +24,7 @@ import { createClinicDirectory, parseTtl, type ClinicDirectory } from '../clinic
 import type { AuthenticatedKey } from '../clinics/keys';
 import { settleChanges } from '../content/changes';
 import { localeSettings } from '../locales/config';
+import { l10nRoutes } from '../l10n/routes';
 import { bearerToken, createContext, type GraphQLContext } from './context';
 import { createErrorFormatter } from './errors';
 import { LIMIT_CODES, limitProtection, queryLimits } from './limits';
@@ -461,6 +462,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     { method: 'GET', path: GRAPHQL_PATH, handler: handle, config: { auth: false } },
     { method: 'POST', path: GRAPHQL_PATH, handler: handle, config: { auth: false } },
     ...observabilityRoutes({ strapi, metrics, redis, metricsToken, isDraining: () => draining }),
+    ...l10nRoutes({ strapi, directory }),
   ] as never);
 
   const httpServer = strapi.server.httpServer as Server;

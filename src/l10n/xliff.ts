@@ -439,7 +439,9 @@ export async function importXliff(strapi: Core.Strapi, input: { file: string; is
     for (const { typeUnits, documentId, fields } of writes.values()) {
       const source = typeUnits.entries.get(documentId) as Entry;
       const existing = typeUnits.targets.get(documentId);
-      const data: Record<string, unknown> = {};
+      // A new locale version starts with the document's shared (non-localized) fields, which Strapi
+      // does not copy by itself.
+      const data: Record<string, unknown> = existing === undefined ? sharedFields(strapi, typeUnits.uid, source.data) : {};
       for (const [field, given] of fields) {
         // The field is rebuilt on the source's structure: given targets, else the locale's current
         // text at the same place, else empty.
@@ -472,6 +474,18 @@ export async function importXliff(strapi: Core.Strapi, input: { file: string; is
     entriesWritten: writes.size,
     overwritten,
   };
+}
+
+function sharedFields(strapi: Core.Strapi, uid: string, data: Record<string, unknown>): Record<string, unknown> {
+  const model = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as unknown as {
+    attributes: Record<string, { type: string; private?: boolean; pluginOptions?: { i18n?: { localized?: boolean } } }>;
+  };
+  const shared: Record<string, unknown> = {};
+  for (const [field, attribute] of Object.entries(model.attributes)) {
+    if (attribute.pluginOptions?.i18n?.localized === true || attribute.type === 'relation' || attribute.private === true) continue;
+    if (field in data && !['createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy', 'locale'].includes(field)) shared[field] = stripIds(data[field]);
+  }
+  return shared;
 }
 
 function stripIds(value: unknown): unknown {

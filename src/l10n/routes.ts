@@ -1,0 +1,101 @@
+/**
+ * GET /l10n/coverage — the translation coverage report (coverage.ts) as JSON, for an admin (a Strapi
+ * admin access token) or a clinic preview key; public clinic keys are refused. Query parameters:
+ * locale and type (each may repeat), status=published|draft.
+ */
+import type { Core } from '@strapi/strapi';
+import type { ClinicDirectory } from '../clinics/directory';
+import { CoverageInputError, translationCoverage } from './coverage';
+
+interface KoaContext {
+  get(name: string): string;
+  set(name: string, value: string): void;
+  status: number;
+  body: unknown;
+  query: Record<string, string | string[] | undefined>;
+}
+
+type SessionManager = (domain: 'admin') => {
+  validateAccessToken(token: string): { isValid: boolean; payload: { sessionId: string; userId: string } };
+  isSessionActive(sessionId: string): Promise<boolean>;
+};
+
+function bearer(ctx: KoaContext): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(ctx.get('authorization') ?? '');
+  return match?.[1] ?? null;
+}
+
+/** True for the access token of an active admin session of an active admin user. */
+async function isAdminToken(strapi: Core.Strapi, token: string): Promise<boolean> {
+  const manager = (strapi as unknown as { sessionManager?: SessionManager }).sessionManager;
+  if (manager === undefined) return false;
+  let result: ReturnType<ReturnType<SessionManager>['validateAccessToken']>;
+  try {
+    result = manager('admin').validateAccessToken(token);
+  } catch {
+    return false;
+  }
+  if (!result.isValid || !(await manager('admin').isSessionActive(result.payload.sessionId))) return false;
+  const id = Number(result.payload.userId);
+  const user = (await strapi.db.query('admin::user').findOne({ where: { id: Number.isFinite(id) ? id : result.payload.userId } })) as { isActive?: boolean } | null;
+  return user?.isActive === true;
+}
+
+function list(value: string | string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return (Array.isArray(value) ? value : [value]).flatMap((item) => item.split(',')).map((item) => item.trim()).filter(Boolean);
+}
+
+export function l10nRoutes(input: { strapi: Core.Strapi; directory: ClinicDirectory }) {
+  const { strapi, directory } = input;
+  const answer = (ctx: KoaContext, status: number, body: unknown) => {
+    ctx.status = status;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = body;
+  };
+  const refuse = (ctx: KoaContext, status: number, code: string, message: string) => answer(ctx, status, { error: { code, message } });
+  return [
+    {
+      method: 'GET',
+      path: '/l10n/coverage',
+      config: { auth: false },
+      handler: async (ctx: KoaContext) => {
+        const token = bearer(ctx);
+        if (token === null) {
+          ctx.set('WWW-Authenticate', 'Bearer');
+          refuse(ctx, 401, 'UNAUTHENTICATED', 'Send an admin access token or a clinic preview key as "Authorization: Bearer <token>".');
+          return;
+        }
+        if (!(await isAdminToken(strapi, token))) {
+          const key = await directory.authenticate(token);
+          if (key === null) {
+            ctx.set('WWW-Authenticate', 'Bearer');
+            refuse(ctx, 401, 'UNAUTHENTICATED', 'This token is neither an admin access token nor a live clinic key.');
+            return;
+          }
+          if (key.kind !== 'preview') {
+            refuse(ctx, 403, 'FORBIDDEN', 'A public clinic key cannot read the coverage report; use a preview key or an admin login.');
+            return;
+          }
+        }
+        for (const name of Object.keys(ctx.query)) {
+          if (!['locale', 'type', 'status'].includes(name)) {
+            refuse(ctx, 400, 'BAD_USER_INPUT', `Unknown parameter "${name}"; the report takes locale, type and status.`);
+            return;
+          }
+        }
+        const status = ctx.query.status;
+        if (Array.isArray(status)) {
+          refuse(ctx, 400, 'BAD_USER_INPUT', 'status may be given once.');
+          return;
+        }
+        try {
+          answer(ctx, 200, { data: await translationCoverage(strapi, { locales: list(ctx.query.locale), types: list(ctx.query.type), status }) });
+        } catch (error) {
+          if (error instanceof CoverageInputError) refuse(ctx, 400, 'BAD_USER_INPUT', error.message);
+          else throw error;
+        }
+      },
+    },
+  ];
+}
