@@ -82,7 +82,9 @@ export function etagOf(body: string): string {
 export function connectRedis(strapi: Core.Strapi, settings: CacheSettings): Redis | null {
   if (settings.redisUrl === null) return null;
   // Commands wait for a reconnect at most twice, then fail: cache reads then miss and purges are retried.
-  const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
+  // No auto-pipelining: when a connection drops mid-pipeline, ioredis' auto-pipeline callback throws
+  // outside any promise (`results[i] is not iterable`), which would take the process down.
+  const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: 2 });
   let reported = false;
   redis.on('error', (error: Error) => {
     if (!reported) {

@@ -203,7 +203,7 @@ describe('clinic keys and errors', () => {
   it('is BAD_USER_INPUT for an unknown locale and FORBIDDEN for one the clinic does not publish', async () => {
     const unknown = await graphql(app, { key: keys.northside, query: '{ conditions(locale: "xx") { items { slug } } }' });
     expect(errorCodes(unknown)).toEqual(['BAD_USER_INPUT']);
-    expect(unknown.body.errors?.[0]?.message).toBe('Unknown locale "xx"; this service has en.');
+    expect(unknown.body.errors?.[0]?.message).toBe('Unknown locale "xx"; this service has en, es, fr, fr-CA, de.');
   });
 
   it('never serves key hashes, admin users or authors: they are not in the schema', async () => {

@@ -113,7 +113,9 @@ describe('two instances on one PostgreSQL and one Redis', () => {
     await startAll(['a', 'b']);
     const first = await footprint();
     expect(first.duplicates).toEqual([]);
-    expect(first.counts).toMatchObject({ techniques: '2', conditions: '12', clinics: '4', locales: '1' });
+    // Rows, a draft and a published one per locale: techniques in en, es, fr, fr-CA; conditions in en, es,
+    // fr; clinics (2) in en, es, fr, fr-CA; the five configured locales.
+    expect(first.counts).toMatchObject({ techniques: '8', conditions: '36', clinics: '16', locales: '5' });
     await stopAll();
 
     await startAll(['a', 'b']);

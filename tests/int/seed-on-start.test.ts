@@ -21,6 +21,8 @@ describe('starting on an empty database', () => {
     const counts = await Promise.all(
       SEED_UIDS.map((uid) => app.strapi.db.query(uid).count({ where: { publishedAt: { $notNull: true } } })),
     );
-    expect(counts).toEqual([3, 3, 5, 6, 1, 2]);
+    // Published rows per type (causes, benefits, provider types, conditions, techniques, clinics), in
+    // en, es and fr, plus the fr-CA overrides (3 provider types, the technique, both clinics).
+    expect(counts).toEqual([9, 9, 18, 18, 4, 8]);
   });
 });

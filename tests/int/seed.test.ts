@@ -114,7 +114,8 @@ describe('seed import', () => {
   it('changes and duplicates nothing when run a second time', async () => {
     const before = await Promise.all(EXPECTED_COUNTS.map(([uid]) => documentIds(uid, 'published')));
     const report = await runSeed({ strapi: app.strapi });
-    expect(report.counts).toEqual({ created: 0, updated: 0, unchanged: 20, 'kept-edited': 0 });
+    // 20 English entries and 46 translations (es and fr: 20 each; fr-CA: 6).
+    expect(report.counts).toEqual({ created: 0, updated: 0, unchanged: 66, 'kept-edited': 0 });
     const after = await Promise.all(EXPECTED_COUNTS.map(([uid]) => documentIds(uid, 'published')));
     expect(after).toEqual(before);
   });
