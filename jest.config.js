@@ -7,6 +7,6 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   globalSetup: '<rootDir>/tests/helpers/global-setup.js',
   setupFiles: ['<rootDir>/tests/helpers/isolate-env.js'],
-  testTimeout: 120000,
+  testTimeout: 240000,
   maxWorkers: 2,
 };

@@ -38,7 +38,7 @@ export async function startInstance(
   environment: Record<string, string>,
   options: { timeoutMs?: number; nodeArgs?: string[] } = {},
 ): Promise<Instance> {
-  const timeoutMs = options.timeoutMs ?? 120000;
+  const timeoutMs = options.timeoutMs ?? 240000;
   const port = await freePort();
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), STRAPI_CLI, 'start'], {
     cwd: ROOT,

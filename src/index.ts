@@ -19,10 +19,28 @@ function shutdownTimeoutMs(): number {
   return Number.isFinite(value) && value >= 0 ? value : 10000;
 }
 let releaseBootLock: ReleaseBootLock | null = null;
+let isGuardInstalled = false;
+
+/**
+ * A promise some background task (ours, Strapi's or a driver's) lets fail unobserved — typically a
+ * database connection that could not be acquired while PostgreSQL is away — must not take the whole
+ * service down: it is logged with its stack and the process keeps answering (503 until the database
+ * is back). Exceptions thrown synchronously still end the process.
+ */
+function keepRunningOnStrayRejections(strapi: Core.Strapi): void {
+  // Under jest the test runner reports stray rejections itself, as failures.
+  if (isGuardInstalled || process.env.JEST_WORKER_ID !== undefined) return;
+  isGuardInstalled = true;
+  process.on('unhandledRejection', (reason: unknown) => {
+    const text = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
+    strapi.log.error(`A background task failed and nobody was waiting for it; the service keeps running: ${text}`);
+  });
+}
 
 export default {
   async register({ strapi }: { strapi: Core.Strapi }) {
     assertProductionSecrets();
+    keepRunningOnStrayRejections(strapi);
     // Held until bootstrap ends: schema sync, start-up writes and the seed run one instance at a time.
     releaseBootLock = await acquireBootLock(strapi);
     // SIGTERM/SIGINT call strapi.destroy(): requests in flight finish first, before Strapi takes down

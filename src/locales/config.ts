@@ -106,7 +106,6 @@ export function chainOf(settings: LocaleSettings, requested: string, knownLocale
 
 interface LocaleService {
   find(): Promise<Array<{ id: number; code: string; name: string; isDefault?: boolean }>>;
-  create(locale: { code: string; name: string }): Promise<unknown>;
   getDefaultLocale(): Promise<string>;
   setDefaultLocale(locale: { code: string }): Promise<unknown>;
 }
@@ -120,11 +119,13 @@ export async function syncLocales(strapi: Core.Strapi): Promise<void> {
   const settings = localeSettings(strapi);
   const service = strapi.plugin('i18n').service('locales') as unknown as LocaleService;
   const existing = await service.find();
-  for (const locale of settings.locales) {
-    if (!existing.some((row) => row.code === locale.code)) {
-      await service.create({ code: locale.code, name: `${locale.name} (${locale.code})` });
-      strapi.log.info(`Locale "${locale.code}" (${locale.name}) created from ${settings.source}.`);
-    }
+  const missing = settings.locales.filter((locale) => !existing.some((row) => row.code === locale.code));
+  if (missing.length > 0) {
+    // All at once, then the super admin's permissions once: the i18n service would redo them per locale.
+    await strapi.db.query('plugin::i18n.locale').createMany({ data: missing.map((locale) => ({ code: locale.code, name: `${locale.name} (${locale.code})` })) });
+    const permissions = strapi.plugin('i18n').service('permissions') as unknown as { actions: { syncSuperAdminPermissionsWithLocales(): Promise<void> } };
+    await permissions.actions.syncSuperAdminPermissionsWithLocales();
+    strapi.log.info(`Locale${missing.length === 1 ? '' : 's'} ${missing.map((locale) => `"${locale.code}" (${locale.name})`).join(', ')} created from ${settings.source}.`);
   }
   if ((await service.getDefaultLocale()) !== settings.defaultLocale) {
     await service.setDefaultLocale({ code: settings.defaultLocale });

@@ -56,7 +56,7 @@ beforeAll(async () => {
   await documents('api::clinic.clinic').publish({ documentId: northside, locale: 'en' });
   keys.public = (await createClinicKey({ strapi: app.strapi, slug: 'northside-physio', kind: 'public' })).key;
   keys.preview = (await createClinicKey({ strapi: app.strapi, slug: 'northside-physio', kind: 'preview' })).key;
-}, 120000);
+}, 240000);
 
 afterAll(async () => {
   await app?.stop();
@@ -333,7 +333,7 @@ describe('XLIFF 2.0', () => {
         cwd: ROOT,
         env: { ...process.env, LOG_LEVEL: 'error' },
         encoding: 'utf8',
-        timeout: 120000,
+        timeout: 240000,
       });
     const coverage = run('coverage', '--locale', 'fr-CA', '--type', 'provider-type', '--json', '--out', file('coverage.json'));
     expect(coverage.stderr).toBe('');

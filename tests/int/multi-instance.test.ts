@@ -12,7 +12,7 @@ import { Editor, startInstance, type Instance } from '../../bench/instances';
 import { dropRedisPrefix } from '../helpers/redis';
 import { ROOT, testSecrets } from '../helpers/strapi';
 
-jest.setTimeout(300000);
+jest.setTimeout(600000);
 
 const BASE_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -84,7 +84,7 @@ async function createKey(): Promise<string> {
     cwd: ROOT,
     env: { ...process.env, ...environment, NODE_ENV: 'production', ENV_PATH: path.join(ROOT, 'bench', 'no.env'), LOG_LEVEL: 'error', SEED_ON_EMPTY: 'false' },
     encoding: 'utf8',
-    timeout: 120000,
+    timeout: 240000,
   });
   return stdout.trim().split('\n').pop() as string;
 }
