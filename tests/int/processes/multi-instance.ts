@@ -8,9 +8,9 @@ import { randomBytes } from 'crypto';
 import path from 'path';
 import { promisify } from 'util';
 import { Client } from 'pg';
-import { Editor, startInstance, type Instance } from '../../bench/instances';
-import { dropRedisPrefix } from '../helpers/redis';
-import { ROOT, testSecrets } from '../helpers/strapi';
+import { Editor, startInstance, type Instance } from '../../../bench/instances';
+import { dropRedisPrefix } from '../../helpers/redis';
+import { ROOT, testSecrets } from '../../helpers/strapi';
 
 jest.setTimeout(600000);
 

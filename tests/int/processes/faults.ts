@@ -8,13 +8,13 @@ import { execFile } from 'child_process';
 import { randomBytes } from 'crypto';
 import { mkdtempSync, rmSync } from 'fs';
 import net from 'net';
-import { CuttableProxy } from '../helpers/proxy';
+import { CuttableProxy } from '../../helpers/proxy';
 import os from 'os';
 import path from 'path';
 import { promisify } from 'util';
 import { Client } from 'pg';
-import { startInstance, type Instance } from '../../bench/instances';
-import { ROOT, testSecrets } from '../helpers/strapi';
+import { startInstance, type Instance } from '../../../bench/instances';
+import { ROOT, testSecrets } from '../../helpers/strapi';
 
 jest.setTimeout(240000);
 
