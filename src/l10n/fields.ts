@@ -5,14 +5,6 @@
  */
 import type { Core } from '@strapi/strapi';
 
-export type ContentTypeUid =
-  | 'api::technique.technique'
-  | 'api::condition.condition'
-  | 'api::cause.cause'
-  | 'api::provider-type.provider-type'
-  | 'api::benefit.benefit'
-  | 'api::clinic.clinic';
-
 /**
  * Fields an entry must have to be published, in its own locale or along its chain. Strapi's own
  * `required` would demand them in every locale, which would force a regional locale to copy them.

@@ -9,6 +9,7 @@
  * but never translates.
  */
 import type { Core } from '@strapi/strapi';
+import type { InlineNode, TextNode } from '../rich-text/blocks';
 
 /** Components whose fields are facts rather than prose (a reviewer's name, dates): never translated. */
 const UNTRANSLATED_COMPONENTS = new Set(['medical.review']);
@@ -75,7 +76,8 @@ export function translatableShape(strapi: Core.Strapi, uid: string): FieldShape[
 
 const TOKEN = /\{\{\s*[^{}]*?\s*\}\}/g;
 
-function textWithTokens(text: string): Inline[] {
+/** Text split at clinic tokens, which become placeholders. */
+export function textWithTokens(text: string): Inline[] {
   const parts: Inline[] = [];
   let last = 0;
   for (const match of text.matchAll(TOKEN)) {
@@ -88,21 +90,6 @@ function textWithTokens(text: string): Inline[] {
   return parts;
 }
 
-interface TextNode {
-  type: 'text';
-  text: string;
-  bold?: boolean;
-  italic?: boolean;
-  underline?: boolean;
-  strikethrough?: boolean;
-  code?: boolean;
-}
-interface LinkNode {
-  type: 'link';
-  url: string;
-  children: TextNode[];
-}
-type InlineNode = TextNode | LinkNode;
 
 function marksOf(node: TextNode): Mark[] {
   return MARKS.filter((mark) => (node as unknown as Record<string, unknown>)[MARK_FLAGS[mark]] === true);
@@ -148,7 +135,7 @@ export function inlineFromBlocks(children: unknown[]): { content: Inline[]; link
     if (child.type === 'link') {
       flush();
       links.push(child.url);
-      content.push({ span: 'link', children: textsToInline(child.children ?? []) });
+      content.push({ span: 'link', children: textsToInline((child.children ?? []).filter((inner): inner is TextNode => inner.type === 'text')) });
     } else {
       texts.push(child);
     }

@@ -12,7 +12,7 @@ import type { Core } from '@strapi/strapi';
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { localeSettings } from '../locales/config';
 import { COVERAGE_TYPES } from './coverage';
-import { contentAt, InlineError, MARKS, sameContent, setAt, translatableShape, unitsOf, type Inline, type Mark, type Unit } from './units';
+import { contentAt, InlineError, MARKS, sameContent, setAt, textWithTokens, translatableShape, unitsOf, type Inline, type Mark, type Unit } from './units';
 
 const XLIFF_NS = 'urn:oasis:names:tc:xliff:document:2.0';
 const TOKEN_TEXT = /^\{\{\s*[^{}]*?\s*\}\}$/;
@@ -227,20 +227,7 @@ function inlineFromXml(nodes: XmlNode[], where: string): Inline[] {
     }
   }
   // Tokens typed as text are tokens.
-  return result.flatMap((item) => (typeof item === 'string' ? splitTokens(item) : [item]));
-}
-
-function splitTokens(text: string): Inline[] {
-  const parts: Inline[] = [];
-  let last = 0;
-  for (const match of text.matchAll(/\{\{\s*[^{}]*?\s*\}\}/g)) {
-    const index = match.index ?? 0;
-    if (index > last) parts.push(text.slice(last, index));
-    parts.push({ token: match[0] });
-    last = index + match[0].length;
-  }
-  if (last < text.length) parts.push(text.slice(last));
-  return parts;
+  return result.flatMap((item) => (typeof item === 'string' ? textWithTokens(item) : [item]));
 }
 
 /** Line breaks and indentation a tool added around the text (pretty-printing) are not content. */

@@ -3,7 +3,7 @@
  * built from the node tree, never from stored markup: every text is escaped, only known node types
  * render, and links keep only http(s), mailto and tel URLs or site paths, so it is safe to inject.
  */
-type TextNode = {
+export type TextNode = {
   type: 'text';
   text: string;
   bold?: boolean;
@@ -12,8 +12,8 @@ type TextNode = {
   strikethrough?: boolean;
   code?: boolean;
 };
-type LinkNode = { type: 'link'; url: string; children: InlineNode[] };
-type InlineNode = TextNode | LinkNode;
+export type LinkNode = { type: 'link'; url: string; children: InlineNode[] };
+export type InlineNode = TextNode | LinkNode;
 type Block =
   | { type: 'paragraph'; children: InlineNode[] }
   | { type: 'heading'; level: number; children: InlineNode[] }
