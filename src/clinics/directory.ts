@@ -34,6 +34,8 @@ interface Snapshot {
   knownLocales: string[];
   defaultLocale: string;
   clinics: Map<string, Promise<ClinicEntry | null>>;
+  /** Clinic slug → document id (slugs are the same in every locale and version). */
+  slugs: Map<string, string>;
   /** Keys as presented → result, so a key is hashed once per copy (bounded: junk keys are many). */
   presented: LRUCache<string, { caller: AuthenticatedKey | null }>;
 }
@@ -46,6 +48,8 @@ export interface ClinicDirectory {
   locales(): Promise<{ knownLocales: string[]; defaultLocale: string }>;
   /** A clinic as stored (tokens unrendered), default locale first; null when it has no such version. */
   clinic(documentId: string, status: ContentStatus): Promise<ClinicEntry | null>;
+  /** The document id of the clinic with this slug, or null when there is none. */
+  clinicIdBySlug(slug: string): Promise<string | null>;
   /** Drops the copy; the next request rereads it. */
   invalidate(): void;
   /** With several instances: tells the others (and hears from them) when the copy must be dropped. */
@@ -84,6 +88,7 @@ export function createClinicDirectory(input: { strapi: Core.Strapi; ttlMs: numbe
       locales.getDefaultLocale(),
     ]);
     const keys = new Map<string, AuthenticatedKey | null>();
+    const slugs = new Map(rows.map((row) => [row.slug, row.documentId]));
     // Published rows last, so their settings (the rate limit) win over a draft's.
     rows.sort((a, b) => Number(a.publishedAt !== null && a.publishedAt !== undefined) - Number(b.publishedAt !== null && b.publishedAt !== undefined));
     for (const row of rows) {
@@ -102,6 +107,7 @@ export function createClinicDirectory(input: { strapi: Core.Strapi; ttlMs: numbe
       knownLocales: known.map((locale) => locale.code),
       defaultLocale,
       clinics: new Map(),
+      slugs,
       presented: new LRUCache({ max: 10000 }),
     };
   }
@@ -153,6 +159,10 @@ export function createClinicDirectory(input: { strapi: Core.Strapi; ttlMs: numbe
         clinic.catch(() => loaded.clinics.delete(cacheKey));
       }
       return clinic;
+    },
+
+    async clinicIdBySlug(slug) {
+      return (await snapshot()).slugs.get(slug) ?? null;
     },
 
     invalidate() {

@@ -70,7 +70,42 @@ async function buildContext(input: {
   /** Where the request's cache tags go; none are collected when not given. */
   reads?: Set<string>;
 }): Promise<GraphQLContext> {
-  const { strapi, directory, authorization, fallbacks } = input;
+  const key = bearerToken(input.authorization);
+  if (key === null) {
+    throw clientError('UNAUTHENTICATED', 'Send your clinic key as "Authorization: Bearer <key>".');
+  }
+  const authenticated = await input.directory.authenticate(key);
+  if (authenticated === null) throw clientError('UNAUTHENTICATED', 'This clinic key is unknown or revoked.');
+  return contextFor({ ...input, caller: { ...authenticated, isPreview: authenticated.kind === 'preview' } });
+}
+
+/**
+ * A context for a clinic named by the service itself rather than by a key: the reference and preview
+ * pages (src/site-pages) run the sites' own operations through it. Null when there is no such clinic.
+ */
+export async function createClinicContext(input: {
+  strapi: Core.Strapi;
+  directory: ClinicDirectory;
+  clinicSlug: string;
+  isPreview: boolean;
+  fallbacks: FallbackMap;
+  /** Names the page in logs and metrics, where a key id would be. */
+  purpose: string;
+}): Promise<GraphQLContext | null> {
+  const clinicDocumentId = await input.directory.clinicIdBySlug(input.clinicSlug);
+  if (clinicDocumentId === null) return null;
+  const kind: KeyKind = input.isPreview ? 'preview' : 'public';
+  return contextFor({ ...input, caller: { clinicDocumentId, clinicSlug: input.clinicSlug, keyId: input.purpose, kind, isPreview: input.isPreview } });
+}
+
+async function contextFor(input: {
+  strapi: Core.Strapi;
+  directory: ClinicDirectory;
+  caller: Caller;
+  fallbacks: FallbackMap;
+  reads?: Set<string>;
+}): Promise<GraphQLContext> {
+  const { strapi, directory, caller, fallbacks } = input;
   const reads = input.reads ?? new Set<string>();
   // Tags are collected only for answers that may be cached.
   const onRead =
@@ -79,28 +114,21 @@ async function buildContext(input: {
       : (tags: string[]) => {
           for (const tag of tags) reads.add(tag);
         };
-  const key = bearerToken(authorization);
-  if (key === null) {
-    throw clientError('UNAUTHENTICATED', 'Send your clinic key as "Authorization: Bearer <key>".');
-  }
-  const authenticated = await directory.authenticate(key);
-  if (authenticated === null) throw clientError('UNAUTHENTICATED', 'This clinic key is unknown or revoked.');
 
   const { knownLocales, defaultLocale } = await directory.locales();
-  const isPreview = authenticated.kind === 'preview';
-  const status = isPreview ? 'draft' : 'published';
+  const status = caller.isPreview ? 'draft' : 'published';
 
-  reads.add(LOCALES_TAG).add(clinicTag(authenticated.clinicDocumentId));
-  const clinic = await directory.clinic(authenticated.clinicDocumentId, status);
+  reads.add(LOCALES_TAG).add(clinicTag(caller.clinicDocumentId));
+  const clinic = await directory.clinic(caller.clinicDocumentId, status);
   if (clinic === null) {
-    throw clientError('FORBIDDEN', `Clinic "${authenticated.clinicSlug}" is not published; publish it in the admin first.`);
+    throw clientError('FORBIDDEN', `Clinic "${caller.clinicSlug}" is not published; publish it in the admin first.`);
   }
 
   const values = tokenValues(clinic);
   const scopes = new Map<string, ContentScope>();
 
   return {
-    caller: { ...authenticated, isPreview },
+    caller,
     reads,
     clinic,
     async scope(locale) {

@@ -5,6 +5,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { ClinicDirectory } from '../clinics/directory';
+import { bearer, isAdminToken } from '../admin-account/admin-token';
 import { CoverageInputError, translationCoverage } from './coverage';
 
 interface KoaContext {
@@ -13,32 +14,6 @@ interface KoaContext {
   status: number;
   body: unknown;
   query: Record<string, string | string[] | undefined>;
-}
-
-type SessionManager = (domain: 'admin') => {
-  validateAccessToken(token: string): { isValid: boolean; payload: { sessionId: string; userId: string } };
-  isSessionActive(sessionId: string): Promise<boolean>;
-};
-
-function bearer(ctx: KoaContext): string | null {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(ctx.get('authorization') ?? '');
-  return match?.[1] ?? null;
-}
-
-/** True for the access token of an active admin session of an active admin user. */
-async function isAdminToken(strapi: Core.Strapi, token: string): Promise<boolean> {
-  const manager = (strapi as unknown as { sessionManager?: SessionManager }).sessionManager;
-  if (manager === undefined) return false;
-  let result: ReturnType<ReturnType<SessionManager>['validateAccessToken']>;
-  try {
-    result = manager('admin').validateAccessToken(token);
-  } catch {
-    return false;
-  }
-  if (!result.isValid || !(await manager('admin').isSessionActive(result.payload.sessionId))) return false;
-  const id = Number(result.payload.userId);
-  const user = (await strapi.db.query('admin::user').findOne({ where: { id: Number.isFinite(id) ? id : result.payload.userId } })) as { isActive?: boolean } | null;
-  return user?.isActive === true;
 }
 
 function list(value: string | string[] | undefined): string[] | undefined {

@@ -1,0 +1,116 @@
+/**
+ * Preview links: the admin's preview button (Strapi 5 preview, config/admin.ts) opens a therapy or
+ * condition page of this service showing the draft. Drafts are never public, so a draft page needs a
+ * signed, short-lived token in its URL; the token names the page (type and slug), not the clinic or
+ * locale, so the editor may switch those on the page. The signing key is derived from the admin JWT
+ * secret: rotating that secret ends every preview link, as it ends every admin session.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'crypto';
+import type { Core } from '@strapi/strapi';
+
+export const PAGE_TYPES = { 'api::technique.technique': 'techniques', 'api::condition.condition': 'conditions' } as const;
+export type PageUid = keyof typeof PAGE_TYPES;
+export type PageType = (typeof PAGE_TYPES)[PageUid];
+
+export const SITE_PAGES_PATH = '/sites';
+
+/** How long a preview link opens a draft, in seconds: PREVIEW_LINK_TTL_SECONDS, default one hour. */
+export function previewLinkTtlSeconds(): number {
+  const raw = process.env.PREVIEW_LINK_TTL_SECONDS;
+  if (raw === undefined || raw.trim() === '') return 3600;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 60) {
+    throw new Error(`PREVIEW_LINK_TTL_SECONDS must be a whole number of seconds, at least 60, not "${raw}".`);
+  }
+  return value;
+}
+
+function signingKey(strapi: Core.Strapi): Buffer {
+  const secret = String(strapi.config.get('admin.auth.secret') ?? '');
+  if (secret === '') throw new Error('ADMIN_JWT_SECRET is not set: preview links cannot be signed.');
+  return createHash('sha256').update(`clinic-content preview links\n${secret}`).digest();
+}
+
+function signature(strapi: Core.Strapi, type: PageType, slug: string, expires: number): string {
+  return createHmac('sha256', signingKey(strapi)).update(`${type}\n${slug}\n${expires}`).digest('base64url');
+}
+
+export function signPreviewToken(input: { strapi: Core.Strapi; type: PageType; slug: string; now?: number }): string {
+  const expires = Math.floor((input.now ?? Date.now()) / 1000) + previewLinkTtlSeconds();
+  return `${expires}.${signature(input.strapi, input.type, input.slug, expires)}`;
+}
+
+export type PreviewTokenCheck = 'valid' | 'expired' | 'invalid';
+
+export function checkPreviewToken(input: { strapi: Core.Strapi; type: PageType; slug: string; token: string; now?: number }): PreviewTokenCheck {
+  const match = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(input.token);
+  if (match === null) return 'invalid';
+  const expires = Number(match[1]);
+  const expected = Buffer.from(signature(input.strapi, input.type, input.slug, expires));
+  const given = Buffer.from(match[2] as string);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'invalid';
+  return expires * 1000 < (input.now ?? Date.now()) ? 'expired' : 'valid';
+}
+
+export function clinicPath(input: { clinic: string; locale: string }): string {
+  return `${SITE_PAGES_PATH}/${encodeURIComponent(input.clinic)}/${encodeURIComponent(input.locale)}`;
+}
+
+export function pagePath(input: { clinic: string; locale: string; type: PageType; slug: string; previewToken?: string }): string {
+  const base = `${clinicPath(input)}/${input.type}/${encodeURIComponent(input.slug)}`;
+  return input.previewToken === undefined ? base : `${base}?preview=${encodeURIComponent(input.previewToken)}`;
+}
+
+interface ClinicRow {
+  slug: string;
+  name: string;
+  locales: unknown;
+  publishedAt: unknown;
+}
+
+/**
+ * The clinic a preview shows the page for: PREVIEW_CLINIC when set, else the first clinic by name that
+ * publishes the locale (a published clinic before a draft one), else the first clinic.
+ */
+async function previewClinic(strapi: Core.Strapi, locale: string): Promise<string | null> {
+  const configured = process.env.PREVIEW_CLINIC?.trim();
+  if (configured) return configured;
+  const rows = (await strapi.db.query('api::clinic.clinic').findMany({
+    select: ['slug', 'name', 'locales', 'publishedAt'],
+    orderBy: [{ name: 'asc' }],
+  })) as ClinicRow[];
+  const publishes = (row: ClinicRow) => Array.isArray(row.locales) && row.locales.includes(locale);
+  const ranked = [...rows].sort((a, b) => Number(publishes(b)) - Number(publishes(a)) || Number(b.publishedAt != null) - Number(a.publishedAt != null));
+  return ranked[0]?.slug ?? null;
+}
+
+/**
+ * The URL the admin's preview button opens for an entry, or null for types without a page (no button).
+ * Drafts get a preview link; the published version gets the reference page, which needs no token.
+ */
+export async function previewUrl(
+  strapi: Core.Strapi,
+  uid: string,
+  params: { documentId: string; locale?: string | null; status?: string | null },
+): Promise<string | null> {
+  if (!(uid in PAGE_TYPES)) return null;
+  const type = PAGE_TYPES[uid as PageUid];
+  const entry = (await strapi.db.query(uid as PageUid).findOne({
+    where: { documentId: params.documentId, ...(params.status === 'published' ? { publishedAt: { $notNull: true } } : { publishedAt: null }) },
+    select: ['slug'],
+  })) as { slug?: string | null } | null;
+  if (entry?.slug === undefined || entry.slug === null || entry.slug === '') return null;
+  const i18n = strapi.plugin('i18n').service('locales') as unknown as { getDefaultLocale(): Promise<string> };
+  const locale = params.locale ?? (await i18n.getDefaultLocale());
+  const clinic = await previewClinic(strapi, locale);
+  if (clinic === null) return null;
+  const path = pagePath({
+    clinic,
+    locale,
+    type,
+    slug: entry.slug,
+    previewToken: params.status === 'published' ? undefined : signPreviewToken({ strapi, type, slug: entry.slug }),
+  });
+  const serverUrl = String(strapi.config.get('server.url') ?? '').replace(/\/$/, '');
+  return `${serverUrl}${path}`;
+}
