@@ -11,7 +11,8 @@ const config: Core.Config.Middlewares = [
   'global::graphql-body',
   'strapi::body',
   'strapi::session',
-  'strapi::favicon',
+  // The icon lives with the other public files (the middleware's default is the project root).
+  { name: 'strapi::favicon', config: { path: 'public/favicon.png' } },
   'strapi::public',
 ];
 

@@ -30,7 +30,7 @@ export interface TestApp {
 }
 
 export async function startApp(
-  options: { isListening?: boolean; environment?: Record<string, string> } = {},
+  options: { isListening?: boolean; isServingAdmin?: boolean; environment?: Record<string, string> } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const saved = { ...process.env };
@@ -52,7 +52,7 @@ export async function startApp(
 
   // Required here, after the environment is set, as the CLI would.
   const { createStrapi } = require('@strapi/strapi') as typeof import('@strapi/strapi');
-  const strapi = await createStrapi({ appDir: ROOT, distDir: path.join(ROOT, 'dist'), serveAdminPanel: false }).load();
+  const strapi = await createStrapi({ appDir: ROOT, distDir: path.join(ROOT, 'dist'), serveAdminPanel: options.isServingAdmin ?? false }).load();
   let baseUrl = '';
   if (options.isListening) {
     await strapi.listen();
