@@ -117,6 +117,7 @@ export async function buildDataset(input: { strapi: Core.Strapi; scale: number; 
       description: blocks(3),
       symptoms: Array.from({ length: 3 }, () => ({ text: sentence(6) })),
       seo: { metaTitle: `Condition ${i} | {{clinic.name}}`, metaDescription: sentence(15).slice(0, 150), noIndex: false },
+      medicalReview: { reviewedBy: 'Dr. Bench Reviewer', reviewerCredentials: 'MD', lastReviewed: '2026-09-01', nextReviewDue: '2027-09-01' },
     }),
     () => ({ causes: sample(causes, 2 + Math.floor(rand() * 2)) }),
   );

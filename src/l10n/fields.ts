@@ -10,11 +10,19 @@ import type { Core } from '@strapi/strapi';
  * `required` would demand them in every locale, which would force a regional locale to copy them.
  */
 export const REQUIRED_LOCALIZED: Readonly<Record<string, readonly string[]>> = {
-  'api::technique.technique': ['name', 'summary', 'intro', 'goal'],
-  'api::condition.condition': ['name', 'summary'],
+  'api::technique.technique': ['name', 'summary', 'intro', 'goal', 'medicalReview'],
+  'api::condition.condition': ['name', 'summary', 'medicalReview'],
   'api::cause.cause': ['name', 'summary'],
   'api::provider-type.provider-type': ['name', 'summary'],
   'api::benefit.benefit': ['name', 'summary'],
+};
+
+/**
+ * Why a required field is required, where the bare rule would puzzle an editor: appended to the
+ * refusal. Medical content goes out only after a clinician has reviewed it (issue #8).
+ */
+export const REQUIRED_BECAUSE: Readonly<Record<string, string>> = {
+  medicalReview: 'a technique or condition is published only with a medical review',
 };
 
 interface Attribute {

@@ -1,14 +1,32 @@
 /**
  * Publishing needs the required fields (fields.ts) — in the locale published, or in a locale its chain
  * falls back to that is published (or published in the same call). A regional locale may therefore
- * hold only what differs from its fallback, and no published entry serves without a name.
+ * hold only what differs from its fallback, and no published entry serves without a name (nor a
+ * technique or condition without a medical review).
  */
 import type { Core, Modules } from '@strapi/strapi';
 import { ContentFormatError } from '../content-validation/middleware';
 import { chainOf, localeSettings } from '../locales/config';
-import { isEmptyValue, REQUIRED_LOCALIZED } from './fields';
+import { isEmptyValue, REQUIRED_BECAUSE, REQUIRED_LOCALIZED } from './fields';
 
 type Row = Record<string, unknown> & { locale: string; publishedAt: string | null };
+
+/** Components are rows of their own: a query must populate them, as `select` sees only columns. */
+function isComponentField(strapi: Core.Strapi, uid: string, field: string): boolean {
+  const model = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as unknown as { attributes: Record<string, { type: string }> } | undefined;
+  return model?.attributes[field]?.type === 'component';
+}
+
+/** The refusal for one field: what is missing where, why (when the rule alone would puzzle), and the fix. */
+function refusal(input: { field: string; locale: string; fallbacks: string[]; isComponent: boolean }): string {
+  const { field, locale, fallbacks, isComponent } = input;
+  const because = REQUIRED_BECAUSE[field] === undefined ? '' : `: ${REQUIRED_BECAUSE[field]}`;
+  if (fallbacks.length === 0) {
+    return `${field} ${isComponent ? 'is missing' : 'must not be empty'} in "${locale}", the default locale${because}`;
+  }
+  const fix = isComponent ? `add one, or publish one in ${fallbacks[0]} first` : `fill it in, or publish it in ${fallbacks[0]} first`;
+  return `${field} ${isComponent ? 'is missing' : 'is empty'} in "${locale}" and in every published locale it falls back to (${fallbacks.join(' → ')})${because}; ${fix}`;
+}
 
 export function requiredAlongChainMiddleware(strapi: Core.Strapi): Modules.Documents.Middleware.Middleware {
   return async (context, next) => {
@@ -17,9 +35,11 @@ export function requiredAlongChainMiddleware(strapi: Core.Strapi): Modules.Docum
     const params = context.params as { documentId?: string; locale?: string | string[] };
     if (typeof params.documentId !== 'string') return next();
     const settings = localeSettings(strapi);
+    const components = required.filter((field) => isComponentField(strapi, context.uid, field));
     const rows = (await strapi.db.query(context.uid).findMany({
       where: { documentId: params.documentId },
-      select: ['locale', 'publishedAt', ...required],
+      select: ['id', 'locale', 'publishedAt', ...required.filter((field) => !components.includes(field))],
+      ...(components.length > 0 ? { populate: Object.fromEntries(components.map((field) => [field, true])) } : {}),
     })) as Row[];
     const drafts = new Map(rows.filter((row) => row.publishedAt === null).map((row) => [row.locale, row]));
     const published = new Map(rows.filter((row) => row.publishedAt !== null).map((row) => [row.locale, row]));
@@ -39,13 +59,9 @@ export function requiredAlongChainMiddleware(strapi: Core.Strapi): Modules.Docum
           return row !== undefined && !isEmptyValue(row[field]);
         });
         if (servedFrom !== undefined) continue;
-        const rest = chain.slice(1);
         issues.push({
           path: [field],
-          message:
-            rest.length === 0
-              ? `${field} must not be empty in "${locale}", the default locale`
-              : `${field} is empty in "${locale}" and in every published locale it falls back to (${rest.join(' → ')}); fill it in, or publish it in ${rest[0]} first`,
+          message: refusal({ field, locale, fallbacks: chain.slice(1), isComponent: components.includes(field) }),
         });
       }
     }

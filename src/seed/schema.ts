@@ -44,13 +44,20 @@ const seo = z
   })
   .strict();
 
+/**
+ * Required in the default locale, as publishing requires it (src/l10n/publish-check.ts); a translation
+ * may leave it out and is served its fallback's review.
+ */
 const medicalReview = z
-  .object({
-    reviewedBy: text(120),
-    reviewerCredentials: text(120).optional(),
-    lastReviewed: z.string().date('must be a date written YYYY-MM-DD'),
-    nextReviewDue: z.string().date('must be a date written YYYY-MM-DD'),
-  })
+  .object(
+    {
+      reviewedBy: text(120),
+      reviewerCredentials: text(120).optional(),
+      lastReviewed: z.string().date('must be a date written YYYY-MM-DD'),
+      nextReviewDue: z.string().date('must be a date written YYYY-MM-DD'),
+    },
+    { required_error: 'Required: a technique or condition is published only with a medical review' },
+  )
   .strict()
   .superRefine((review, context) => {
     const message = reviewDatesRule('nextReviewDue', review.lastReviewed, review.nextReviewDue);
@@ -73,7 +80,7 @@ export const conditionEntry = z
     symptoms: listItems.optional(),
     causes: slugList,
     seo: seo.optional(),
-    medicalReview: medicalReview.optional(),
+    medicalReview,
   })
   .strict();
 
@@ -101,7 +108,7 @@ export const techniqueEntry = z
       .strict()
       .optional(),
     seo: seo.optional(),
-    medicalReview: medicalReview.optional(),
+    medicalReview,
     treats: slugList,
     causes: slugList,
     providerTypes: slugList,

@@ -21,6 +21,9 @@ const PAGE = `query Page($slug: String!) {
   }
 }`;
 
+/** Techniques and conditions are published only with a medical review. */
+const REVIEW = { reviewedBy: 'Clinical content team', lastReviewed: '2026-11-01', nextReviewDue: '2027-11-01' };
+
 async function createTechniqueTreating(slug: string, conditionCount: number): Promise<void> {
   const conditions = app.strapi.documents('api::condition.condition') as unknown as {
     create(params: object): Promise<{ documentId: string }>;
@@ -40,6 +43,7 @@ async function createTechniqueTreating(slug: string, conditionCount: number): Pr
         description: [{ type: 'paragraph', children: [{ type: 'text', text: 'Some text.' }] }],
         symptoms: [{ text: 'A symptom' }],
         causes: { set: [{ documentId: cause.documentId, locale: 'en' }] },
+        medicalReview: REVIEW,
       },
     });
     await conditions.publish({ documentId: created.documentId, locale: 'en' });
@@ -58,6 +62,7 @@ async function createTechniqueTreating(slug: string, conditionCount: number): Pr
       intro: [{ type: 'paragraph', children: [{ type: 'text', text: 'Intro for {{clinic.name}}.' }] }],
       goal: 'Counting.',
       faqs: [{ question: 'Why?', answer: [{ type: 'paragraph', children: [{ type: 'text', text: 'Because.' }] }] }],
+      medicalReview: REVIEW,
       treats: { set: ids.map((documentId) => ({ documentId, locale: 'en' })) },
     },
   });
