@@ -5,12 +5,14 @@ import { contentFormatMiddleware } from './content-validation/middleware';
 import { acquireBootLock, type ReleaseBootLock } from './database/boot-lock';
 import { cachePreparedStatements } from './database/statement-cache';
 import { applyFieldHelp } from './editor-help/apply';
+import { applyEditorLayouts } from './editor-help/layouts';
 import { assertProductionSecrets } from './env/secrets';
 import { mountGraphQL, type GraphQLService } from './graphql/server';
 import { shouldSeedOnEmpty } from './seed/settings';
 import { isContentEmpty, runSeed, summarize } from './seed';
 import { syncLocales } from './locales/config';
 import { requiredAlongChainMiddleware } from './l10n/publish-check';
+import { registerRevalidation } from './revalidation';
 
 let graphql: GraphQLService | null = null;
 
@@ -53,12 +55,14 @@ export default {
     strapi.documents.use(contentFormatMiddleware(strapi));
     strapi.documents.use(requiredAlongChainMiddleware(strapi));
     strapi.documents.use(settleWritesMiddleware(strapi) as never);
+    registerRevalidation(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     try {
       cachePreparedStatements(strapi);
       await applyFieldHelp(strapi);
+      await applyEditorLayouts(strapi);
       await syncLocales(strapi);
       await ensureDevAdmin(strapi);
       if (shouldSeedOnEmpty() && (await isContentEmpty(strapi))) {

@@ -69,6 +69,30 @@ export function httpUrlRule(field: string, value: unknown): RuleResult {
   return null;
 }
 
+/** Shorter secrets could be guessed by whoever sees a few signed requests. */
+export const MIN_SIGNING_SECRET_LENGTH = 16;
+
+const SECRET_ADVICE = 'use a long random value, e.g. the output of "openssl rand -hex 32"';
+
+/** A secret that signs outgoing requests. Its value never appears in the message: messages are logged. */
+export function signingSecretRule(field: string, value: unknown): RuleResult {
+  if (typeof value !== 'string' || value.trim().length < MIN_SIGNING_SECRET_LENGTH) {
+    return `${field} must be at least ${MIN_SIGNING_SECRET_LENGTH} characters: ${SECRET_ADVICE}`;
+  }
+  return null;
+}
+
+/** A URL the service sends signed requests to is useless without a secret to sign them with. */
+export function secretForUrlRule(input: { field: string; urlField: string; url: unknown; secret: unknown }): RuleResult {
+  const { field, urlField, url, secret } = input;
+  const hasUrl = typeof url === 'string' && url.trim() !== '';
+  const hasSecret = typeof secret === 'string' && secret !== '';
+  if (hasUrl && !hasSecret) {
+    return `${field} is needed when ${urlField} is set (requests to it are signed with it): ${SECRET_ADVICE}`;
+  }
+  return null;
+}
+
 /** A call to action may point at an absolute URL, a path on the clinic's own site, or a clinic token. */
 export function linkRule(field: string, value: unknown): RuleResult {
   if (

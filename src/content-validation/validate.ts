@@ -7,6 +7,8 @@ import {
   localesRule,
   phoneRule,
   reviewDatesRule,
+  secretForUrlRule,
+  signingSecretRule,
   slugRule,
   type RuleResult,
 } from './rules';
@@ -31,7 +33,11 @@ export interface AttributeShape {
 export type AttributesOf = (uid: string) => Record<string, AttributeShape> | undefined;
 
 type FieldRule = (field: string, value: unknown, context: ValidationContext) => RuleResult;
-type RecordRule = (record: Record<string, unknown>, prefix: string) => RuleResult;
+/** A rule across the fields of one record; `field` names the field its issue belongs to (else the record). */
+interface RecordRule {
+  field?: string;
+  check(record: Record<string, unknown>, prefix: string): RuleResult;
+}
 
 const slug: FieldRule = (field, value) => slugRule(field, value);
 
@@ -48,6 +54,8 @@ const FIELD_RULES: Record<string, Record<string, FieldRule>> = {
     phone: (field, value) => phoneRule(field, value),
     website: (field, value) => httpUrlRule(field, value),
     bookingUrl: (field, value) => httpUrlRule(field, value),
+    revalidationUrl: (field, value) => httpUrlRule(field, value),
+    revalidationSecret: (field, value) => signingSecretRule(field, value),
     locales: (field, value, context) => localesRule(field, value, context.knownLocales),
   },
   'content.call-to-action': { url: (field, value) => linkRule(field, value) },
@@ -57,8 +65,21 @@ const FIELD_RULES: Record<string, Record<string, FieldRule>> = {
 /** Rules across the fields of one record. */
 const RECORD_RULES: Record<string, RecordRule[]> = {
   'medical.review': [
-    (record, prefix) =>
-      reviewDatesRule(`${prefix}nextReviewDue`, record.lastReviewed, record.nextReviewDue),
+    {
+      check: (record, prefix) =>
+        reviewDatesRule(`${prefix}nextReviewDue`, record.lastReviewed, record.nextReviewDue),
+    },
+  ],
+  'api::clinic.clinic': [
+    {
+      field: 'revalidationSecret',
+      // Only a write that carries the secret is checked: a partial update setting the URL alone
+      // cannot see the stored secret (a missing one is then reported on the delivery instead).
+      check: (record, prefix) =>
+        'revalidationSecret' in record
+          ? secretForUrlRule({ field: `${prefix}revalidationSecret`, urlField: `${prefix}revalidationUrl`, url: record.revalidationUrl, secret: record.revalidationSecret })
+          : null,
+    },
   ],
 };
 
@@ -128,8 +149,8 @@ export function validateContent(input: {
 
   for (const rule of RECORD_RULES[uid] ?? []) {
     const prefix = path.length > 0 ? `${join(path)}.` : '';
-    const message = rule(data, prefix);
-    if (message !== null) issues.push({ path, message });
+    const message = rule.check(data, prefix);
+    if (message !== null) issues.push({ path: rule.field === undefined ? path : [...path, rule.field], message });
   }
   return issues;
 }

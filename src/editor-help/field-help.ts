@@ -14,7 +14,8 @@ const slugHelp = (example: string): FieldHelp => ({
 const tokenNote = 'Clinic tokens such as {{clinic.name}} are replaced with the calling clinic\'s details.';
 const reviewHelp: FieldHelp = {
   label: 'Medical review',
-  description: 'Who last reviewed this content medically and when the next review is due; shown to readers and search engines.',
+  description:
+    'Required to publish: who last reviewed this content medically and when the next review is due (a translation may leave it empty to use its fallback\'s review). Shown to readers and search engines; the review-due report lists it 30 days before it is due.',
 };
 const seoHelp: FieldHelp = {
   label: 'SEO',
@@ -95,6 +96,14 @@ export const FIELD_HELP: Record<string, Record<string, FieldHelp>> = {
     rateLimitPerMinute: {
       label: 'API requests per minute',
       description: 'How many API requests each of the clinic\'s keys may make per minute; empty: the service default (RATE_LIMIT_PER_MINUTE), 0: no limit.',
+    },
+    revalidationUrl: {
+      label: 'Revalidation URL',
+      description: 'Where the clinic\'s site wants to hear that content changed (an absolute https:// URL); on every publish, unpublish or delete the service POSTs the changed pages there. Empty: no notifications. Needs a revalidation secret.',
+    },
+    revalidationSecret: {
+      label: 'Revalidation secret',
+      description: 'Shared secret (16+ characters, e.g. from `openssl rand -hex 32`) the service signs each notification with; give the same value to the clinic\'s site. Never served by the API.',
     },
     accessKeys: { label: 'Access keys', description: 'Hashes of the clinic\'s API keys. Managed by `npm run clinic:key`; never shown or served.' },
   },

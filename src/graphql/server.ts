@@ -25,6 +25,9 @@ import type { AuthenticatedKey } from '../clinics/keys';
 import { settleChanges } from '../content/changes';
 import { localeSettings } from '../locales/config';
 import { l10nRoutes } from '../l10n/routes';
+import { revalidationRoutes } from '../revalidation/routes';
+import { sitePageRoutes } from '../site-pages/routes';
+import { reviewRoutes } from '../editorial/routes';
 import { bearerToken, createContext, type GraphQLContext } from './context';
 import { createErrorFormatter } from './errors';
 import { LIMIT_CODES, limitProtection, queryLimits } from './limits';
@@ -463,6 +466,9 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     { method: 'POST', path: GRAPHQL_PATH, handler: handle, config: { auth: false } },
     ...observabilityRoutes({ strapi, metrics, redis, metricsToken, isDraining: () => draining }),
     ...l10nRoutes({ strapi, directory }),
+    ...revalidationRoutes({ strapi }),
+    ...sitePageRoutes({ strapi, directory, server, fallbacks }),
+    ...reviewRoutes({ strapi }),
   ] as never);
 
   const httpServer = strapi.server.httpServer as Server;

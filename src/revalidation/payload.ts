@@ -1,0 +1,69 @@
+/**
+ * The body a clinic's site receives when published content changes: which pages to rebuild, in the
+ * clinic's own locales. Kept free of Strapi so the shape and its merging are easy to read and test.
+ */
+import { MODELS, type ContentUid } from '../content/types';
+
+export type RevalidationEvent = 'publish' | 'unpublish' | 'delete';
+
+/** The type names sites know: the content type's singular name (technique, provider-type, clinic…). */
+export type ContentTypeName = 'technique' | 'condition' | 'cause' | 'provider-type' | 'benefit' | 'clinic';
+
+export interface ChangedEntry {
+  type: ContentTypeName;
+  slug: string;
+  /** The clinic's locales whose pages show the change (its own or along the fallback chain). */
+  locales: string[];
+}
+
+export interface RelatedEntry {
+  type: ContentTypeName;
+  slug: string;
+}
+
+export interface RevalidationPayload {
+  event: RevalidationEvent;
+  deliveryId: string;
+  occurredAt: string;
+  clinic: { slug: string };
+  entries: ChangedEntry[];
+  /** Published documents that link to a changed one (one level of relations): their pages list it. */
+  related: RelatedEntry[];
+}
+
+const TYPE_NAMES: Record<ContentUid, ContentTypeName> = {
+  'api::technique.technique': 'technique',
+  'api::condition.condition': 'condition',
+  'api::cause.cause': 'cause',
+  'api::provider-type.provider-type': 'provider-type',
+  'api::benefit.benefit': 'benefit',
+  'api::clinic.clinic': 'clinic',
+};
+
+export function isServedUid(uid: string): uid is ContentUid {
+  return uid in MODELS;
+}
+
+export function typeName(uid: ContentUid): ContentTypeName {
+  return TYPE_NAMES[uid];
+}
+
+const key = (entry: RelatedEntry) => `${entry.type}:${entry.slug}`;
+
+/**
+ * Adds a later change of the same transaction to a payload (e.g. a seed that publishes twenty
+ * entries): the site gets one request listing them all rather than twenty.
+ */
+export function mergePayload(into: RevalidationPayload, change: Pick<RevalidationPayload, 'entries' | 'related'>): RevalidationPayload {
+  const entries = new Map(into.entries.map((entry) => [key(entry), { ...entry, locales: [...entry.locales] }]));
+  for (const entry of change.entries) {
+    const known = entries.get(key(entry));
+    if (known === undefined) entries.set(key(entry), { ...entry, locales: [...entry.locales] });
+    else known.locales = [...known.locales, ...entry.locales.filter((locale) => !known.locales.includes(locale))];
+  }
+  const related = new Map<string, RelatedEntry>();
+  for (const entry of [...into.related, ...change.related]) {
+    if (!entries.has(key(entry))) related.set(key(entry), entry);
+  }
+  return { ...into, entries: [...entries.values()], related: [...related.values()] };
+}
