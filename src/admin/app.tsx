@@ -16,7 +16,8 @@ export default {
     locales: [],
   },
   register(app: StrapiApp) {
-    app.widgets.register([
+    // First on the home page: what editors must act on comes before Strapi's own statistics.
+    app.widgets.register((builtIn) => [
       {
         id: 'review-due',
         icon: Clock,
@@ -29,6 +30,7 @@ export default {
         title: { id: 'clinic-content.widget.revalidation', defaultMessage: 'Clinic site updates' },
         component: async () => (await import('./widgets/RevalidationWidget')).RevalidationWidget,
       },
+      ...builtIn,
     ]);
   },
   bootstrap() {

@@ -5,16 +5,10 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { ClinicDirectory } from '../clinics/directory';
-import { bearer, isAdminToken } from '../admin-account/admin-token';
+import { answerJson, bearer, isAdminToken, refuseJson, type JsonRouteContext } from '../admin-account/admin-token';
 import { CoverageInputError, translationCoverage } from './coverage';
 
-interface KoaContext {
-  get(name: string): string;
-  set(name: string, value: string): void;
-  status: number;
-  body: unknown;
-  query: Record<string, string | string[] | undefined>;
-}
+type KoaContext = JsonRouteContext;
 
 function list(value: string | string[] | undefined): string[] | undefined {
   if (value === undefined) return undefined;
@@ -23,12 +17,8 @@ function list(value: string | string[] | undefined): string[] | undefined {
 
 export function l10nRoutes(input: { strapi: Core.Strapi; directory: ClinicDirectory }) {
   const { strapi, directory } = input;
-  const answer = (ctx: KoaContext, status: number, body: unknown) => {
-    ctx.status = status;
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = body;
-  };
-  const refuse = (ctx: KoaContext, status: number, code: string, message: string) => answer(ctx, status, { error: { code, message } });
+  const answer = answerJson;
+  const refuse = refuseJson;
   return [
     {
       method: 'GET',

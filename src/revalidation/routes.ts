@@ -9,21 +9,13 @@
  * Never cached.
  */
 import type { Core } from '@strapi/strapi';
-import { bearer, isAdminToken } from '../admin-account/admin-token';
+import { adminJsonRoute, RouteInputError } from '../admin-account/admin-token';
 import { clinicRevalidationSettings, isConfigured } from './clinics';
 import { DELIVERY_STATUSES, recentDeliveries, type DeliveryRow, type DeliveryStatus } from './outbox';
 import type { ChangedEntry, RevalidationPayload } from './payload';
 
 export const REVALIDATION_PATH = '/editor/revalidation';
 const LIMIT = 50;
-
-interface KoaContext {
-  get(name: string): string;
-  set(name: string, value: string): void;
-  status: number;
-  body: unknown;
-  query: Record<string, string | string[] | undefined>;
-}
 
 export interface DeliveryView {
   id: string;
@@ -65,43 +57,19 @@ const isStatus = (value: string): value is DeliveryStatus => (DELIVERY_STATUSES 
 
 export function revalidationRoutes(input: { strapi: Core.Strapi }) {
   const { strapi } = input;
-  const answer = (ctx: KoaContext, status: number, body: unknown) => {
-    ctx.status = status;
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = body;
-  };
-  const refuse = (ctx: KoaContext, status: number, code: string, message: string) => answer(ctx, status, { error: { code, message } });
   return [
-    {
-      method: 'GET',
+    adminJsonRoute({
+      strapi,
       path: REVALIDATION_PATH,
-      config: { auth: false },
-      handler: async (ctx: KoaContext) => {
-        const token = bearer(ctx);
-        if (token === null || !(await isAdminToken(strapi, token))) {
-          ctx.set('WWW-Authenticate', 'Bearer');
-          refuse(ctx, 401, 'UNAUTHENTICATED', 'Send the access token of an admin session as "Authorization: Bearer <token>".');
-          return;
-        }
-        for (const name of Object.keys(ctx.query)) {
-          if (name !== 'status') {
-            refuse(ctx, 400, 'BAD_USER_INPUT', `Unknown parameter "${name}"; the list takes only status.`);
-            return;
-          }
-        }
-        const status = ctx.query.status;
-        if (status !== undefined && (Array.isArray(status) || !isStatus(status))) {
-          refuse(ctx, 400, 'BAD_USER_INPUT', `status must be given once, as one of ${DELIVERY_STATUSES.join(', ')}.`);
-          return;
-        }
+      parameters: ['status'],
+      load: async ({ status }) => {
+        if (status !== undefined && !isStatus(status)) throw new RouteInputError(`status must be one of ${DELIVERY_STATUSES.join(', ')}.`);
         const [clinics, deliveries] = await Promise.all([clinicRevalidationSettings(strapi), recentDeliveries(strapi, { status, limit: LIMIT })]);
-        answer(ctx, 200, {
-          data: {
-            clinics: clinics.map((clinic) => ({ slug: clinic.slug, name: clinic.name, url: clinic.url, isConfigured: isConfigured(clinic) })),
-            deliveries: deliveries.map(view),
-          },
-        });
+        return {
+          clinics: clinics.map((clinic) => ({ slug: clinic.slug, name: clinic.name, url: clinic.url, isConfigured: isConfigured(clinic) })),
+          deliveries: deliveries.map(view),
+        };
       },
-    },
+    }),
   ];
 }

@@ -59,6 +59,14 @@ function isSignedBy(secret: string, delivery: Received): boolean {
   return presented.length === expected.length && timingSafeEqual(Buffer.from(presented), Buffer.from(expected));
 }
 
+/** With SCREENSHOTS_DIR set, the README's pictures of the admin are taken along the way. */
+async function picture(name: string): Promise<void> {
+  const dir = process.env.SCREENSHOTS_DIR;
+  if (dir === undefined || dir === '') return;
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`) });
+}
+
 /** Runs a browser step; on failure keeps a screenshot of the page and says where. */
 async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
   try {
@@ -90,6 +98,16 @@ beforeAll(async () => {
   await clinics.update({ documentId: clinic?.documentId, locale: 'en', data: { revalidationUrl, revalidationSecret: SECRET } });
   await clinics.publish({ documentId: clinic?.documentId, locale: 'en' });
   publicKey = (await createClinicKey({ strapi: app.strapi, slug: CLINIC, kind: 'public' })).key;
+  // One condition's medical review falls due in ten days: the editors' home page must say so.
+  const conditions = app.strapi.documents('api::condition.condition' as never) as unknown as typeof clinics;
+  const fibromyalgia = await conditions.findFirst({ filters: { slug: 'fibromyalgia' }, locale: 'en' });
+  const due = new Date(Date.now() + 10 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  await conditions.update({
+    documentId: fibromyalgia?.documentId,
+    locale: 'en',
+    data: { medicalReview: { reviewedBy: 'Clinical content team', lastReviewed: '2026-01-15', nextReviewDue: due } },
+  });
+  await conditions.publish({ documentId: fibromyalgia?.documentId, locale: 'en' });
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -109,7 +127,7 @@ afterAll(async () => {
 });
 
 it('an editor edits the MRT summary, previews the draft, publishes, and every clinic site hears of it', async () => {
-  const newSummary = `A hands-on therapy that softens and lengthens tight fascia to ease pain (edited ${Date.now()}).`;
+  const newSummary = 'A hands-on therapy that softens and lengthens tight fascia to ease pain and restore movement.';
   const before = await graphql(app, { key: publicKey, query: SUMMARY_QUERY });
   expect(before.body.data.technique.summary).not.toBe(newSummary);
 
@@ -119,6 +137,10 @@ it('an editor edits the MRT summary, previews the draft, publishes, and every cl
     await page.fill('input[name="password"]', EDITOR.password);
     await page.click('button[type="submit"]');
     await page.waitForURL(`${app.baseUrl}/admin`, { timeout: 60000 });
+    const reviews = page.getByTestId('review-due-widget');
+    await reviews.getByText('Fibromyalgia').waitFor({ timeout: 60000 });
+    expect(await reviews.getByText('Due in 10 days').count()).toBe(1);
+    await picture('admin-home');
   });
 
   await step('open the technique', async () => {
@@ -129,6 +151,7 @@ it('an editor edits the MRT summary, previews the draft, publishes, and every cl
 
   await step('edit the summary and save the draft', async () => {
     await page.fill('textarea[name="summary"]', newSummary);
+    await picture('admin-edit-technique');
     const saved = page.waitForResponse((response) => response.request().method() === 'PUT' && response.url().includes('/content-manager/collection-types/api::technique.technique/'));
     await page.getByRole('button', { name: 'Save' }).click();
     expect((await saved).status()).toBe(200);
@@ -144,6 +167,7 @@ it('an editor edits the MRT summary, previews the draft, publishes, and every cl
     await frame.locator('[data-field="summary"]').waitFor({ timeout: 60000 });
     expect(await frame.locator('[data-field="summary"]').textContent()).toBe(newSummary);
     expect(await frame.locator('[data-preview="draft"]').count()).toBe(1);
+    await picture('admin-preview');
     await page.goBack();
     await page.waitForSelector('textarea[name="summary"]', { timeout: 60000 });
   });
@@ -182,4 +206,11 @@ it('an editor edits the MRT summary, previews the draft, publishes, and every cl
   expect(delivery).toBeDefined();
   expect(isSignedBy(SECRET, delivery as Received)).toBe(true);
   expect(isSignedBy('some-other-secret-000000000000', delivery as Received)).toBe(false);
+
+  await step('see the delivery on the home page', async () => {
+    await page.goto(`${app.baseUrl}/admin`);
+    const updates = page.getByTestId('revalidation-widget');
+    await updates.getByText(`publish technique/${MRT}`).first().waitFor({ timeout: 60000 });
+    expect(await updates.getByText('delivered').count()).toBeGreaterThan(0);
+  });
 });

@@ -1,5 +1,6 @@
 import { errors } from '@strapi/utils';
 import { startApp, type TestApp } from '../helpers/strapi';
+import { paths, rejection } from '../helpers/validation';
 
 let app: TestApp;
 
@@ -17,19 +18,6 @@ const clinic = {
   locales: ['en'],
 };
 
-async function rejection(write: () => Promise<unknown>): Promise<errors.ValidationError> {
-  const error: unknown = await write().then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof errors.ValidationError)) throw new Error(`expected a ValidationError, got ${String(error)}`);
-  return error;
-}
-
-function paths(error: errors.ValidationError): string[] {
-  const details = error.details as { errors?: Array<{ path: string[] }> };
-  return (details.errors ?? []).map((item) => item.path.join('.'));
-}
 
 beforeAll(async () => {
   app = await startApp();

@@ -6,13 +6,13 @@
  */
 import { spawn } from 'child_process';
 import path from 'path';
-import { errors } from '@strapi/utils';
 import { createClinicKey } from '../../src/clinics/keys';
 import { applyEditorLayouts, EDITOR_LAYOUTS, editRows, type EditCell, type EditorLayout } from '../../src/editor-help/layouts';
 import { reviewsDue, type ReviewDueEntry, type ReviewDueReport } from '../../src/editorial/review-due';
 import { runSeed } from '../../src/seed';
 import { loadSeed, SeedValidationError } from '../../src/seed/load';
 import { copySeed } from '../helpers/seed-files';
+import { paths, rejection } from '../helpers/validation';
 import { ROOT, startApp, type TestApp } from '../helpers/strapi';
 
 const ADMIN = { email: 'review-editor@clinic-content.test', password: 'Review-Pass-123' };
@@ -50,19 +50,6 @@ function conditionData(slug: string, extra: Record<string, unknown> = {}) {
   return { name: `Condition ${slug}`, slug, summary: 'A condition for the review tests.', ...extra };
 }
 
-async function rejection(write: () => Promise<unknown>): Promise<errors.ValidationError> {
-  const error: unknown = await write().then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof errors.ValidationError)) throw new Error(`expected a ValidationError, got ${String(error)}`);
-  return error;
-}
-
-function paths(error: errors.ValidationError): string[] {
-  const details = error.details as { errors?: Array<{ path: string[] }> };
-  return (details.errors ?? []).map((item) => item.path.join('.'));
-}
 
 async function request(pathAndQuery: string, init: { method?: string; body?: unknown; bearer?: string | null } = {}) {
   const bearer = init.bearer === undefined ? token : init.bearer;
@@ -246,7 +233,7 @@ describe('the review-due report', () => {
       ['?days=7.5', 'days must be a whole number from 1 to 3650 (got "7.5")'],
       ['?days=', 'days must be a whole number from 1 to 3650 (got "")'],
       ['?days=10&days=20', 'days may be given once.'],
-      ['?within=10', 'Unknown parameter "within"; the report takes days.'],
+      ['?within=10', 'Unknown parameter "within"; /editor/review-due takes only days.'],
     ])('refuses %s with BAD_USER_INPUT', async (query, message) => {
       const response = await request(`/editor/review-due${query}`);
       expect(response.status).toBe(400);
