@@ -68,17 +68,35 @@ interface Load {
   rps: number;
 }
 
-async function load(target: Target): Promise<Load> {
-  await fetchOnce(target);
-  const options = { url: target.url, method: target.body === undefined ? ('GET' as const) : ('POST' as const), headers: target.headers, body: target.body, connections: CONNECTIONS };
-  await autocannon({ ...options, duration: 3 }); // warm-up
-  const runs: Load[] = [];
-  for (let index = 0; index < RUNS; index += 1) {
-    const result = await autocannon({ ...options, duration: DURATION });
-    if (result.errors > 0 || result.non2xx > 0) throw new Error(`${target.url}: ${result.errors} errors, ${result.non2xx} non-2xx under load`);
-    runs.push({ p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average });
+/**
+ * Loads the targets in turn, run by run (A, B, A, B, …) after a warm-up of each: on a shared machine
+ * whose speed drifts during a benchmark, both sides of a comparison meet the same conditions.
+ */
+async function loadInterleaved(targets: Target[]): Promise<Load[]> {
+  const options = (target: Target) => ({
+    url: target.url,
+    method: target.body === undefined ? ('GET' as const) : ('POST' as const),
+    headers: target.headers,
+    body: target.body,
+    connections: CONNECTIONS,
+  });
+  for (const target of targets) {
+    await fetchOnce(target);
+    await autocannon({ ...options(target), duration: 3 }); // warm-up
   }
-  return { p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), rps: median(runs.map((r) => r.rps)) };
+  const runs: Load[][] = targets.map(() => []);
+  for (let index = 0; index < RUNS; index += 1) {
+    for (const [position, target] of targets.entries()) {
+      const result = await autocannon({ ...options(target), duration: DURATION });
+      if (result.errors > 0 || result.non2xx > 0) throw new Error(`${target.url}: ${result.errors} errors, ${result.non2xx} non-2xx under load`);
+      runs[position]?.push({ p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average });
+    }
+  }
+  return runs.map((sideRuns) => ({ p50: median(sideRuns.map((r) => r.p50)), p99: median(sideRuns.map((r) => r.p99)), rps: median(sideRuns.map((r) => r.rps)) }));
+}
+
+async function load(target: Target): Promise<Load> {
+  return (await loadInterleaved([target]))[0] as Load;
 }
 
 function peakRssMb(child: ChildProcess): number {
@@ -172,10 +190,8 @@ async function main(): Promise<void> {
         body: JSON.stringify({ query: STRAPI_PAGE, variables: { slug: build.slugs.most, clinic: build.clinicSlug, locale: 'en' } }),
       };
       const list: Target = { url: page.url, headers: ourHeaders, body: JSON.stringify({ query: OUR_LIST, variables: { treats: build.listConditionSlug, locale: 'en' } }) };
-      log('P1: our page query, uncached');
-      const ours = await load(page);
-      log("P1: Strapi's GraphQL");
-      const strapi = await load(strapiPage);
+      log("P1: our page query and Strapi's GraphQL, uncached, run by run in turn");
+      const [ours, strapi] = (await loadInterleaved([page, strapiPage])) as [Load, Load];
       log('P4: filtered list, uncached');
       const listLoad = await load(list);
       result = { build, ours, strapi, list: listLoad, startMs: uncached.startMs, peakRssMb: peakRssMb(uncached.child) };
@@ -193,19 +209,19 @@ async function main(): Promise<void> {
         const getPage: Target = { url: `${cached.base}/graphql?${search}`, headers: { authorization: `Bearer ${build.key}`, 'apollo-require-preflight': 'true' } };
         log('P1: our page query, from the cache (POST)');
         result.oursCached = await load(postPage);
-        log('P3: our page query, from the cache (GET)');
-        result.oursGet = await load(getPage);
-        result.cachedPeakRssMb = peakRssMb(cached.child);
-        log('P3: bare node:http with the same bytes');
         const bytesFile = path.join(DATA, 'page-response.json');
         writeFileSync(bytesFile, await fetchOnce(getPage));
         const bareChild = spawn(process.execPath, [path.join(ROOT, 'dist', 'bench', 'bare-server.js'), bytesFile], { stdio: ['ignore', 'pipe', 'inherit'] });
         const port = await new Promise<string>((resolve) => bareChild.stdout?.once('data', (data: Buffer) => resolve(data.toString().trim())));
         try {
-          result.bare = await load({ ...getPage, url: `http://127.0.0.1:${port}/graphql?${search}` });
+          log('P3: our page query from the cache (GET) and a bare node:http server with the same bytes, run by run in turn');
+          const [oursGet, bare] = (await loadInterleaved([getPage, { ...getPage, url: `http://127.0.0.1:${port}/graphql?${search}` }])) as [Load, Load];
+          result.oursGet = oursGet;
+          result.bare = bare;
         } finally {
           bareChild.kill();
         }
+        result.cachedPeakRssMb = peakRssMb(cached.child);
       } finally {
         cached.child.kill();
       }
@@ -385,7 +401,7 @@ function renderMarkdown(results: any): string {
 
 Produced by \`npm run bench\` (bench/run.ts) on ${results.machine.date.slice(0, 10)}: ${results.machine.cores} cores (${results.machine.cpu}),
 ${results.machine.memoryGiB} GiB, Node ${results.machine.node}, SQLite. Load: autocannon, ${results.settings.connections} connections,
-${results.settings.warmUpSeconds} s warm-up, then ${results.settings.runs} runs of ${results.settings.durationSeconds} s; medians. Both APIs are checked to give the
+${results.settings.warmUpSeconds} s warm-up, then ${results.settings.runs} runs of ${results.settings.durationSeconds} s (the two sides of P1 and of P3 in turn, run by run); medians. Both APIs are checked to give the
 same answer before timing. Raw figures: [latest.json](latest.json).
 
 Datasets: ${Object.entries(results.datasets).map(([scale, d]: [string, any]) => `${scale}: ${Object.entries(d.counts).map(([k, v]) => `${v} ${k}`).join(', ')}, 5 locales (built in ${d.buildSeconds} s)`).join('; ')}.
