@@ -33,6 +33,17 @@ const half = (name: string): EditCell => ({ name, size: 6 });
 const whole = (name: string): EditCell => ({ name, size: 12 });
 const byName = { mainField: 'name', defaultSortBy: 'name', defaultSortOrder: 'ASC', pageSize: 20 } as const;
 
+/** Provider types and benefits: a name, a slug, a summary and the techniques that list them. */
+const listedWithTechniques: EditorLayout = {
+  version: 1,
+  list: ['name', 'slug', 'updatedAt'],
+  settings: byName,
+  edit: [
+    { group: 'Identity', rows: [[half('name'), half('slug')], [whole('summary')]] },
+    { group: 'Links', rows: [[half('techniques')]] },
+  ],
+};
+
 export const EDITOR_LAYOUTS: Readonly<Record<string, EditorLayout>> = {
   'api::technique.technique': {
     version: 1,
@@ -77,24 +88,8 @@ export const EDITOR_LAYOUTS: Readonly<Record<string, EditorLayout>> = {
       { group: 'Links', rows: [[half('conditions'), half('techniques')]] },
     ],
   },
-  'api::provider-type.provider-type': {
-    version: 1,
-    list: ['name', 'slug', 'updatedAt'],
-    settings: byName,
-    edit: [
-      { group: 'Identity', rows: [[half('name'), half('slug')], [whole('summary')]] },
-      { group: 'Links', rows: [[half('techniques')]] },
-    ],
-  },
-  'api::benefit.benefit': {
-    version: 1,
-    list: ['name', 'slug', 'updatedAt'],
-    settings: byName,
-    edit: [
-      { group: 'Identity', rows: [[half('name'), half('slug')], [whole('summary')]] },
-      { group: 'Links', rows: [[half('techniques')]] },
-    ],
-  },
+  'api::provider-type.provider-type': listedWithTechniques,
+  'api::benefit.benefit': listedWithTechniques,
   'api::clinic.clinic': {
     version: 1,
     list: ['name', 'slug', 'email', 'phone', 'updatedAt'],

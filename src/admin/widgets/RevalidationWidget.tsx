@@ -2,8 +2,8 @@
  * Home page widget: the latest revalidation webhooks sent to clinic sites (GET /editor/revalidation).
  * Failures come first, with the receiver's answer, so editors know when a site did not refresh.
  */
-import * as React from 'react';
-import { Widget, useFetchClient } from '@strapi/strapi/admin';
+import { Widget } from '@strapi/strapi/admin';
+import { useEditorReport } from './useEditorReport';
 import { Badge, Flex, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 
 interface Delivery {
@@ -30,19 +30,7 @@ const COLORS = {
 } as const;
 
 export const RevalidationWidget = () => {
-  const { get } = useFetchClient();
-  const [report, setReport] = React.useState<RevalidationReport['data'] | null>(null);
-  const [failed, setFailed] = React.useState(false);
-
-  React.useEffect(() => {
-    let isCurrent = true;
-    get<RevalidationReport>('/editor/revalidation')
-      .then(({ data }) => isCurrent && setReport(data.data))
-      .catch(() => isCurrent && setFailed(true));
-    return () => {
-      isCurrent = false;
-    };
-  }, [get]);
+  const { report, hasFailed: failed } = useEditorReport<RevalidationReport['data']>('/editor/revalidation');
 
   if (failed) return <Widget.Error>The revalidation log could not be loaded.</Widget.Error>;
   if (report === null) return <Widget.Loading />;

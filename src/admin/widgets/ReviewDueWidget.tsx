@@ -2,8 +2,8 @@
  * Home page widget: techniques and conditions whose medical review is overdue, due within 30 days or
  * missing (GET /editor/review-due, the same report as `npm run review:due`). A row opens the entry.
  */
-import * as React from 'react';
-import { Widget, useFetchClient } from '@strapi/strapi/admin';
+import { Widget } from '@strapi/strapi/admin';
+import { useEditorReport } from './useEditorReport';
 import { Badge, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 import { useNavigate } from 'react-router-dom';
 
@@ -34,20 +34,8 @@ export function editLink(uid: string, documentId: string, locale: string): strin
 }
 
 export const ReviewDueWidget = () => {
-  const { get } = useFetchClient();
   const navigate = useNavigate();
-  const [report, setReport] = React.useState<ReviewDueReport['data'] | null>(null);
-  const [failed, setFailed] = React.useState(false);
-
-  React.useEffect(() => {
-    let isCurrent = true;
-    get<ReviewDueReport>('/editor/review-due')
-      .then(({ data }) => isCurrent && setReport(data.data))
-      .catch(() => isCurrent && setFailed(true));
-    return () => {
-      isCurrent = false;
-    };
-  }, [get]);
+  const { report, hasFailed: failed } = useEditorReport<ReviewDueReport['data']>('/editor/review-due');
 
   if (failed) return <Widget.Error>The review report could not be loaded.</Widget.Error>;
   if (report === null) return <Widget.Loading />;
