@@ -3,6 +3,7 @@
  * "Authorization: Bearer <token>" (the admin's fetch client sends it on every request it makes).
  */
 import type { Core } from '@strapi/strapi';
+import { bearerToken } from '../graphql/context';
 
 interface HeaderReader {
   get(name: string): string;
@@ -14,8 +15,7 @@ type SessionManager = (domain: 'admin') => {
 };
 
 export function bearer(ctx: HeaderReader): string | null {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(ctx.get('authorization') ?? '');
-  return match?.[1] ?? null;
+  return bearerToken(ctx.get('authorization'));
 }
 
 /** True for the access token of an active admin session of an active admin user. */

@@ -62,8 +62,49 @@ interface JoinTable {
 
 const feeds = new WeakMap<Core.Strapi, ChangeFeed>();
 
-function isServed(uid: string): uid is ContentUid {
+/** True for the content types the API serves (src/content/types.ts). */
+export function isServedUid(uid: string): uid is ContentUid {
   return uid in MODELS;
+}
+
+export interface LinkedRow extends RowRef {
+  slug: string;
+}
+
+/**
+ * The rows linked to these rows through the type's two-sided relations (owning or inverse side): a
+ * relation list is stored once, in a join table, and both sides serve it. A one-sided relation is
+ * shown on its owner's side only, so it is left out. `trx`: the transaction to read in, if any.
+ */
+export async function linkedRows(strapi: Core.Strapi, input: { uid: ContentUid; ids: number[]; trx?: unknown }): Promise<LinkedRow[]> {
+  const { uid, ids, trx } = input;
+  if (ids.length === 0) return [];
+  const meta = strapi.db.metadata.get(uid) as unknown as {
+    attributes: Record<string, { target?: string; joinTable?: JoinTable; inversedBy?: string; mappedBy?: string }>;
+  };
+  const found: LinkedRow[] = [];
+  for (const field of Object.keys(MODELS[uid].relations)) {
+    const attribute = meta.attributes[field];
+    const join = attribute?.joinTable;
+    if (join === undefined || attribute?.target === undefined || (attribute.inversedBy === undefined && attribute.mappedBy === undefined)) continue;
+    const target = strapi.db.metadata.get(attribute.target) as unknown as { tableName: string };
+    const query = strapi.db.connection(`${join.name} as l`)
+      .join(`${target.tableName} as r`, 'r.id', `l.${join.inverseJoinColumn.name}`)
+      .whereIn(`l.${join.joinColumn.name}`, ids)
+      .select('r.document_id as documentId', 'r.locale as locale', 'r.published_at as publishedAt', 'r.slug as slug');
+    const rows = (await (trx === undefined ? query : query.transacting(trx as never))) as Array<{ documentId: string; locale: string | null; publishedAt: unknown; slug: string }>;
+    for (const row of rows) {
+      found.push({
+        uid: attribute.target,
+        documentId: row.documentId,
+        locale: row.locale,
+        published: row.publishedAt !== null && row.publishedAt !== undefined,
+        field: attribute.inversedBy ?? attribute.mappedBy,
+        slug: row.slug,
+      });
+    }
+  }
+  return found;
 }
 
 /** The feed of one Strapi instance (created on first use, subscribed once). */
@@ -101,36 +142,9 @@ export function changeFeed(strapi: Core.Strapi): ChangeFeed {
     return rows.map((row) => ({ id: row.id, uid, documentId: row.documentId, locale: row.locale, published: row.publishedAt !== null && row.publishedAt !== undefined }));
   }
 
-  /** The rows linked to these rows through the type's two-sided relations (owning or inverse side). */
+  /** The rows linked to these rows, read in the write's transaction when there is one. */
   async function linked(uid: ContentUid, ids: number[]): Promise<RowRef[]> {
-    if (ids.length === 0) return [];
-    const meta = strapi.db.metadata.get(uid) as unknown as {
-      attributes: Record<string, { target?: string; joinTable?: JoinTable; inversedBy?: string; mappedBy?: string }>;
-    };
-    const found: RowRef[] = [];
-    for (const field of Object.keys(MODELS[uid].relations)) {
-      const attribute = meta.attributes[field];
-      const join = attribute?.joinTable;
-      // Only a two-sided relation is served from the other side too; a one-sided one changes only this side.
-      if (join === undefined || attribute?.target === undefined || (attribute.inversedBy === undefined && attribute.mappedBy === undefined)) continue;
-      const target = strapi.db.metadata.get(attribute.target) as unknown as { tableName: string };
-      const query = strapi.db.connection(`${join.name} as l`)
-        .join(`${target.tableName} as r`, 'r.id', `l.${join.inverseJoinColumn.name}`)
-        .whereIn(`l.${join.joinColumn.name}`, ids)
-        .select('r.document_id as documentId', 'r.locale as locale', 'r.published_at as publishedAt');
-      const trx = await openTransaction();
-      const rows = (await (trx === undefined ? query : query.transacting(trx as never))) as Array<{ documentId: string; locale: string | null; publishedAt: unknown }>;
-      for (const row of rows) {
-        found.push({
-          uid: attribute.target,
-          documentId: row.documentId,
-          locale: row.locale,
-          published: row.publishedAt !== null && row.publishedAt !== undefined,
-          field: attribute.inversedBy ?? attribute.mappedBy,
-        });
-      }
-    }
-    return found;
+    return linkedRows(strapi, { uid, ids, trx: await openTransaction() });
   }
 
   const resultIds = (result: unknown): number[] => {
@@ -149,7 +163,7 @@ export function changeFeed(strapi: Core.Strapi): ChangeFeed {
     const detailed = wantRows.size > 0;
     const state = event.state as { rows?: RowState };
     if (BEFORE.has(event.action)) {
-      if (!isServed(uid) || !detailed) return;
+      if (!isServedUid(uid) || !detailed) return;
       const rows = await rowsOf(uid, event.params.where);
       state.rows = { ids: rows.map((row) => row.id), rows, related: await linked(uid, rows.map((row) => row.id)) };
       return;
@@ -157,7 +171,7 @@ export function changeFeed(strapi: Core.Strapi): ChangeFeed {
     if (!AFTER.has(event.action)) return;
 
     const change: ModelChange = { uid, action: event.action, rows: [], related: [], storeKeys: [] };
-    if (isServed(uid) && detailed) {
+    if (isServedUid(uid) && detailed) {
       const before = state.rows ?? { ids: [], rows: [], related: [] };
       const created = event.action.startsWith('afterCreate') ? resultIds(event.result) : [];
       const deleted = event.action.startsWith('afterDelete');

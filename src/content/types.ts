@@ -10,6 +10,22 @@ export type ContentUid =
   | 'api::benefit.benefit'
   | 'api::clinic.clinic';
 
+/** The names people and other systems use for the content types (coverage, XLIFF, webhooks). */
+export type ContentTypeName = 'technique' | 'condition' | 'cause' | 'provider-type' | 'benefit' | 'clinic';
+
+export const CONTENT_TYPE_UIDS: Readonly<Record<ContentTypeName, ContentUid>> = {
+  technique: 'api::technique.technique',
+  condition: 'api::condition.condition',
+  cause: 'api::cause.cause',
+  'provider-type': 'api::provider-type.provider-type',
+  benefit: 'api::benefit.benefit',
+  clinic: 'api::clinic.clinic',
+};
+
+export const CONTENT_TYPE_NAMES = Object.fromEntries(
+  Object.entries(CONTENT_TYPE_UIDS).map(([name, uid]) => [uid, name]),
+) as Readonly<Record<ContentUid, ContentTypeName>>;
+
 export type Blocks = unknown[];
 
 export interface ListItem {

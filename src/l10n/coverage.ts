@@ -9,17 +9,10 @@
  */
 import type { Core } from '@strapi/strapi';
 import { createContentReader, readSql, type ContentStatus } from '../content/reader';
-import type { ContentUid } from '../content/types';
+import { CONTENT_TYPE_UIDS, type ContentUid } from '../content/types';
 import { chainOf, localeSettings } from '../locales/config';
 
-export const COVERAGE_TYPES: Readonly<Record<string, ContentUid>> = {
-  technique: 'api::technique.technique',
-  condition: 'api::condition.condition',
-  cause: 'api::cause.cause',
-  'provider-type': 'api::provider-type.provider-type',
-  benefit: 'api::benefit.benefit',
-  clinic: 'api::clinic.clinic',
-};
+export const COVERAGE_TYPES: Readonly<Record<string, ContentUid>> = CONTENT_TYPE_UIDS;
 
 export class CoverageInputError extends Error {
   constructor(

@@ -17,8 +17,6 @@ function list(value: string | string[] | undefined): string[] | undefined {
 
 export function l10nRoutes(input: { strapi: Core.Strapi; directory: ClinicDirectory }) {
   const { strapi, directory } = input;
-  const answer = answerJson;
-  const refuse = refuseJson;
   return [
     {
       method: 'GET',
@@ -28,36 +26,36 @@ export function l10nRoutes(input: { strapi: Core.Strapi; directory: ClinicDirect
         const token = bearer(ctx);
         if (token === null) {
           ctx.set('WWW-Authenticate', 'Bearer');
-          refuse(ctx, 401, 'UNAUTHENTICATED', 'Send an admin access token or a clinic preview key as "Authorization: Bearer <token>".');
+          refuseJson(ctx, 401, 'UNAUTHENTICATED', 'Send an admin access token or a clinic preview key as "Authorization: Bearer <token>".');
           return;
         }
         if (!(await isAdminToken(strapi, token))) {
           const key = await directory.authenticate(token);
           if (key === null) {
             ctx.set('WWW-Authenticate', 'Bearer');
-            refuse(ctx, 401, 'UNAUTHENTICATED', 'This token is neither an admin access token nor a live clinic key.');
+            refuseJson(ctx, 401, 'UNAUTHENTICATED', 'This token is neither an admin access token nor a live clinic key.');
             return;
           }
           if (key.kind !== 'preview') {
-            refuse(ctx, 403, 'FORBIDDEN', 'A public clinic key cannot read the coverage report; use a preview key or an admin login.');
+            refuseJson(ctx, 403, 'FORBIDDEN', 'A public clinic key cannot read the coverage report; use a preview key or an admin login.');
             return;
           }
         }
         for (const name of Object.keys(ctx.query)) {
           if (!['locale', 'type', 'status'].includes(name)) {
-            refuse(ctx, 400, 'BAD_USER_INPUT', `Unknown parameter "${name}"; the report takes locale, type and status.`);
+            refuseJson(ctx, 400, 'BAD_USER_INPUT', `Unknown parameter "${name}"; the report takes locale, type and status.`);
             return;
           }
         }
         const status = ctx.query.status;
         if (Array.isArray(status)) {
-          refuse(ctx, 400, 'BAD_USER_INPUT', 'status may be given once.');
+          refuseJson(ctx, 400, 'BAD_USER_INPUT', 'status may be given once.');
           return;
         }
         try {
-          answer(ctx, 200, { data: await translationCoverage(strapi, { locales: list(ctx.query.locale), types: list(ctx.query.type), status }) });
+          answerJson(ctx, 200, { data: await translationCoverage(strapi, { locales: list(ctx.query.locale), types: list(ctx.query.type), status }) });
         } catch (error) {
-          if (error instanceof CoverageInputError) refuse(ctx, 400, 'BAD_USER_INPUT', error.message);
+          if (error instanceof CoverageInputError) refuseJson(ctx, 400, 'BAD_USER_INPUT', error.message);
           else throw error;
         }
       },

@@ -12,10 +12,11 @@ import { randomUUID } from 'crypto';
 import type { Core, Modules } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { chainOf, localeSettings } from '../locales/config';
-import { MODELS, type ContentUid } from '../content/types';
+import { isServedUid, linkedRows } from '../content/changes';
+import type { ContentUid } from '../content/types';
 import { clinicRevalidationSettings, isConfigured, urlForLogs, type ClinicRevalidation } from './clinics';
 import { insertDelivery, replacePayload } from './outbox';
-import { isServedUid, mergePayload, typeName, type ChangedEntry, type RelatedEntry, type RevalidationEvent, type RevalidationPayload } from './payload';
+import { mergePayload, typeName, type ChangedEntry, type RelatedEntry, type RevalidationEvent, type RevalidationPayload } from './payload';
 
 const CLINIC: ContentUid = 'api::clinic.clinic';
 
@@ -31,12 +32,6 @@ interface VersionRow {
   locale: string | null;
   slug: string;
   publishedAt: unknown;
-}
-
-interface JoinTable {
-  name: string;
-  joinColumn: { name: string };
-  inverseJoinColumn: { name: string };
 }
 
 interface TransactionTools {
@@ -73,33 +68,15 @@ async function versions(strapi: Core.Strapi, uid: ContentUid, documentId: string
   })) as VersionRow[];
 }
 
-/**
- * Published documents linked to these rows through the type's two-sided relations: their pages list
- * the changed one (a one-sided relation is shown on its owner's side only).
- */
+/** Published documents whose pages list these rows (src/content/changes.ts: linkedRows). */
 async function linkedPublished(strapi: Core.Strapi, input: { uid: ContentUid; ids: number[]; trx: Knex.Transaction }): Promise<RelatedEntry[]> {
-  const { uid, ids, trx } = input;
-  if (ids.length === 0) return [];
-  const meta = strapi.db.metadata.get(uid) as unknown as {
-    attributes: Record<string, { target?: string; joinTable?: JoinTable; inversedBy?: string; mappedBy?: string }>;
-  };
-  const found: RelatedEntry[] = [];
-  for (const field of Object.keys(MODELS[uid].relations)) {
-    const attribute = meta.attributes[field];
-    const join = attribute?.joinTable;
-    const target = attribute?.target;
-    if (join === undefined || target === undefined || !isServedUid(target) || (attribute?.inversedBy === undefined && attribute?.mappedBy === undefined)) continue;
-    const targetTable = (strapi.db.metadata.get(target) as unknown as { tableName: string }).tableName;
-    const rows = (await strapi.db
-      .connection(`${join.name} as l`)
-      .transacting(trx)
-      .join(`${targetTable} as r`, 'r.id', `l.${join.inverseJoinColumn.name}`)
-      .whereIn(`l.${join.joinColumn.name}`, ids)
-      .whereNotNull('r.published_at')
-      .distinct('r.slug as slug')) as Array<{ slug: string }>;
-    for (const row of rows) found.push({ type: typeName(target), slug: row.slug });
+  const pages = new Map<string, RelatedEntry>();
+  for (const row of await linkedRows(strapi, input)) {
+    if (!row.published || !isServedUid(row.uid)) continue;
+    const entry = { type: typeName(row.uid), slug: row.slug };
+    pages.set(`${entry.type}|${entry.slug}`, entry);
   }
-  return found;
+  return [...pages.values()];
 }
 
 /** The clinic's locales whose pages change: those whose fallback chain reaches a changed locale. */

@@ -2,12 +2,12 @@
  * The body a clinic's site receives when published content changes: which pages to rebuild, in the
  * clinic's own locales. Kept free of Strapi so the shape and its merging are easy to read and test.
  */
-import { MODELS, type ContentUid } from '../content/types';
+import { CONTENT_TYPE_NAMES, type ContentTypeName, type ContentUid } from '../content/types';
+
+export type { ContentTypeName };
 
 export type RevalidationEvent = 'publish' | 'unpublish' | 'delete';
 
-/** The type names sites know: the content type's singular name (technique, provider-type, clinic…). */
-export type ContentTypeName = 'technique' | 'condition' | 'cause' | 'provider-type' | 'benefit' | 'clinic';
 
 export interface ChangedEntry {
   type: ContentTypeName;
@@ -31,21 +31,9 @@ export interface RevalidationPayload {
   related: RelatedEntry[];
 }
 
-const TYPE_NAMES: Record<ContentUid, ContentTypeName> = {
-  'api::technique.technique': 'technique',
-  'api::condition.condition': 'condition',
-  'api::cause.cause': 'cause',
-  'api::provider-type.provider-type': 'provider-type',
-  'api::benefit.benefit': 'benefit',
-  'api::clinic.clinic': 'clinic',
-};
-
-export function isServedUid(uid: string): uid is ContentUid {
-  return uid in MODELS;
-}
 
 export function typeName(uid: ContentUid): ContentTypeName {
-  return TYPE_NAMES[uid];
+  return CONTENT_TYPE_NAMES[uid];
 }
 
 const key = (entry: RelatedEntry) => `${entry.type}:${entry.slug}`;
