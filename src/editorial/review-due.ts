@@ -12,6 +12,7 @@
 import type { Core } from '@strapi/strapi';
 import { chainOf, localeSettings } from '../locales/config';
 import { isEmptyValue } from '../l10n/fields';
+import { textTable } from '../reports/text-table';
 
 export const REVIEWED_TYPES = {
   technique: 'api::technique.technique',
@@ -211,12 +212,6 @@ export function formatReviewDue(report: ReviewDueReport): string {
     entry.reviewedBy ?? '-',
     `${entry.name} (${entry.slug})`,
   ]);
-  const widths = headers.map((header, index) => Math.max(header.length, ...rows.map((row) => (row[index] as string).length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, index) => (index === 1 ? cell.padStart(widths[index] as number) : cell.padEnd(widths[index] as number)))
-      .join('  ')
-      .trimEnd();
-  lines.push(line(headers), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line));
+  lines.push(...textTable({ headers, rows, isRightAligned: (column) => column === 1 }));
   return lines.join('\n');
 }

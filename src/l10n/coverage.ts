@@ -11,6 +11,7 @@ import type { Core } from '@strapi/strapi';
 import { createContentReader, readSql, type ContentStatus } from '../content/reader';
 import { CONTENT_TYPE_UIDS, type ContentUid } from '../content/types';
 import { chainOf, localeSettings } from '../locales/config';
+import { textTable } from '../reports/text-table';
 
 export const COVERAGE_TYPES: Readonly<Record<string, ContentUid>> = CONTENT_TYPE_UIDS;
 
@@ -169,9 +170,7 @@ export function formatCoverage(report: CoverageReport): string {
   for (const { locale, chain, types } of report.locales) {
     lines.push('', `${locale}  (served along ${chain.join(' → ')})`);
     const rows = types.map((type) => [type.type, type.entries, type.translated, type.inherited, type.missing, type.stale, type.missingFields, type.inheritedFields].map(String));
-    const widths = headers.map((header, index) => Math.max(header.length, ...rows.map((row) => (row[index] as string).length)));
-    const line = (cells: string[]) => cells.map((cell, index) => (index === 0 ? cell.padEnd(widths[index] as number) : cell.padStart(widths[index] as number))).join('  ');
-    lines.push(line(headers), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line));
+    lines.push(...textTable({ headers, rows, isRightAligned: (column) => column > 0 }));
     for (const type of types) {
       for (const detail of type.details) {
         const notes: string[] = [];
