@@ -12,7 +12,8 @@ let key: string;
 async function post(body: string, headers: Record<string, string> = {}) {
   const response = await fetch(`${app.baseUrl}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...headers },
+    // Refusals before execution are 400 under the spec's media type (200 under application/json).
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${key}`, ...headers },
     body,
   });
   const text = await response.text();
