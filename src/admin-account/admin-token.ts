@@ -4,6 +4,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { bearerToken } from '../graphql/context';
+import { WWW_AUTHENTICATE } from '../graphql/http-semantics';
 
 interface HeaderReader {
   get(name: string): string;
@@ -52,6 +53,8 @@ export function answerJson(ctx: JsonRouteContext, status: number, body: unknown)
 }
 
 export function refuseJson(ctx: JsonRouteContext, status: number, code: string, message: string): void {
+  // Every 401 names the scheme it wants (RFC 6750), as /graphql's do.
+  if (status === 401) ctx.set('WWW-Authenticate', WWW_AUTHENTICATE);
   answerJson(ctx, status, { error: { code, message } });
 }
 
