@@ -38,11 +38,24 @@ export interface SeoData {
   noIndex: boolean;
 }
 
+/** Who reviewed: one named clinician, or a team or organization (schema.org Person or Organization). */
+export type ReviewerType = 'person' | 'organization';
+
 export interface MedicalReviewData {
   reviewedBy: string;
+  /** Null on reviews saved before the field existed; read them with reviewerTypeOf. */
+  reviewerType: ReviewerType | null;
   reviewerCredentials: string | null;
   lastReviewed: string;
   nextReviewDue: string;
+}
+
+/**
+ * A review's reviewer type. Reviews saved before the field existed were served (and described to
+ * search engines) as a person's, so they stay one until an editor says otherwise.
+ */
+export function reviewerTypeOf(review: MedicalReviewData): ReviewerType {
+  return review.reviewerType ?? 'person';
 }
 
 export interface FaqData {

@@ -129,7 +129,12 @@ export const FIELD_HELP: Record<string, Record<string, FieldHelp>> = {
     noIndex: { label: 'Hide from search engines', description: 'Ask search engines not to index this page.' },
   },
   'medical.review': {
-    reviewedBy: { label: 'Reviewed by', description: 'Name of the clinician who reviewed the content.' },
+    reviewedBy: { label: 'Reviewed by', description: 'Name of the clinician, or of the team or organization, that reviewed the content.' },
+    reviewerType: {
+      label: 'Reviewer is',
+      description:
+        'Person: one named clinician. Organization: a team, department or organization (e.g. "Clinical content team"). Search engines are told which, and are given Credentials for a person only.',
+    },
     reviewerCredentials: { label: 'Credentials', description: 'The reviewer\'s qualifications, e.g. "PT, DPT".' },
     lastReviewed: { label: 'Last reviewed', description: 'Date of the latest medical review.' },
     nextReviewDue: { label: 'Next review due', description: 'Date by which the content must be reviewed again; after Last reviewed.' },

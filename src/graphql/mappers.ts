@@ -9,6 +9,7 @@ import type {
   ClinicEntry,
   ConditionEntry,
   FaqData,
+  MedicalReviewData,
   ProviderTypeEntry,
   TechniqueEntry,
 } from '../content/types';
@@ -29,6 +30,11 @@ export interface ListParent {
   page: number;
   pageSize: number;
   scope: ContentScope;
+}
+
+/** A technique's or condition's review as stored: null only on a draft not yet reviewed (previews). */
+export interface MedicalReviewParent {
+  review: MedicalReviewData | null;
 }
 
 export interface TherapyPageParent {

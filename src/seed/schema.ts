@@ -52,6 +52,7 @@ const medicalReview = z
   .object(
     {
       reviewedBy: text(120),
+      reviewerType: z.enum(['person', 'organization'], { required_error: 'Required: "person" or "organization"' }),
       reviewerCredentials: text(120).optional(),
       lastReviewed: z.string().date('must be a date written YYYY-MM-DD'),
       nextReviewDue: z.string().date('must be a date written YYYY-MM-DD'),

@@ -3,7 +3,7 @@
  * (MedicalTherapy) and the conditions it treats (MedicalCondition, with their causes), carrying the
  * medical review. Empty values are left out rather than written as null.
  */
-import type { ClinicEntry, ConditionEntry, TechniqueEntry } from '../content/types';
+import { reviewerTypeOf, type ClinicEntry, type ConditionEntry, type MedicalReviewData, type TechniqueEntry } from '../content/types';
 
 type JsonObject = { [key: string]: JsonValue };
 type JsonValue = string | number | boolean | JsonObject | JsonValue[];
@@ -15,6 +15,37 @@ function compact(object: Record<string, JsonValue | null | undefined>): JsonObje
     result[key] = value;
   }
   return result;
+}
+
+/**
+ * The reviewer as schema.org knows it: a Person (with the credentials the editor gave, as a credential
+ * awarded to that person) or an Organization, e.g. a clinical content team. Credentials are a person's
+ * qualifications ("PT, DPT"), so an organization's reviewer carries its name only.
+ */
+function reviewer(review: MedicalReviewData): JsonObject {
+  if (reviewerTypeOf(review) === 'organization') return { '@type': 'Organization', name: review.reviewedBy };
+  return compact({
+    '@type': 'Person',
+    name: review.reviewedBy,
+    hasCredential: review.reviewerCredentials
+      ? { '@type': 'EducationalOccupationalCredential', name: review.reviewerCredentials }
+      : undefined,
+  });
+}
+
+/**
+ * JSON-LD as the text of a `<script type="application/ld+json">` element. JSON.stringify leaves `<`,
+ * `>` and `&` as they are, so a value holding `</script>` or `<!--` would end the element or change how
+ * the HTML parser reads it; written as \u escapes they mean the same JSON. U+2028 and U+2029 are escaped
+ * too, for sites that put the same text into a JavaScript string.
+ */
+export function jsonLdScriptText(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 export function therapyPageJsonLd(input: {
@@ -40,9 +71,7 @@ export function therapyPageJsonLd(input: {
     inLanguage: technique.locale,
     dateModified: technique.updatedAt,
     lastReviewed: review?.lastReviewed,
-    reviewedBy: review
-      ? compact({ '@type': 'Person', name: review.reviewedBy, jobTitle: review.reviewerCredentials })
-      : undefined,
+    reviewedBy: review ? reviewer(review) : undefined,
     publisher: compact({
       '@type': 'MedicalClinic',
       name: clinic.name,

@@ -5,6 +5,7 @@
  * own `lang`, so screen readers pronounce it right.
  */
 import { escapeHtml } from '../rich-text/blocks';
+import { jsonLdScriptText } from '../seo/json-ld';
 import type { ClinicProfileQuery, ConditionPageQuery, TherapyPageQuery } from '../../types/graphql/client/graphql';
 import { clinicPath, pagePath, type PageType } from './preview-link';
 
@@ -125,13 +126,17 @@ function linkedList(frame: PageFrame, type: PageType | null, items: Linked[], no
     .join('')}</ul>`;
 }
 
-function review(labels: Labels, value: { reviewedBy: string; reviewerCredentials?: string | null; lastReviewed: string; nextReviewDue: string } | null): string {
-  if (value === null) return '';
-  const who = value.reviewerCredentials ? `${value.reviewedBy}, ${value.reviewerCredentials}` : value.reviewedBy;
+type Review = TherapyPageQuery['therapyPage']['technique']['medicalReview'];
+
+/** The review section; none for a draft not yet reviewed (status MISSING, only ever in a preview). */
+function review(labels: Labels, value: Omit<Review, 'reviewerCredentials'> & { reviewerCredentials?: string | null }): string {
+  const { reviewedBy, lastReviewed, nextReviewDue } = value;
+  if (value.status === 'MISSING' || reviewedBy === null || lastReviewed === null || nextReviewDue === null) return '';
+  const who = value.reviewerCredentials ? `${reviewedBy}, ${value.reviewerCredentials}` : reviewedBy;
   return section(
     'medical-review',
     labels.review,
-    `<dl><dt>${e(labels.reviewedBy)}</dt><dd>${e(who)}</dd><dt>${e(labels.lastReviewed)}</dt><dd><time datetime="${e(iso(value.lastReviewed))}">${e(iso(value.lastReviewed))}</time></dd><dt>${e(labels.nextReview)}</dt><dd><time datetime="${e(iso(value.nextReviewDue))}">${e(iso(value.nextReviewDue))}</time></dd></dl>`,
+    `<dl><dt>${e(labels.reviewedBy)}</dt><dd>${e(who)}</dd><dt>${e(labels.lastReviewed)}</dt><dd><time datetime="${e(iso(lastReviewed))}">${e(iso(lastReviewed))}</time></dd><dt>${e(labels.nextReview)}</dt><dd><time datetime="${e(iso(nextReviewDue))}">${e(iso(nextReviewDue))}</time></dd></dl>`,
   );
 }
 
@@ -164,7 +169,7 @@ function document(input: {
   const jsonLd =
     input.jsonLd === undefined || input.jsonLd === null
       ? ''
-      : `<script type="application/ld+json">${JSON.stringify(input.jsonLd).replace(/</g, '\\u003c')}</script>`;
+      : `<script type="application/ld+json">${jsonLdScriptText(input.jsonLd)}</script>`;
   const languages = profile.locales
     .map((code) => (code === frame.locale ? `<li><a href="${e(input.localeLink(code))}" aria-current="page" lang="${e(code)}">${e(code)}</a></li>` : `<li><a href="${e(input.localeLink(code))}" hreflang="${e(code)}" lang="${e(code)}">${e(code)}</a></li>`))
     .join('');

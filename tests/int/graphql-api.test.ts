@@ -80,6 +80,19 @@ describe('the therapy page', () => {
     expect(page.clinic).toEqual({ name: 'Northside Physiotherapy & Massage', phone: '+1 604 555 0134' });
   });
 
+  it('describes the seeded review by the clinical content team as an Organization, in JSON-LD and in the review', async () => {
+    const query = `query Page($slug: String!) { therapyPage(slug: $slug) { jsonLd technique { medicalReview { status reviewedBy reviewerType lastReviewed } } } }`;
+    const { body } = await graphql(app, { key: keys.northside, query, variables: { slug: 'myofascial-release-therapy' } });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.therapyPage.jsonLd.reviewedBy).toEqual({ '@type': 'Organization', name: 'Clinical content team' });
+    expect(body.data.therapyPage.technique.medicalReview).toEqual({
+      status: 'REVIEWED',
+      reviewedBy: 'Clinical content team',
+      reviewerType: 'ORGANIZATION',
+      lastReviewed: '2026-11-01',
+    });
+  });
+
   it('serves schema.org JSON-LD with the clinic as publisher and the medical review', async () => {
     const mrt = await app.strapi.documents('api::technique.technique').findFirst({ filters: { slug: 'myofascial-release-therapy' }, locale: 'en' } as never);
     const documentId = (mrt as unknown as { documentId: string }).documentId;
@@ -96,7 +109,11 @@ describe('the therapy page', () => {
     expect(jsonLd['@context']).toBe('https://schema.org');
     expect(jsonLd['@type']).toBe('MedicalWebPage');
     expect(jsonLd.lastReviewed).toBe('2026-10-01');
-    expect(jsonLd.reviewedBy).toEqual({ '@type': 'Person', name: 'Dr. A. Reviewer', jobTitle: 'DO' });
+    expect(jsonLd.reviewedBy).toEqual({
+      '@type': 'Person',
+      name: 'Dr. A. Reviewer',
+      hasCredential: { '@type': 'EducationalOccupationalCredential', name: 'DO' },
+    });
     expect(jsonLd.publisher).toEqual(expect.objectContaining({ '@type': 'MedicalClinic', name: 'Harbour Chiropractic & Wellness' }));
     expect(jsonLd.mainEntity).toEqual(expect.objectContaining({ '@type': 'MedicalTherapy', name: 'Myofascial Release Therapy', alternateName: 'MRT' }));
     const conditions = jsonLd.about.filter((item: { '@type': string }) => item['@type'] === 'MedicalCondition');

@@ -147,6 +147,47 @@ describe('drafts and preview', () => {
     expect(body.data.conditions.pageInfo.total).toBe(7);
   });
 
+  const REVIEW = 'medicalReview { status reviewedBy reviewerType reviewerCredentials lastReviewed nextReviewDue }';
+
+  it('serves a live key every published entry with its medical review (status REVIEWED)', async () => {
+    const { body } = await graphql(app, { key: keys.public, query: `{ conditions(page: { pageSize: 100 }) { items { slug ${REVIEW} } } }` });
+    expect(body.errors).toBeUndefined();
+    const reviews = body.data.conditions.items.map((item: { medicalReview: unknown }) => item.medicalReview);
+    expect(reviews).toHaveLength(6);
+    for (const review of reviews) {
+      expect(review).toMatchObject({ status: 'REVIEWED', reviewedBy: expect.any(String), reviewerType: expect.stringMatching(/^(PERSON|ORGANIZATION)$/) });
+      expect(review.lastReviewed).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+  });
+
+  it('previews a draft not yet reviewed with status MISSING and null review fields, the rest of the entry intact', async () => {
+    const response = await graphql(app, { key: keys.preview, query: `{ condition(slug: "neck-pain") { name ${REVIEW} } }` });
+    expect(response.body.errors).toBeUndefined();
+    expect(response.body.data.condition).toEqual({
+      name: 'Neck pain',
+      medicalReview: { status: 'MISSING', reviewedBy: null, reviewerType: null, reviewerCredentials: null, lastReviewed: null, nextReviewDue: null },
+    });
+  });
+
+  it('previews the therapy page of a technique not yet reviewed: the page, its MISSING review, and JSON-LD without a reviewer', async () => {
+    await documents('api::technique.technique').create({
+      locale: 'en',
+      data: {
+        name: 'Cupping', slug: 'cupping-draft', summary: 'Suction cups on the skin (draft).', goal: 'Loosen tissue.',
+        intro: [{ type: 'paragraph', children: [{ type: 'text', text: 'Draft intro.' }] }],
+      },
+    });
+    const query = `{ therapyPage(slug: "cupping-draft") { jsonLd technique { name ${REVIEW} } } }`;
+    const preview = await graphql(app, { key: keys.preview, query });
+    expect(preview.body.errors).toBeUndefined();
+    expect(preview.body.data.therapyPage.technique).toEqual({
+      name: 'Cupping',
+      medicalReview: { status: 'MISSING', reviewedBy: null, reviewerType: null, reviewerCredentials: null, lastReviewed: null, nextReviewDue: null },
+    });
+    expect(preview.body.data.therapyPage.jsonLd).not.toHaveProperty('reviewedBy');
+    expect(errorCodes(await graphql(app, { key: keys.public, query }))).toEqual(['NOT_FOUND']);
+  });
+
   it('lets no filter or search reach a draft with a public key', async () => {
     const { body } = await graphql(app, {
       key: keys.public,

@@ -232,7 +232,10 @@ describe('XLIFF 2.0', () => {
     for (const id of ['name', 'intro.0', 'faqs.0.question', 'faqs.0.answer.0', 'procedure.0.title', 'callToAction.text', 'seo.metaTitle', 'assessments.0.text']) {
       expect(first.xml).toContain(`<unit id="technique.${mrt}.${id}"`);
     }
+    // Reviews are facts, not prose: neither the reviewer's name nor their type goes to translators.
     expect(first.xml).not.toContain('medicalReview');
+    expect(first.xml).not.toContain('reviewerType');
+    expect(first.xml).not.toContain('Clinical content team');
     expect(first.xml).toContain('<ph id="1" equiv="{{clinic.name}}" disp="{{clinic.name}}"/>');
     expect(first.xml).toMatch(/<pc id="\d" type="fmt" subType="xlf:b"><ph id="\d" equiv="\{\{clinic\.name\}\}"/);
     expect(first.xml).toMatch(/<pc id="\d" type="link"><pc id="\d" type="fmt" subType="xlf:i">fascia guide<\/pc><\/pc>/);

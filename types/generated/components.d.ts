@@ -131,6 +131,9 @@ export interface MedicalReview extends Struct.ComponentSchema {
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 120;
       }>;
+    reviewerType: Schema.Attribute.Enumeration<['person', 'organization']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'person'>;
   };
 }
 

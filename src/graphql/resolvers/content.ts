@@ -1,11 +1,11 @@
 /** Techniques, conditions, causes, provider types and benefits: by slug, in lists, and their relations. */
 import type { ContentScope, ListRequest } from '../../content/scope';
-import type { ContentUid, EntryByUid, ListItem } from '../../content/types';
+import { reviewerTypeOf, type ContentUid, type EntryByUid, type ListItem, type MedicalReviewData } from '../../content/types';
 import { typeName } from '../../cache/tags';
 import { renderBlocks } from '../../rich-text/blocks';
 import { clientError } from '../errors';
 import type { GraphQLContext } from '../context';
-import { serve, type ListParent, type Served } from '../mappers';
+import { serve, type ListParent, type MedicalReviewParent, type Served } from '../mappers';
 import type { PageInput, Resolvers, SortInput } from '../../../types/graphql/resolvers';
 
 /** An optional argument as resolvers receive it. */
@@ -18,6 +18,12 @@ export function richText(blocks: Blocks) {
 }
 
 const texts = (items: ListItem[]) => items.map((item) => item.text);
+
+/**
+ * Never null (see MedicalReview in the SDL): publishing guarantees a review along the locale chain, and
+ * a preview of a draft not yet reviewed gets status MISSING instead of a null that would take the page.
+ */
+const medicalReview = (parent: { medicalReview: MedicalReviewData | null }): MedicalReviewParent => ({ review: parent.medicalReview });
 
 async function related<U extends ContentUid>(scope: ContentScope, uid: U, documentIds: string[]): Promise<Array<Served<EntryByUid[U]>>> {
   return (await scope.entries(uid, documentIds)).map((entry) => serve(entry, scope));
@@ -166,12 +172,22 @@ export const contentResolvers: Resolvers = {
     providerTypes: (parent) => related(parent.scope, PROVIDER_TYPE, parent.scope.links(TECHNIQUE, parent, 'providerTypes')),
     benefits: (parent) => related(parent.scope, BENEFIT, parent.scope.links(TECHNIQUE, parent, 'benefits')),
     offeredByClinic: (parent, _, context) => context.clinic.offeredTechniques.includes(parent.documentId),
+    medicalReview,
   },
   Condition: {
     description: (parent) => richText(parent.description),
     symptoms: (parent) => texts(parent.symptoms),
     causes: (parent) => related(parent.scope, CAUSE, parent.scope.links(CONDITION, parent, 'causes')),
     techniques: (parent) => related(parent.scope, TECHNIQUE, parent.scope.links(CONDITION, parent, 'techniques')),
+    medicalReview,
+  },
+  MedicalReview: {
+    status: ({ review }) => (review === null ? 'MISSING' : 'REVIEWED'),
+    reviewedBy: ({ review }) => review?.reviewedBy ?? null,
+    reviewerType: ({ review }) => (review === null ? null : reviewerTypeOf(review) === 'organization' ? 'ORGANIZATION' : 'PERSON'),
+    reviewerCredentials: ({ review }) => review?.reviewerCredentials ?? null,
+    lastReviewed: ({ review }) => review?.lastReviewed ?? null,
+    nextReviewDue: ({ review }) => review?.nextReviewDue ?? null,
   },
   Cause: {
     description: (parent) => richText(parent.description),

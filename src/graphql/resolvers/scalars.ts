@@ -1,8 +1,8 @@
-import { DateResolver, DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { DateResolver, DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import type { Resolvers } from '../../../types/graphql/resolvers';
 
 export const scalarResolvers: Resolvers = {
-  JSON: JSONResolver,
+  JSONObject: JSONObjectResolver,
   Date: DateResolver,
   DateTime: DateTimeResolver,
 };
