@@ -209,11 +209,11 @@ describe("the client preset's persisted-documents mode", () => {
   const withoutPrefix = (id: string) => id.replace(/^sha256:/, '');
 
   it.each([
-    ['POST {documentId}', 'POST', 'with', withPrefix],
-    ['POST {documentId}', 'POST', 'without', withoutPrefix],
-    ['GET ?documentId=', 'GET', 'with', withPrefix],
-    ['GET ?documentId=', 'GET', 'without', withoutPrefix],
-  ] as const)('serves %s %s the sha256: prefix', async (_form, method, _prefix, id) => {
+    ['POST {documentId}', 'with', 'POST', withPrefix],
+    ['POST {documentId}', 'without', 'POST', withoutPrefix],
+    ['GET ?documentId=', 'with', 'GET', withPrefix],
+    ['GET ?documentId=', 'without', 'GET', withoutPrefix],
+  ] as const)('serves %s %s the sha256: prefix', async (_form, _prefix, method, id) => {
     const profile = await execute({ document: ClinicProfileDocument, variables: {}, method, id });
     expect([profile.status, profile.codes]).toEqual([200, []]);
     expect(profile.data?.clinic.name).toBe(NORTHSIDE);
