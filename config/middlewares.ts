@@ -4,11 +4,11 @@ const config: Core.Config.Middlewares = [
   'strapi::logger',
   'strapi::errors',
   'strapi::security',
+  // /graphql, all of it: its own CORS policy and body limit (src/middlewares/graphql-endpoint.ts).
+  'global::graphql-endpoint',
   'strapi::cors',
   'strapi::poweredBy',
   'strapi::query',
-  // POST /graphql: its own body limit and GraphQL-shaped errors (src/middlewares/graphql-body.ts).
-  'global::graphql-body',
   'strapi::body',
   'strapi::session',
   // The icon lives with the other public files (the middleware's default is the project root).

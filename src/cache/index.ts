@@ -21,6 +21,8 @@ export interface CacheSettings {
   staleWhileRevalidate: number;
   /** While Redis is unreachable: how long this instance may serve its own cached copy. */
   fallbackMaxAgeMs: number;
+  /** How long a registered (APQ) document is kept, here and in Redis. */
+  persistedQueryTtlSeconds: number;
 }
 
 export class CacheSettingsError extends Error {
@@ -57,6 +59,7 @@ export function cacheSettings(env: NodeJS.ProcessEnv = process.env): CacheSettin
     sMaxAge: whole(env, 'CACHE_CONTROL_S_MAXAGE', 300),
     staleWhileRevalidate: whole(env, 'CACHE_CONTROL_STALE_WHILE_REVALIDATE', 60),
     fallbackMaxAgeMs: whole(env, 'RESPONSE_CACHE_FALLBACK_MS', 1000),
+    persistedQueryTtlSeconds: whole(env, 'PERSISTED_QUERY_TTL_SECONDS', 86400, 1),
   };
 }
 

@@ -1,5 +1,7 @@
 /** Typed per-request context: the calling clinic, and content scopes (reader + DataLoaders) per locale. */
 import type { Core } from '@strapi/strapi';
+import { GraphQLError } from 'graphql';
+import type { ResponseMedia } from './http-semantics';
 import { clinicTag, LOCALES_TAG } from '../cache/tags';
 import type { ClinicDirectory } from '../clinics/directory';
 import { renderTokens, type ClinicTokenValues } from '../clinics/tokens';
@@ -49,14 +51,21 @@ function tokenValues(clinic: ClinicEntry): ClinicTokenValues {
   };
 }
 
-/** Context creation reads the directory: a database that cannot be reached is a 503, not a 500. */
-export async function createContext(input: Parameters<typeof buildContext>[0]): Promise<GraphQLContext> {
+/**
+ * Context creation reads the directory: a database that cannot be reached is a 503, not a 500. A
+ * refusal made here (an unpublished clinic) never reaches Apollo's status plugins, so its status is
+ * set here by the rule of src/graphql/http-semantics.ts: 200 for application/json, 403 otherwise.
+ */
+export async function createContext(input: Parameters<typeof buildContext>[0] & { media: ResponseMedia }): Promise<GraphQLContext> {
   try {
     return await buildContext(input);
   } catch (error) {
     if (isDatabaseUnavailable(error)) {
       input.strapi.log.error(`Database unreachable: ${error instanceof Error ? error.message : String(error)}`);
       throw unavailableError();
+    }
+    if (error instanceof GraphQLError && error.extensions.code === 'FORBIDDEN') {
+      throw new GraphQLError(error.message, { extensions: { code: 'FORBIDDEN', http: { status: input.media === 'json' ? 200 : 403 } } });
     }
     throw error;
   }

@@ -7,17 +7,14 @@
  * an Origin header — a CDN or a site's server asking — is answered before Strapi's middleware chain,
  * since it needs none of it (no body, no session, no CORS); every other request is answered here.
  */
-import { createHash } from 'crypto';
 import { readFileSync, readdirSync } from 'fs';
 import type { IncomingMessage, Server, ServerResponse } from 'http';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { Context as KoaContext } from 'koa';
-import { LRUCache } from 'lru-cache';
 import { cacheSettings, connectRedis, createResponseCache, etagOf, type ResponseCache } from '../cache';
 import type { CachedResponse } from '../cache/store';
 import { createClinicDirectory, parseTtl, type ClinicDirectory } from '../clinics/directory';
@@ -30,6 +27,10 @@ import { sitePageRoutes } from '../site-pages/routes';
 import { reviewRoutes } from '../editorial/routes';
 import { bearerToken, createContext, type GraphQLContext } from './context';
 import { createErrorFormatter } from './errors';
+import { errorBody, MEDIA_TYPES, responseMedia, statusByMediaType, WWW_AUTHENTICATE, type ResponseMedia } from './http-semantics';
+import { fieldsFromSearch, resolveRequest, type RequestFields, type ResolvedRequest } from './operation-request';
+import { createPersistedDocuments } from './persisted-documents';
+import { graphqlCors } from './cors';
 import { LIMIT_CODES, limitProtection, queryLimits } from './limits';
 import { createRateLimiter, defaultPerMinute, RATE_LIMITED, type RateDecision, type RateLimiter } from './rate-limit';
 import { requestIdFrom, runWithRequestId } from '../observability/request-context';
@@ -51,31 +52,6 @@ export function loadTypeDefs(dir: string): string[] {
     .map((file) => readFileSync(path.join(dir, file), 'utf8'));
 }
 
-const STATUS_BY_CODE: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, INTERNAL: 500, SERVICE_UNAVAILABLE: 503 };
-
-/**
- * An answer that carries nothing but errors gets the HTTP status of its most serious error (401, 403,
- * 404, 500; other client mistakes 400), so proxies, CDNs and logs see what happened. Partial answers
- * (some data, some errors) stay 200, as GraphQL intends.
- */
-const statusFromErrors: ApolloServerPlugin<GraphQLContext> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response }) {
-        if (response.body.kind !== 'single') return;
-        const { data, errors } = response.body.singleResult;
-        if (errors === undefined || errors.length === 0) return;
-        if (data !== null && data !== undefined && Object.values(data).some((value) => value !== null)) return;
-        if (response.http.status !== undefined && response.http.status !== 200) return;
-        const codes = errors.map((error) => String(error.extensions?.code ?? 'INTERNAL'));
-        const status = [401, 403, 503, 500, 404].find((candidate) => codes.some((code) => STATUS_BY_CODE[code] === candidate)) ?? 400;
-        response.http.status = status;
-        if (status === 503) response.http.headers.set('retry-after', '5');
-      },
-    };
-  },
-};
-
 export interface GraphQLService {
   /** Stops accepting connections and waits (at most timeoutMs) for the requests in flight. */
   drain(timeoutMs: number): Promise<void>;
@@ -86,7 +62,7 @@ export interface GraphQLService {
   stop(): Promise<void>;
 }
 
-/** The operation a request names, as far as the cache needs it; null when it cannot be read. */
+/** The operation a request names, as far as the cache needs it. */
 interface Operation {
   /** sha256 of the document (the APQ hash), hex. */
   hash: string;
@@ -102,35 +78,26 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
-function jsonParam(text: string | null): unknown {
-  if (text === null || text === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return Symbol.for('unreadable');
+function operationOf(resolved: ResolvedRequest): Operation {
+  return { hash: resolved.hash, operationName: resolved.operationName ?? null, variables: canonical(resolved.variables ?? {}) };
+}
+
+/** The request as Apollo is given it: the document resolved, no persistedQuery extension (APQ is ours). */
+function apolloRequest(method: string, resolved: ResolvedRequest): { search: string; body: unknown } {
+  const { query, operationName, variables, extensions } = resolved;
+  if (method === 'GET') {
+    const search = new URLSearchParams({ query });
+    if (operationName !== undefined) search.set('operationName', operationName);
+    if (variables !== undefined) search.set('variables', JSON.stringify(variables));
+    if (extensions !== undefined) search.set('extensions', JSON.stringify(extensions));
+    return { search: `?${search.toString()}`, body: undefined };
   }
-}
-
-function operationOf(fields: { query: unknown; operationName: unknown; variables: unknown; extensions: unknown }, sha256: (text: string) => string): Operation | null {
-  const { query, operationName, variables, extensions } = fields;
-  if (typeof variables === 'symbol' || typeof extensions === 'symbol') return null;
-  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return null;
-  if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return null;
-  const persisted = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
-  let hash: string;
-  if (typeof query === 'string' && query !== '') hash = sha256(query);
-  else if (typeof persisted === 'string' && /^[0-9a-f]{64}$/.test(persisted)) hash = persisted;
-  else return null;
-  return { hash, operationName: operationName ?? null, variables: canonical(variables ?? {}) };
-}
-
-function fromSearch(search: URLSearchParams) {
-  return {
-    query: search.get('query') ?? undefined,
-    operationName: search.get('operationName') ?? undefined,
-    variables: jsonParam(search.get('variables')),
-    extensions: jsonParam(search.get('extensions')),
-  };
+  // Apollo refuses keys present with the value undefined: only the fields that are there.
+  const body: Record<string, unknown> = { query };
+  if (operationName !== undefined) body.operationName = operationName;
+  if (variables !== undefined) body.variables = variables;
+  if (extensions !== undefined) body.extensions = extensions;
+  return { search: '', body };
 }
 
 /** Apollo's CSRF prevention rule, applied to the GETs answered before Apollo sees them. */
@@ -146,29 +113,6 @@ function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
     const tag = candidate.trim();
     return tag === '*' || tag === etag || tag === `W/${etag}`;
   });
-}
-
-/** Persisted documents from the committed manifest, then registrations (APQ) in a bounded LRU. */
-function persistedQueryCache(manifestFile: string): KeyValueCache<string> {
-  const manifest = new Map<string, string>();
-  try {
-    const entries = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, string>;
-    for (const [id, document] of Object.entries(entries)) manifest.set(id.replace(/^sha256:/, ''), document);
-  } catch (error) {
-    throw new Error(`Cannot read the persisted-documents manifest ${manifestFile}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const registered = new LRUCache<string, string>({ max: 5000 });
-  return {
-    async get(key) {
-      return manifest.get(key.replace(/^apq:/, '')) ?? registered.get(key);
-    },
-    async set(key, value) {
-      registered.set(key, value);
-    },
-    async delete(key) {
-      return registered.delete(key);
-    },
-  };
 }
 
 export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService> {
@@ -205,15 +149,25 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     stopOnTerminationSignals: false,
     parseOptions: { maxTokens: limits.maxTokens },
     validationRules: protection.validationRules as never,
-    persistedQueries: { cache: persistedQueryCache(path.join(strapi.dirs.app.root, 'types', 'graphql', 'client', 'persisted-documents.json')) },
+    // Persisted documents and APQ are resolved before Apollo (operation-request.ts), on every path.
+    persistedQueries: false,
     // Caching is the service's own (whole responses, by content tags); Apollo's per-field hints are not used.
-    plugins: [ApolloServerPluginCacheControlDisabled(), ...protection.plugins, statusFromErrors],
+    plugins: [ApolloServerPluginCacheControlDisabled(), ...protection.plugins, statusByMediaType],
     formatError: createErrorFormatter((error) => strapi.log.error(error instanceof Error ? (error.stack ?? error.message) : String(error))),
   });
   await server.start();
 
-  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-  const vary = 'Authorization';
+  const documents = createPersistedDocuments({
+    manifestFile: path.join(strapi.dirs.app.root, 'types', 'graphql', 'client', 'persisted-documents.json'),
+    redis,
+    prefix: settings.prefix,
+    ttlSeconds: settings.persistedQueryTtlSeconds,
+    maxLocal: 5000,
+    warn: (message) => strapi.log.warn(message),
+  });
+  const cors = graphqlCors();
+  // Answers differ by key and by media type (statuses, Content-Type); by Origin only when origins are allowed.
+  const vary = cors.isOriginDependent ? 'Authorization, Accept, Origin' : 'Authorization, Accept';
 
   const rateLimitDefault = defaultPerMinute();
 
@@ -221,15 +175,16 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
   const configuration = JSON.stringify([locales.defaultLocale, [...locales.fallbacks]]);
 
   /**
-   * What identifies a request's answer, for a live key: the clinic, and the operation as sent — for a
-   * GET the raw query string (so a hit needs no parsing), for a POST the document's hash, operation name
-   * and variables. Null when the answer must not be cached.
+   * What identifies a request's answer, for a live key: the clinic, the response media type (statuses
+   * and Content-Type depend on it), and the operation as sent — for a GET the raw query string (so a hit
+   * needs no parsing; only answers to resolved, checked requests are ever stored under it), for a POST
+   * the document's hash, operation name and variables. Null when the answer must not be cached.
    */
-  function identityOf(caller: AuthenticatedKey | null, method: string, rawQuery: string, operation: Operation | null): string | null {
+  function identityOf(caller: AuthenticatedKey | null, media: ResponseMedia, method: string, rawQuery: string, operation: Operation | null): string | null {
     if (caller === null || caller.kind !== 'public') return null;
-    if (method === 'GET') return `g\n${configuration}\n${caller.clinicDocumentId}\n${rawQuery}`;
+    if (method === 'GET') return `g\n${configuration}\n${media}\n${caller.clinicDocumentId}\n${rawQuery}`;
     if (operation === null) return null;
-    return `p\n${configuration}\n${caller.clinicDocumentId}\n${operation.hash}\n${operation.operationName ?? ''}\n${JSON.stringify(operation.variables)}`;
+    return `p\n${configuration}\n${media}\n${caller.clinicDocumentId}\n${operation.hash}\n${operation.operationName ?? ''}\n${JSON.stringify(operation.variables)}`;
   }
 
   function hitHeaders(hit: CachedResponse): Record<string, string> {
@@ -243,12 +198,12 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     };
   }
 
-  function writeHit(request: IncomingMessage, response: ServerResponse, hit: CachedResponse, started: number): void {
+  function writeHit(request: IncomingMessage, response: ServerResponse, hit: CachedResponse, media: ResponseMedia, started: number): void {
     if (matchesEtag(request.headers['if-none-match'], hit.etag)) {
       response.writeHead(304, hitHeaders(hit)).end();
     } else {
       const bytes = hit.bytes ?? Buffer.from(hit.body);
-      response.writeHead(200, { ...hitHeaders(hit), 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(bytes.length) }).end(bytes);
+      response.writeHead(200, { ...hitHeaders(hit), 'Content-Type': MEDIA_TYPES[media], 'Content-Length': String(bytes.length) }).end(bytes);
     }
     metrics.observeRequest({ operation: hit.operation, cache: 'hit', status: response.statusCode, seconds: (performance.now() - started) / 1000 });
   }
@@ -266,10 +221,14 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     const presented = bearerToken(request.headers.authorization);
     if (presented === null) return false;
     const rawQuery = url.slice(queryStart + 1);
+    // A document sent with its APQ hash is registered on the way (the slower path does that).
+    if (rawQuery.includes('persistedQuery') && rawQuery.includes('query=')) return false;
+    const media = responseMedia(request.headers.accept);
+    if (media === null) return false; // Apollo answers 406
     const now = directory.authenticateNow(presented);
     const limited = (caller: AuthenticatedKey | null) => caller !== null && (caller.rateLimitPerMinute ?? rateLimitDefault) !== 0;
     if (now === null) return false;
-    const knownIdentity = now === undefined ? undefined : identityOf(now, 'GET', rawQuery, null);
+    const knownIdentity = now === undefined ? undefined : identityOf(now, media, 'GET', rawQuery, null);
     if (knownIdentity === null) return false; // a preview key: never cached
     const peeked = knownIdentity !== undefined && cache.store.peek !== undefined ? cache.store.peek(cache.key(knownIdentity)) : undefined;
     if (now !== undefined && cache.store.kind === 'memory' && peeked === undefined) return false;
@@ -284,12 +243,12 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
         // Counted once answered: a hit does not wait for the count (see RateLimiter.refusalInForce).
         void rateLimiter.take(now.keyId, now.rateLimitPerMinute);
       }
-      writeHit(request, response, hit, started);
+      writeHit(request, response, hit, media, started);
       return true;
     }
     return (async () => {
       const caller = now === undefined ? await directory.authenticate(presented) : now;
-      const identity = identityOf(caller, 'GET', rawQuery, null);
+      const identity = identityOf(caller, media, 'GET', rawQuery, null);
       const hit = identity === null ? undefined : await cache.store.get(cache.key(identity));
       if (hit === undefined || caller === null) return false;
       // Only requests answered here are counted here; the others are counted in `handle`.
@@ -298,7 +257,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
         writeRateLimited(response, decision);
         return true;
       }
-      writeHit(request, response, hit, started);
+      writeHit(request, response, hit, media, started);
       return true;
     })();
   }
@@ -323,12 +282,12 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     response.writeHead(429, { ...rateLimitHeaders(decision), 'Content-Type': 'application/json; charset=utf-8' }).end(rateLimitedBody(decision));
   }
 
-  /** A refusal in GraphQL's response shape, never cached. */
-  function refuse(ctx: KoaContext, status: number, code: string, message: string): void {
+  /** A refusal in GraphQL's response shape, in the media type the client asked for, never cached. */
+  function refuse(ctx: KoaContext, status: number, code: string, message: string, media: ResponseMedia = 'json'): void {
     ctx.status = status;
     ctx.set('Cache-Control', 'no-store');
-    ctx.type = 'application/json; charset=utf-8';
-    ctx.body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+    ctx.type = MEDIA_TYPES[media];
+    ctx.body = errorBody(code, message);
   }
 
   const handle = async (ctx: KoaContext): Promise<void> => {
@@ -358,9 +317,16 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
       refuse(ctx, 400, LIMIT_CODES.batch, 'Send one operation per request: batched (array) bodies are not accepted.');
       return;
     }
-    const fields = ctx.method === 'GET' ? fromSearch(new URLSearchParams(ctx.querystring)) : ((body ?? {}) as Parameters<typeof operationOf>[0]);
+    const fields: RequestFields = ctx.method === 'GET' ? fieldsFromSearch(new URLSearchParams(ctx.querystring)) : typeof body === 'object' && body !== null ? (body as RequestFields) : {};
+    const media = responseMedia(ctx.get('accept') || undefined);
+    // Malformed requests and hash mismatches are refused before anything else, cache hits included.
+    const resolved = ctx.method === 'GET' || ctx.method === 'POST' ? await resolveRequest(fields, documents) : null;
+    if (resolved?.kind === 'refusal') {
+      refuse(ctx, resolved.status, resolved.code, resolved.message, media ?? 'json');
+      return;
+    }
     const authorization = ctx.get('authorization') || undefined;
-    const readable = cache !== null && cache.usable() && (ctx.method === 'POST' || (ctx.method === 'GET' && passesCsrfCheck(ctx.request.headers)));
+    const readable = cache !== null && cache.usable() && media !== null && (ctx.method === 'POST' || (ctx.method === 'GET' && passesCsrfCheck(ctx.request.headers)));
     const presented = bearerToken(authorization);
     const caller = presented === null ? null : await directory.authenticate(presented).catch(() => null);
     if (caller !== null) {
@@ -374,8 +340,20 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
         return;
       }
     }
-    const operation = readable ? operationOf(fields, sha256) : null;
-    const identity = readable && operation !== null ? identityOf(caller, ctx.method, ctx.querystring, operation) : null;
+    if (resolved?.kind === 'unknown-document') {
+      // Apollo Client's persisted-query link (and the APQ protocol) resend the document on exactly this.
+      ctx.status = 200;
+      ctx.set('Cache-Control', 'no-store');
+      ctx.type = MEDIA_TYPES[media ?? 'json'];
+      ctx.body = errorBody('PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound', {
+        hint: `No document is known by id "${resolved.id}": send the document itself (with its sha256 in extensions.persistedQuery to register it).`,
+      });
+      return;
+    }
+    // Registered on every path (a cache hit too), by key holders only: any later GET by hash finds it.
+    if (resolved?.isRegistration === true && caller !== null) await documents.register(resolved.hash, resolved.query);
+    const operation = readable && resolved !== null ? operationOf(resolved) : null;
+    const identity = readable && operation !== null && media !== null ? identityOf(caller, media, ctx.method, ctx.querystring, operation) : null;
     const key = cache !== null && identity !== null ? cache.key(identity) : null;
 
     if (cache !== null && key !== null) {
@@ -390,7 +368,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
           ctx.status = 304;
           return;
         }
-        ctx.type = 'application/json; charset=utf-8';
+        ctx.type = MEDIA_TYPES[media ?? 'json'];
         ctx.body = hit.bytes ?? hit.body;
         return;
       }
@@ -403,14 +381,10 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), limits.timeoutMs);
     });
+    const forApollo = resolved === null ? { search: ctx.querystring === '' ? '' : `?${ctx.querystring}`, body } : apolloRequest(ctx.method, resolved);
     const execution = server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: {
-        method: ctx.method.toUpperCase(),
-        headers,
-        search: ctx.querystring === '' ? '' : `?${ctx.querystring}`,
-        body,
-      },
-      context: () => createContext({ strapi, directory, authorization, fallbacks, reads: ticket !== null ? reads : undefined }),
+      httpGraphQLRequest: { method: ctx.method.toUpperCase(), headers, ...forApollo },
+      context: () => createContext({ strapi, directory, authorization, fallbacks, media: media ?? 'json', reads: ticket !== null ? reads : undefined }),
     });
     const executionStarted = performance.now();
     const response = await Promise.race([execution, timedOut]).finally(() => clearTimeout(timer));
@@ -422,6 +396,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     }
     for (const [name, value] of response.headers) ctx.set(name, value);
     ctx.status = response.status ?? 200;
+    if (ctx.status === 401) ctx.set('WWW-Authenticate', WWW_AUTHENTICATE);
     let text: string;
     if (response.body.kind === 'complete') {
       text = response.body.string;
@@ -436,7 +411,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
       const tags = [...reads].sort();
       const etag = etagOf(text);
       outcome.cache = 'miss';
-      const operationName = typeof (fields as { operationName?: unknown }).operationName === 'string' ? ((fields as { operationName: string }).operationName) : null;
+      const operationName = resolved?.kind === 'document' ? (resolved.operationName ?? null) : null;
       await cache.store.set(key, { body: text, etag, tags, storedAt: Date.now(), operation: operationName }, ticket).catch((error: unknown) => {
         strapi.log.warn(`Response cache write failed: ${error instanceof Error ? error.message : String(error)}`);
       });
@@ -461,9 +436,8 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
 
   graphqlEndpoint.handle = handle;
   graphqlEndpoint.maxBodyBytes = limits.maxBodyBytes;
+  graphqlEndpoint.cors = cors;
   strapi.server.routes([
-    { method: 'GET', path: GRAPHQL_PATH, handler: handle, config: { auth: false } },
-    { method: 'POST', path: GRAPHQL_PATH, handler: handle, config: { auth: false } },
     ...observabilityRoutes({ strapi, metrics, redis, metricsToken, isDraining: () => draining }),
     ...l10nRoutes({ strapi, directory }),
     ...revalidationRoutes({ strapi }),
@@ -551,6 +525,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     },
     async stop() {
       graphqlEndpoint.handle = null;
+      graphqlEndpoint.cors = null;
       httpServer.removeAllListeners('request');
       for (const listener of downstream) httpServer.on('request', listener);
       await server.stop();

@@ -13,6 +13,7 @@ describe('cache settings', () => {
       sMaxAge: 300,
       staleWhileRevalidate: 60,
       fallbackMaxAgeMs: 1000,
+      persistedQueryTtlSeconds: 86400,
     });
   });
 

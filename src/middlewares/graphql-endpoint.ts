@@ -1,28 +1,48 @@
 /**
- * POST /graphql reads and parses its own body, before Strapi's body parser: with the GraphQL body
- * limit (GRAPHQL_MAX_BODY_BYTES, also for chunked bodies), and with GraphQL-shaped answers for what
- * cannot be read — 413 BODY_TOO_LARGE, 400 MALFORMED_JSON — then hands the request to the GraphQL
- * handler. Strapi's logger, errors, security, CORS and query middlewares run before it, as for any
- * route; session, favicon and public files are of no use to the API and are skipped.
+ * /graphql inside Koa: every method of the path is answered here, after Strapi's logger, errors and
+ * security middlewares and before Strapi's CORS (the API has its own policy, src/graphql/cors.ts),
+ * query, body and session middlewares, which the API does not use. POST bodies are read here, with the
+ * GraphQL body limit (GRAPHQL_MAX_BODY_BYTES, also for chunked bodies) and GraphQL-shaped answers for
+ * what cannot be read — 413 BODY_TOO_LARGE, 400 MALFORMED_JSON — then the GraphQL handler answers.
  */
 import type { Core } from '@strapi/strapi';
 import type { Context as KoaContext, Next } from 'koa';
 import getRawBody from 'raw-body';
+import { ORIGIN_NOT_ALLOWED_MESSAGE } from '../graphql/cors';
 import { GRAPHQL_PATH, graphqlEndpoint } from '../graphql/endpoint';
+import { errorBody } from '../graphql/http-semantics';
 
 function refuse(ctx: KoaContext, status: number, code: string, message: string): void {
   ctx.status = status;
   ctx.set('Cache-Control', 'no-store');
   ctx.type = 'application/json; charset=utf-8';
-  ctx.body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+  ctx.body = errorBody(code, message);
 }
 
 export default (_config: unknown, _context: { strapi: Core.Strapi }) =>
   async (ctx: KoaContext, next: Next): Promise<void> => {
-    const handle = graphqlEndpoint.handle;
-    if (ctx.method !== 'POST' || ctx.path !== GRAPHQL_PATH || handle === null) return next();
-    const type = (ctx.get('content-type').split(';')[0] ?? '').trim().toLowerCase();
-    if (type === 'application/json') {
+    const { handle, cors } = graphqlEndpoint;
+    if (ctx.path !== GRAPHQL_PATH || handle === null || cors === null) return next();
+    const origin = ctx.get('origin');
+    if (cors.isOriginDependent) ctx.vary('Origin');
+    if (origin !== '') {
+      if (!cors.isAllowed(origin)) {
+        refuse(ctx, 403, 'ORIGIN_NOT_ALLOWED', ORIGIN_NOT_ALLOWED_MESSAGE);
+        return;
+      }
+      if (ctx.method === 'OPTIONS' && ctx.get('access-control-request-method') !== '') {
+        ctx.set(cors.preflightHeaders(origin));
+        ctx.status = 204;
+        return;
+      }
+      ctx.set(cors.responseHeaders(origin));
+    }
+    if (ctx.method === 'OPTIONS') {
+      ctx.set('Allow', 'GET, POST, OPTIONS');
+      ctx.status = 204;
+      return;
+    }
+    if (ctx.method === 'POST' && (ctx.get('content-type').split(';')[0] ?? '').trim().toLowerCase() === 'application/json') {
       let text: string;
       try {
         text = await getRawBody(ctx.req, {

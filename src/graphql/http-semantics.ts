@@ -1,0 +1,84 @@
+/**
+ * What GraphQL over HTTP says about media types and statuses, in one place (the spec's
+ * "application/json" legacy rules and its "application/graphql-response+json" rules):
+ *
+ * - whatever the Accept header: 401 for a missing, unknown, revoked or expired key (with
+ *   WWW-Authenticate), 413, 429, 503, 405 for a mutation over GET, 400 for a request that is not a
+ *   GraphQL request (body not JSON, no query / documentId / persistedQuery) and for
+ *   PERSISTED_QUERY_HASH_MISMATCH;
+ * - application/json (also no Accept, or *\/*): 200 for every well-formed GraphQL response, errors
+ *   included, so that clients read `errors[].extensions.code` instead of a network error;
+ * - application/graphql-response+json: 400 when the request failed before execution (parse,
+ *   validation, variable coercion: no `data`), 200 whenever `data` is present, even null.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import Negotiator from 'negotiator';
+
+export const MEDIA_TYPES = {
+  json: 'application/json; charset=utf-8',
+  graphqlResponse: 'application/graphql-response+json; charset=utf-8',
+} as const;
+
+export type ResponseMedia = keyof typeof MEDIA_TYPES;
+
+/** The response media type for an Accept header, as Apollo chooses it; null when neither is acceptable. */
+export function responseMedia(accept: string | undefined): ResponseMedia | null {
+  if (accept === undefined || accept.trim() === '') return 'json';
+  const preferred = new Negotiator({ headers: { accept } }).mediaType(['application/json', 'application/graphql-response+json']);
+  if (preferred === 'application/json') return 'json';
+  if (preferred === 'application/graphql-response+json') return 'graphqlResponse';
+  return null;
+}
+
+/** The WWW-Authenticate header every 401 carries (RFC 6750). */
+export const WWW_AUTHENTICATE = 'Bearer realm="clinic-content"';
+
+/** Statuses that say something about the request itself; GraphQL errors never replace them. */
+const REQUEST_LEVEL = new Set([405, 406, 408, 413, 415, 429]);
+
+/** Codes whose status does not depend on Accept (see the header of this file). */
+const STATUS_BY_CODE: Record<string, number> = { UNAUTHENTICATED: 401, SERVICE_UNAVAILABLE: 503, PERSISTED_QUERY_HASH_MISMATCH: 400 };
+
+export function graphqlStatus(input: {
+  media: ResponseMedia;
+  /** What Apollo set (400 for parse and validation failures, 500 for unexpected ones). */
+  current: number | undefined;
+  hasData: boolean;
+  codes: string[];
+}): number {
+  const { media, current, hasData, codes } = input;
+  if (current !== undefined && REQUEST_LEVEL.has(current)) return current;
+  for (const status of [401, 503, 400]) {
+    if (codes.some((code) => STATUS_BY_CODE[code] === status)) return status;
+  }
+  // Nothing was executed and nothing went wrong on the client's side: a failure of ours.
+  if (!hasData && codes.length > 0 && codes.every((code) => code === 'INTERNAL')) return 500;
+  if (media === 'json' || hasData) return 200;
+  if (codes.includes('PERSISTED_QUERY_NOT_FOUND')) return 200;
+  return 400;
+}
+
+/** Applies graphqlStatus to every answer Apollo produces. */
+export const statusByMediaType: ApolloServerPlugin = {
+  async requestDidStart({ request }) {
+    const media = responseMedia(request.http?.headers.get('accept')) ?? 'json';
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single') return;
+        const result = response.body.singleResult;
+        const errors = result.errors ?? [];
+        if (errors.length === 0) return;
+        const codes = errors.map((error) => String(error.extensions?.code ?? 'INTERNAL'));
+        const status = graphqlStatus({ media, current: response.http.status, hasData: 'data' in result && result.data !== undefined, codes });
+        response.http.status = status;
+        if (status === 503) response.http.headers.set('retry-after', '5');
+        if (status === 401) response.http.headers.set('www-authenticate', WWW_AUTHENTICATE);
+      },
+    };
+  },
+};
+
+/** A GraphQL-shaped answer with one error, for refusals made before Apollo runs. */
+export function errorBody(code: string, message: string, extensions: Record<string, unknown> = {}): string {
+  return JSON.stringify({ errors: [{ message, extensions: { code, ...extensions } }] });
+}
