@@ -1,10 +1,11 @@
 /**
  * Several service processes on one PostgreSQL and one Redis (whichever database the rest of the suite
  * uses, this is about PostgreSQL): starting together, publishing through one and reading through
- * another, and a long randomized run of edits and reads with no stale answer.
+ * another, a long randomized run of edits and reads with no stale answer, and persisted queries
+ * registered on one instance known to the other.
  */
 import { execFile } from 'child_process';
-import { randomBytes } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 import path from 'path';
 import { promisify } from 'util';
 import { Client } from 'pg';
@@ -188,5 +189,39 @@ describe('two instances on one PostgreSQL and one Redis', () => {
     expect(mismatches).toEqual([]);
     expect(stale).toBe(0);
     expect(reads).toBeGreaterThan(250);
+  });
+
+  it('share persisted-query registrations: a hash registered through one instance is served by the other, even when the registering request was a cache hit', async () => {
+    await stopAll();
+    const [a, b] = await startAll(['a', 'b']);
+    const key = await createKey();
+    const ask = (instance: Instance, init: { method: 'GET' | 'POST'; body?: object; params?: Record<string, unknown> }) => {
+      const search = new URLSearchParams(Object.entries(init.params ?? {}).map(([name, value]): [string, string] => [name, JSON.stringify(value)]));
+      return fetch(`${instance.base}/graphql${init.method === 'GET' ? `?${search}` : ''}`, {
+        method: init.method,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'apollo-require-preflight': 'true' },
+        body: init.method === 'POST' ? JSON.stringify(init.body) : undefined,
+      }).then(async (response) => ({
+        status: response.status,
+        cache: response.headers.get('x-cache'),
+        body: (await response.json()) as { data?: { clinic: { slug: string } }; errors?: unknown },
+      }));
+    };
+    const hashOf = (query: string) => ({ persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } });
+
+    const registered = 'query RegisteredOnA { clinic { slug name } }';
+    expect((await ask(a!, { method: 'POST', body: { query: registered, extensions: hashOf(registered) } })).body.errors).toBeUndefined();
+    const onB = await ask(b!, { method: 'GET', params: { extensions: hashOf(registered) } });
+    expect([onB.status, onB.body.errors]).toEqual([200, undefined]);
+    expect(onB.body.data?.clinic.slug).toBe('northside-physio');
+
+    // Cached in Redis through a without a hash, "registered" through b as a cache hit, read by hash on a.
+    const cached = 'query CachedThenRegistered { clinic { slug phone } }';
+    expect((await ask(a!, { method: 'POST', body: { query: cached } })).cache).toBe('MISS');
+    expect((await ask(b!, { method: 'POST', body: { query: cached, extensions: hashOf(cached) } })).cache).toBe('HIT');
+    const onA = await ask(a!, { method: 'GET', params: { extensions: hashOf(cached) } });
+    expect([onA.status, onA.body.errors]).toEqual([200, undefined]);
+    expect(onA.body.data?.clinic.slug).toBe('northside-physio');
+    await stopAll();
   });
 });
