@@ -34,6 +34,8 @@ export interface QueryLimits {
   relationListSize: number;
   maxBodyBytes: number;
   timeoutMs: number;
+  /** Schema introspection (`__schema`, `__type`): on in development; sites get types/graphql/schema.graphql. */
+  isIntrospectionEnabled: boolean;
 }
 
 export class LimitSettingsError extends Error {
@@ -61,7 +63,16 @@ export function queryLimits(env: NodeJS.ProcessEnv = process.env): QueryLimits {
     relationListSize: positive(env, 'GRAPHQL_RELATION_LIST_SIZE', 20),
     maxBodyBytes: positive(env, 'GRAPHQL_MAX_BODY_BYTES', 100 * 1024),
     timeoutMs: positive(env, 'GRAPHQL_TIMEOUT_MS', 10000),
+    isIntrospectionEnabled: onOff(env, 'GRAPHQL_INTROSPECTION', env.NODE_ENV === 'development'),
   };
+}
+
+function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['on', 'true', '1'].includes(raw)) return true;
+  if (['off', 'false', '0'].includes(raw)) return false;
+  throw new LimitSettingsError(`${name} must be "on" or "off", not "${env[name]}".`);
 }
 
 /** A refusal with its code, carried through Apollo's wrapping (which keeps extensions). */

@@ -84,6 +84,8 @@ export async function resolveRequest(fields: RequestFields, documents: Persisted
   const { persistedQuery, ...otherExtensions } = isRecord(extensions) ? extensions : {};
   let persistedHash: string | undefined;
   if (persistedQuery !== undefined && persistedQuery !== null) {
+    const version = isRecord(persistedQuery) ? persistedQuery.version : undefined;
+    if (version !== undefined && version !== 1) return refusal('MALFORMED_REQUEST', `\`extensions.persistedQuery.version\` ${JSON.stringify(version)} is not supported: the only version is 1.`);
     const given = isRecord(persistedQuery) ? persistedQuery.sha256Hash : undefined;
     if (typeof given !== 'string') return refusal('MALFORMED_REQUEST', '`extensions.persistedQuery.sha256Hash` must be the sha256 hex digest of the document.');
     const bare = normalizeDocumentId(given);

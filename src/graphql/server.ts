@@ -143,7 +143,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
     schema,
     includeStacktraceInErrorResponses: isDevelopment,
     // Outside development the schema is not for browsing: sites get it as types/graphql/schema.graphql.
-    introspection: isDevelopment,
+    introspection: limits.isIntrospectionEnabled,
     allowBatchedHttpRequests: false,
     // Stopping is ours (src/index.ts): requests in flight finish first.
     stopOnTerminationSignals: false,
