@@ -21,13 +21,19 @@ export const MEDIA_TYPES = {
 
 export type ResponseMedia = keyof typeof MEDIA_TYPES;
 
+/** Accept headers seen, and their answers: clients send few distinct ones, and cache hits are hot. */
+const negotiated = new Map<string, ResponseMedia | null>();
+
 /** The response media type for an Accept header, as Apollo chooses it; null when neither is acceptable. */
 export function responseMedia(accept: string | undefined): ResponseMedia | null {
-  if (accept === undefined || accept.trim() === '') return 'json';
+  if (accept === undefined || accept === '' || accept === '*/*' || accept === 'application/json') return 'json';
+  const known = negotiated.get(accept);
+  if (known !== undefined) return known;
   const preferred = new Negotiator({ headers: { accept } }).mediaType(['application/json', 'application/graphql-response+json']);
-  if (preferred === 'application/json') return 'json';
-  if (preferred === 'application/graphql-response+json') return 'graphqlResponse';
-  return null;
+  const media = preferred === 'application/json' ? 'json' : preferred === 'application/graphql-response+json' ? 'graphqlResponse' : null;
+  if (negotiated.size >= 256) negotiated.clear();
+  negotiated.set(accept, media);
+  return media;
 }
 
 /** The WWW-Authenticate header every 401 carries (RFC 6750). */
