@@ -12,3 +12,11 @@ export function runCli(main: () => Promise<void>, isUserError: (error: unknown) 
     },
   );
 }
+
+/** The database has no tables yet; the message says what to run first. */
+export class DatabaseNotReadyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatabaseNotReadyError';
+  }
+}

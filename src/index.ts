@@ -4,10 +4,11 @@ import { settleWritesMiddleware } from './content/changes';
 import { contentFormatMiddleware } from './content-validation/middleware';
 import { acquireBootLock, type ReleaseBootLock } from './database/boot-lock';
 import { cachePreparedStatements } from './database/statement-cache';
+import { registerKeyUses } from './clinics/key-use';
 import { applyFieldHelp } from './editor-help/apply';
 import { applyEditorLayouts } from './editor-help/layouts';
 import { assertProductionSecrets } from './env/secrets';
-import { mountGraphQL, type GraphQLService } from './graphql/server';
+import type { GraphQLService } from './graphql/server';
 import { shouldSeedOnEmpty } from './seed/settings';
 import { isContentEmpty, runSeed, summarize } from './seed';
 import { syncLocales } from './locales/config';
@@ -56,6 +57,7 @@ export default {
     strapi.documents.use(requiredAlongChainMiddleware(strapi));
     strapi.documents.use(settleWritesMiddleware(strapi) as never);
     registerRevalidation(strapi);
+    registerKeyUses(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
@@ -69,6 +71,9 @@ export default {
         strapi.log.info('The database holds no content yet: importing data/seed.');
         strapi.log.info(summarize(await runSeed({ strapi })));
       }
+      // Loaded here, not at the top: commands that only register (scripts/strapi-app.ts
+      // loadStrapiDatabase) never pay for Apollo and the schema.
+      const { mountGraphQL } = await import('./graphql/server');
       graphql = await mountGraphQL(strapi);
     } finally {
       await releaseBootLock?.();

@@ -5,7 +5,11 @@
  *
  * Writes made through this process (admin, Document Service, `strapi.db`) drop the copy as soon as they
  * commit. Writes made by other processes (the clinic:key command, another instance) are seen within
- * CLINIC_CACHE_TTL_MS (default 1000 ms), when the copy is reread.
+ * CLINIC_CACHE_TTL_MS (default 1000 ms), when the copy is reread, or at once when they tell this
+ * instance through Redis (shareChangesThrough, announceDirectoryChanges).
+ *
+ * A key's expiry is checked against the clock on every authentication, never against the copy's age,
+ * so an expired key is refused the moment it expires, cached answers included.
  */
 import type { Core } from '@strapi/strapi';
 import type { Redis } from 'ioredis';
@@ -13,6 +17,7 @@ import { LRUCache } from 'lru-cache';
 import { changeFeed } from '../content/changes';
 import { createContentReader, type ContentStatus } from '../content/reader';
 import type { ClinicEntry } from '../content/types';
+import { createKeyUseRecorder, parseFlushMs } from './key-use';
 import { hashKey, isWellFormedKey, type AuthenticatedKey, type StoredKey } from './keys';
 
 const CLINIC = 'api::clinic.clinic';
@@ -27,21 +32,37 @@ interface LocaleService {
   getDefaultLocale(): Promise<string>;
 }
 
+/** What a presented key turned out to be, at the moment it was checked. */
+export type KeyCheck =
+  | { status: 'active'; caller: AuthenticatedKey }
+  | { status: 'expired'; expiresAt: string }
+  | { status: 'revoked' }
+  | { status: 'unknown' };
+
+interface KeyEntry {
+  caller: AuthenticatedKey;
+  isRevoked: boolean;
+  expiresAt: string | null;
+  expiresAtMs: number;
+}
+
 interface Snapshot {
   loadedAt: number;
-  /** SHA-256 of each key → who it authenticates, or null once revoked. */
-  keys: Map<string, AuthenticatedKey | null>;
+  /** SHA-256 of each key → who it authenticates and until when. */
+  keys: Map<string, KeyEntry>;
   knownLocales: string[];
   defaultLocale: string;
   clinics: Map<string, Promise<ClinicEntry | null>>;
   /** Clinic slug → document id (slugs are the same in every locale and version). */
   slugs: Map<string, string>;
   /** Keys as presented → result, so a key is hashed once per copy (bounded: junk keys are many). */
-  presented: LRUCache<string, { caller: AuthenticatedKey | null }>;
+  presented: LRUCache<string, { entry: KeyEntry | null }>;
 }
 
 export interface ClinicDirectory {
-  /** The clinic and kind a presented key belongs to, or null for an unknown, malformed or revoked key. */
+  /** Whether a presented key works now, and why not when it does not (a malformed key is unknown). */
+  check(key: string): Promise<KeyCheck>;
+  /** The clinic and kind a presented key belongs to, or null for an unknown, malformed, revoked or expired key. */
   authenticate(key: string): Promise<AuthenticatedKey | null>;
   /** The same without waiting: undefined when the copy must be (re)read first. */
   authenticateNow(key: string): AuthenticatedKey | null | undefined;
@@ -54,7 +75,36 @@ export interface ClinicDirectory {
   invalidate(): void;
   /** With several instances: tells the others (and hears from them) when the copy must be dropped. */
   shareChangesThrough(redis: Redis, prefix: string): void;
+  /** Stops listening and writes the key uses not yet recorded. */
   close(): Promise<void>;
+}
+
+const channelOf = (prefix: string) => `${prefix}:directory`;
+
+/**
+ * Publishes, after each committed write that changes what directories hold, the message that makes
+ * every instance's directory drop its copy. Writes wait for it (settleChanges). Directories do this
+ * themselves; a process that writes without a directory (the clinic:key command) calls it directly.
+ */
+export function announceDirectoryChanges(input: {
+  strapi: Core.Strapi;
+  /** Where to publish; null: nowhere (yet). Asked at each change. */
+  target: () => { redis: Redis; prefix: string } | null;
+  onChange?: () => void;
+}): () => void {
+  const { strapi } = input;
+  const feed = changeFeed(strapi);
+  return feed.on((change) => {
+    if (!WATCHED.has(change.uid)) return;
+    input.onChange?.();
+    const target = input.target();
+    if (target === null) return;
+    feed.track(
+      target.redis.publish(channelOf(target.prefix), change.uid).catch((error: unknown) => {
+        strapi.log.error(`Could not tell other instances that ${change.uid} changed: ${error instanceof Error ? error.message : String(error)}`);
+      }),
+    );
+  });
 }
 
 export function parseTtl(value: string | undefined): number {
@@ -66,17 +116,26 @@ export function parseTtl(value: string | undefined): number {
   return ttl;
 }
 
-export function createClinicDirectory(input: { strapi: Core.Strapi; ttlMs: number }): ClinicDirectory {
+export function createClinicDirectory(input: { strapi: Core.Strapi; ttlMs: number; keyUseFlushMs?: number }): ClinicDirectory {
   const { strapi, ttlMs } = input;
   let current: { snapshot: Promise<Snapshot>; startedAt: number; loaded?: Snapshot } | null = null;
+  const uses = createKeyUseRecorder({ strapi, flushMs: input.keyUseFlushMs ?? parseFlushMs(process.env.KEY_USE_FLUSH_MS) });
 
-  function lookUp(loaded: Snapshot, key: string): AuthenticatedKey | null {
-    const known = loaded.presented.get(key);
-    if (known !== undefined) return known.caller;
-    const caller = isWellFormedKey(key) ? (loaded.keys.get(hashKey(key)) ?? null) : null;
-    loaded.presented.set(key, { caller });
-    return caller;
+  function lookUp(loaded: Snapshot, key: string): KeyCheck {
+    let known = loaded.presented.get(key);
+    if (known === undefined) {
+      known = { entry: isWellFormedKey(key) ? (loaded.keys.get(hashKey(key)) ?? null) : null };
+      loaded.presented.set(key, known);
+    }
+    const { entry } = known;
+    if (entry === null) return { status: 'unknown' };
+    if (entry.isRevoked) return { status: 'revoked' };
+    if (entry.expiresAt !== null && entry.expiresAtMs <= Date.now()) return { status: 'expired', expiresAt: entry.expiresAt };
+    uses.record({ keyId: entry.caller.keyId, clinicDocumentId: entry.caller.clinicDocumentId });
+    return { status: 'active', caller: entry.caller };
   }
+
+  const callerOf = (check: KeyCheck): AuthenticatedKey | null => (check.status === 'active' ? check.caller : null);
 
   async function load(): Promise<Snapshot> {
     const locales = strapi.plugin('i18n').service('locales') as unknown as LocaleService;
@@ -87,18 +146,19 @@ export function createClinicDirectory(input: { strapi: Core.Strapi; ttlMs: numbe
       locales.find(),
       locales.getDefaultLocale(),
     ]);
-    const keys = new Map<string, AuthenticatedKey | null>();
+    const keys = new Map<string, KeyEntry>();
     const slugs = new Map(rows.map((row) => [row.slug, row.documentId]));
     // Published rows last, so their settings (the rate limit) win over a draft's.
     rows.sort((a, b) => Number(a.publishedAt !== null && a.publishedAt !== undefined) - Number(b.publishedAt !== null && b.publishedAt !== undefined));
     for (const row of rows) {
       for (const stored of Array.isArray(row.accessKeys) ? (row.accessKeys as StoredKey[]) : []) {
-        keys.set(
-          stored.hash,
-          stored.revokedAt === null
-            ? { clinicDocumentId: row.documentId, clinicSlug: row.slug, keyId: stored.id, kind: stored.kind, rateLimitPerMinute: row.rateLimitPerMinute ?? null }
-            : null,
-        );
+        const expiresAt = stored.expiresAt ?? null;
+        keys.set(stored.hash, {
+          caller: { clinicDocumentId: row.documentId, clinicSlug: row.slug, keyId: stored.id, kind: stored.kind, rateLimitPerMinute: row.rateLimitPerMinute ?? null },
+          isRevoked: stored.revokedAt !== null,
+          expiresAt,
+          expiresAtMs: expiresAt === null ? Infinity : Date.parse(expiresAt),
+        });
       }
     }
     return {
@@ -127,13 +187,17 @@ export function createClinicDirectory(input: { strapi: Core.Strapi; ttlMs: numbe
   }
 
   const directory: ClinicDirectory = {
-    async authenticate(key) {
+    async check(key) {
       return lookUp(await snapshot(), key);
+    },
+
+    async authenticate(key) {
+      return callerOf(lookUp(await snapshot(), key));
     },
 
     authenticateNow(key) {
       if (current === null || current.loaded === undefined || !subscribed || Date.now() - current.startedAt >= ttlMs) return undefined;
-      return lookUp(current.loaded, key);
+      return callerOf(lookUp(current.loaded, key));
     },
 
     async locales() {
@@ -170,8 +234,8 @@ export function createClinicDirectory(input: { strapi: Core.Strapi; ttlMs: numbe
     },
 
     shareChangesThrough(redis, prefix) {
-      const channel = `${prefix}:directory`;
-      publish = (work) => feed.track(work(redis, channel));
+      const channel = channelOf(prefix);
+      publishTo = { redis, prefix };
       subscriber = redis.duplicate();
       subscriber.on('error', (error: Error) => strapi.log.error(`Redis (clinic directory): ${error.message}`));
       subscriber.on('message', (from: string) => {
@@ -187,23 +251,15 @@ export function createClinicDirectory(input: { strapi: Core.Strapi; ttlMs: numbe
     },
 
     async close() {
-      stop();
+      stopAnnouncing();
+      await uses.close();
       if (subscriber !== null) await subscriber.quit().catch(() => subscriber?.disconnect());
     },
   };
 
-  const feed = changeFeed(strapi);
   let subscriber: Redis | null = null;
   let subscribed = true;
-  let publish: ((work: (redis: Redis, channel: string) => Promise<unknown>) => void) | null = null;
-  const stop = feed.on((change) => {
-    if (!WATCHED.has(change.uid)) return;
-    directory.invalidate();
-    publish?.((redis, channel) =>
-      redis.publish(channel, change.uid).catch((error: unknown) => {
-        strapi.log.error(`Could not tell other instances that ${change.uid} changed: ${error instanceof Error ? error.message : String(error)}`);
-      }),
-    );
-  });
+  let publishTo: { redis: Redis; prefix: string } | null = null;
+  const stopAnnouncing = announceDirectoryChanges({ strapi, target: () => publishTo, onChange: () => directory.invalidate() });
   return directory;
 }

@@ -32,6 +32,14 @@ export interface GraphQLContext {
   reads: Set<string>;
 }
 
+/** `extensions.reason` of an UNAUTHENTICATED error: stable names clients may branch on. */
+export const UNAUTHENTICATED_REASONS = {
+  missing: 'KEY_MISSING',
+  unknown: 'KEY_UNKNOWN',
+  revoked: 'KEY_REVOKED',
+  expired: 'KEY_EXPIRED',
+} as const;
+
 export function bearerToken(authorization: string | undefined): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   return match?.[1] ?? null;
@@ -81,10 +89,15 @@ async function buildContext(input: {
 }): Promise<GraphQLContext> {
   const key = bearerToken(input.authorization);
   if (key === null) {
-    throw clientError('UNAUTHENTICATED', 'Send your clinic key as "Authorization: Bearer <key>".');
+    throw clientError('UNAUTHENTICATED', 'Send your clinic key as "Authorization: Bearer <key>".', { reason: UNAUTHENTICATED_REASONS.missing });
   }
-  const authenticated = await input.directory.authenticate(key);
-  if (authenticated === null) throw clientError('UNAUTHENTICATED', 'This clinic key is unknown or revoked.');
+  const check = await input.directory.check(key);
+  if (check.status === 'unknown') throw clientError('UNAUTHENTICATED', 'This clinic key is unknown.', { reason: UNAUTHENTICATED_REASONS.unknown });
+  if (check.status === 'revoked') throw clientError('UNAUTHENTICATED', 'This clinic key was revoked; use the clinic\'s current key.', { reason: UNAUTHENTICATED_REASONS.revoked });
+  if (check.status === 'expired') {
+    throw clientError('UNAUTHENTICATED', `This clinic key expired at ${check.expiresAt}; use the clinic's current key.`, { reason: UNAUTHENTICATED_REASONS.expired });
+  }
+  const authenticated = check.caller;
   return contextFor({ ...input, caller: { ...authenticated, isPreview: authenticated.kind === 'preview' } });
 }
 

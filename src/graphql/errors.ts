@@ -13,9 +13,10 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403 };
 
-export function clientError(code: Exclude<ErrorCode, 'INTERNAL'>, message: string): GraphQLError {
+/** `details`: further extensions clients may rely on, such as UNAUTHENTICATED's `reason`. */
+export function clientError(code: Exclude<ErrorCode, 'INTERNAL'>, message: string, details: Record<string, string> = {}): GraphQLError {
   const status = HTTP_STATUS[code];
-  return new GraphQLError(message, { extensions: { code, ...(status !== undefined ? { http: { status } } : {}) } });
+  return new GraphQLError(message, { extensions: { code, ...details, ...(status !== undefined ? { http: { status } } : {}) } });
 }
 
 /** Apollo's own codes for a request the client got wrong. */

@@ -182,7 +182,7 @@ describe('clinic keys and errors', () => {
   it('answers an unknown key with HTTP 401, without a stack trace', async () => {
     const response = await graphql(app, { key: `cck_live_${'A'.repeat(43)}`, query: '{ clinic { name } }' });
     expect(response.status).toBe(401);
-    expect(response.body.errors?.[0]).toEqual({ message: 'This clinic key is unknown or revoked.', extensions: { code: 'UNAUTHENTICATED' } });
+    expect(response.body.errors?.[0]).toEqual({ message: 'This clinic key is unknown.', extensions: { code: 'UNAUTHENTICATED', reason: 'KEY_UNKNOWN' } });
   });
 
   it('creates a key from the command line, serves it, and refuses it once revoked', async () => {
@@ -205,7 +205,7 @@ describe('clinic keys and errors', () => {
     const served = await graphql(app, { key, query: '{ clinic { slug name } }' });
     expect(served.body.data.clinic).toEqual({ slug: 'harbour-chiro', name: 'Harbour Chiropractic & Wellness' });
 
-    const revoked = await cli('revoke', 'harbour-chiro');
+    const revoked = await cli('revoke', 'harbour-chiro', '--all');
     expect(revoked.stdout).toMatch(/Revoked [1-9]\d* keys? of clinic "harbour-chiro"/);
     const refused = await graphql(app, { key, query: '{ clinic { slug } }' });
     expect(refused.status).toBe(401);
