@@ -45,7 +45,13 @@ export async function bootStrapi(options: { shouldRequireContent?: boolean } = {
   await prepareCliEnvironment();
   const strapi = createStrapi({ appDir: APP_DIR, distDir: path.resolve(__dirname, '..') });
   logToStderr(strapi);
-  await strapi.load();
+  await strapi.load().catch((error: unknown) => {
+    // PostgreSQL's "database does not exist": a step still to do on a new machine, not a bug.
+    if ((error as { code?: unknown }).code === '3D000') {
+      throw new CliSetupError(`The PostgreSQL ${(error as Error).message}: create it first (createdb), or unset DATABASE_URL to use the SQLite file .tmp/data.db.`);
+    }
+    throw error;
+  });
   if (shouldRequireContent && (await isContentEmpty(strapi))) {
     await shutDown(strapi);
     throw new CliSetupError('The database holds no content yet: run `npm run seed` first (or `npm run develop`, which imports the seed into an empty database).');

@@ -46,9 +46,9 @@ function copyCheckout(): string {
   return target;
 }
 
-function npm(...args: string[]): Promise<Run> {
+function npm(args: string[], environment: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile('npm', args, { cwd: clone, env: NEWCOMER_ENV, timeout: 200000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile('npm', args, { cwd: clone, env: { ...NEWCOMER_ENV, ...environment }, timeout: 200000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const status = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
       resolve({ status, stdout, stderr });
     });
@@ -72,7 +72,7 @@ afterAll(() => {
 describe('on a fresh clone, before npm run develop', () => {
   it('clinic:key creates the development .env, then says in one sentence to run the seed first', async () => {
     expect(existsSync(path.join(clone, '.env'))).toBe(false);
-    const run = await npm('run', 'clinic:key', '--', 'create', 'northside-physio');
+    const run = await npm(['run', 'clinic:key', '--', 'create', 'northside-physio']);
     expect(run.stderr).toMatch(/^Created \.env with random development secrets/m);
     expect(run.stderr).toContain('The database holds no content yet: run `npm run seed` first');
     expect(run.stderr).not.toMatch(/^\s+at /m);
@@ -83,14 +83,14 @@ describe('on a fresh clone, before npm run develop', () => {
   }, 240000);
 
   it('seed imports the demo content into the new database', async () => {
-    const run = await npm('run', 'seed');
+    const run = await npm(['run', 'seed']);
     expect(run.stderr).not.toContain('.env');
     expect(run.status).toBe(0);
     expect(ownOutput(run)).toMatch(/^seed: [1-9]\d* created, 0 updated, 0 unchanged\n$/);
   }, 240000);
 
   it('clinic:key then prints only its sentence and the key on stdout', async () => {
-    const run = await npm('run', 'clinic:key', '--', 'create', 'northside-physio');
+    const run = await npm(['run', 'clinic:key', '--', 'create', 'northside-physio']);
     expect(run.status).toBe(0);
     const lines = ownOutput(run).trimEnd().split('\n');
     expect(lines).toHaveLength(2);
@@ -99,7 +99,7 @@ describe('on a fresh clone, before npm run develop', () => {
   }, 240000);
 
   it('l10n:coverage --json prints one JSON document and nothing of Strapi on stdout', async () => {
-    const run = await npm('run', 'l10n:coverage', '--', '--json');
+    const run = await npm(['run', 'l10n:coverage', '--', '--json']);
     expect(run.status).toBe(0);
     const output = ownOutput(run);
     expect(output).not.toMatch(STRAPI_LOG_LINE);
@@ -108,14 +108,22 @@ describe('on a fresh clone, before npm run develop', () => {
   }, 240000);
 
   it('review:due --json, run with npm --silent for a pipe, makes all of stdout one JSON document', async () => {
-    const run = await npm('run', '--silent', 'review:due', '--', '--json');
+    const run = await npm(['run', '--silent', 'review:due', '--', '--json']);
     expect(run.status).toBe(0);
     expect(run.stdout).not.toMatch(STRAPI_LOG_LINE);
     expect(JSON.parse(run.stdout)).toEqual(expect.objectContaining({ withinDays: 30, entries: expect.any(Array) }));
   }, 240000);
 
+  it('says in one sentence to create a PostgreSQL database that DATABASE_URL names but does not exist', async () => {
+    const run = await npm(['run', '--silent', 'review:due'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/clinic_no_such_database' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('The PostgreSQL database "clinic_no_such_database" does not exist: create it first');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(run.stdout).toBe('');
+  }, 240000);
+
   it('l10n:export writes the XLIFF file and says so in one line', async () => {
-    const run = await npm('run', 'l10n:export', '--', '--locale', 'fr-CA', '--out', 'fr-CA.xlf');
+    const run = await npm(['run', 'l10n:export', '--', '--locale', 'fr-CA', '--out', 'fr-CA.xlf']);
     expect(run.status).toBe(0);
     expect(ownOutput(run)).toMatch(/^Wrote [1-9]\d* units \(\d+ already translated\) to fr-CA\.xlf\.\n$/);
     expect(readFileSync(path.join(clone, 'fr-CA.xlf'), 'utf8')).toContain('<xliff');
