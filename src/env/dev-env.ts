@@ -64,7 +64,7 @@ async function writeDevEnv(root: string): Promise<{ result: DevEnvResult; writte
   if (added.length === 0) return { result: { action: 'unchanged' }, written: [] };
   const lines = added.map((name) => `${name}=${generateSecret(name)}`);
   const separator = existing.endsWith('\n') ? '' : '\n';
-  await fs.appendFile(envFile, `${separator}# Added by npm run develop\n${lines.join('\n')}\n`);
+  await fs.appendFile(envFile, `${separator}# Added by the development set-up (src/env/dev-env.ts)\n${lines.join('\n')}\n`);
   return { result: { action: 'completed', added }, written: plainAssignments(lines.join('\n')) };
 }
 
