@@ -17,7 +17,7 @@
 import { ClinicKeyError, createClinicKey, expiryAfter, expiryAt, listClinicKeys, revokeClinicKey, revokeClinicKeys, type ListedKey } from '../src/clinics/keys';
 import { shutDown } from '../src/database/settle';
 import { textTable } from '../src/reports/text-table';
-import { DatabaseNotReadyError, runCli } from './cli';
+import { runCli } from './cli';
 
 const USAGE = [
   'Usage: npm run clinic:key -- create <clinic-slug> [--preview] [--expires-in <N>d|<N>h | --expires-at <ISO date or date-time>]',
@@ -127,4 +127,4 @@ async function main(): Promise<void> {
   }
 }
 
-runCli(main, (error) => error instanceof ClinicKeyError || error instanceof DatabaseNotReadyError);
+runCli(main, (error) => error instanceof ClinicKeyError);

@@ -31,7 +31,8 @@ function parseArguments(argv: string[]): Options {
 
 async function main(): Promise<void> {
   const options = parseArguments(process.argv.slice(2));
-  const strapi = await bootStrapi();
+  // The seed is what fills an empty database.
+  const strapi = await bootStrapi({ shouldRequireContent: false });
   try {
     const report = await runSeed({ strapi, dir: options.dir, shouldOverwriteEdits: options.shouldOverwriteEdits });
     console.log(summarize(report));

@@ -1,19 +1,68 @@
 /**
  * Boots the app for command-line tools (run from dist/, after `tsc`): loaded, quiet, and without
- * seeding by itself.
+ * seeding by itself. On a fresh checkout it first creates the development .env as `npm run develop`
+ * does; Strapi's log lines go to stderr, so stdout carries only the command's own output.
  */
 import path from 'path';
 import { createStrapi, type Core } from '@strapi/strapi';
 import { cacheSettings, connectRedis } from '../src/cache';
 import { announceDirectoryChanges } from '../src/clinics/directory';
-import { DatabaseNotReadyError } from './cli';
+import { winston } from '@strapi/logger';
+import { shutDown } from '../src/database/settle';
+import { prepareDevEnv } from '../src/env/dev-env';
+import { assertProductionSecrets, SecretConfigError } from '../src/env/secrets';
+import { isContentEmpty } from '../src/seed';
+import { CliSetupError } from './cli';
 
-export async function bootStrapi(): Promise<Core.Strapi> {
+const APP_DIR = path.resolve(__dirname, '..', '..');
+
+const NO_CONTENT_YET = 'The database holds no content yet: run `npm run seed` first (or `npm run develop`, which imports the seed into an empty database).';
+
+/** PostgreSQL's "database does not exist": a step still to do on a new machine, not a bug. */
+function explainMissingDatabase(error: unknown): never {
+  if ((error as { code?: unknown }).code === '3D000') {
+    throw new CliSetupError(`The PostgreSQL ${(error as Error).message}: create it first (createdb), or unset DATABASE_URL to use the SQLite file .tmp/data.db.`);
+  }
+  throw error;
+}
+
+/** Before Strapi starts: the development .env, or one sentence naming the secret production lacks. */
+export async function prepareCliEnvironment(): Promise<void> {
+  await prepareDevEnv({ root: APP_DIR });
+  try {
+    assertProductionSecrets();
+  } catch (error) {
+    if (error instanceof SecretConfigError) throw new CliSetupError(error.message);
+    throw error;
+  }
+}
+
+/** Every level of Strapi's console logging, warnings included, to stderr instead of stdout. */
+export function logToStderr(strapi: Core.Strapi): void {
+  const levels = Object.keys(strapi.log.levels);
+  for (const transport of strapi.log.transports.filter((candidate) => candidate instanceof winston.transports.Console)) {
+    strapi.log.remove(transport);
+    strapi.log.add(new winston.transports.Console({ level: transport.level, stderrLevels: levels }));
+  }
+}
+
+/**
+ * The loaded app. Every command but the seed needs content to work on: on an empty database it stops
+ * with the sentence saying what to run first.
+ */
+export async function bootStrapi(options: { shouldRequireContent?: boolean } = {}): Promise<Core.Strapi> {
+  const { shouldRequireContent = true } = options;
   process.env.SEED_ON_EMPTY ??= 'false';
   process.env.LOG_LEVEL ??= 'warn';
-  const distDir = path.resolve(__dirname, '..');
-  const appDir = path.resolve(distDir, '..');
-  return createStrapi({ appDir, distDir }).load();
+  await prepareCliEnvironment();
+  const strapi = createStrapi({ appDir: APP_DIR, distDir: path.resolve(__dirname, '..') });
+  logToStderr(strapi);
+  await strapi.load().catch(explainMissingDatabase);
+  if (shouldRequireContent && (await isContentEmpty(strapi))) {
+    await shutDown(strapi);
+    throw new CliSetupError(NO_CONTENT_YET);
+  }
+  return strapi;
 }
 
 interface ModelTransform {
@@ -33,14 +82,6 @@ function databaseModels(strapi: Core.Strapi): unknown[] {
   return [...transformContentTypesToModels(schemas, strapi.db.metadata.identifiers), ...internal];
 }
 
-/** Every log level to stderr: a command's stdout is its output (a key, JSON), nothing else. */
-function logToStderr(strapi: Core.Strapi): void {
-  const levels = Object.keys((strapi.log as unknown as { levels: Record<string, number> }).levels);
-  for (const transport of strapi.log.transports as unknown as Array<{ stderrLevels?: Record<string, boolean> }>) {
-    if (transport.stderrLevels !== undefined) transport.stderrLevels = Object.fromEntries(levels.map((level) => [level, true]));
-  }
-}
-
 const CORE_STORE_TABLE = 'strapi_core_store_settings';
 
 /**
@@ -56,15 +97,14 @@ const CORE_STORE_TABLE = 'strapi_core_store_settings';
 export async function loadStrapiDatabase(): Promise<Core.Strapi> {
   process.env.SEED_ON_EMPTY ??= 'false';
   process.env.LOG_LEVEL ??= 'warn';
-  const distDir = path.resolve(__dirname, '..');
-  const appDir = path.resolve(distDir, '..');
-  const strapi = createStrapi({ appDir, distDir });
+  await prepareCliEnvironment();
+  const strapi = createStrapi({ appDir: APP_DIR, distDir: path.resolve(__dirname, '..') });
   logToStderr(strapi);
   await strapi.register();
-  await strapi.db.init({ models: databaseModels(strapi) as never });
+  await strapi.db.init({ models: databaseModels(strapi) as never }).catch(explainMissingDatabase);
   if (!(await strapi.db.getSchemaConnection().hasTable(CORE_STORE_TABLE))) {
     await strapi.destroy();
-    throw new DatabaseNotReadyError('This database has no tables yet: run `npm run seed` (or start the service once), then try again.');
+    throw new CliSetupError(NO_CONTENT_YET);
   }
   const settings = cacheSettings();
   const redis = connectRedis(strapi, settings);

@@ -1,5 +1,5 @@
 /**
- * The secrets Strapi needs. Development gets random ones generated into .env (scripts/dev-env.ts);
+ * The secrets Strapi needs. Development gets random ones generated into .env (prepareDevEnv in dev-env.ts);
  * production refuses to start while one is missing or still a placeholder, naming the variable.
  */
 export const SECRET_NAMES = [

@@ -56,6 +56,7 @@ beforeAll(async () => {
   await documents('api::clinic.clinic').publish({ documentId: northside, locale: 'en' });
   keys.public = (await createClinicKey({ strapi: app.strapi, slug: 'northside-physio', kind: 'public' })).key;
   keys.preview = (await createClinicKey({ strapi: app.strapi, slug: 'northside-physio', kind: 'preview' })).key;
+  keys.montreal = (await createClinicKey({ strapi: app.strapi, slug: 'montreal-physio', kind: 'public' })).key;
 }, 240000);
 
 afterAll(async () => {
@@ -83,6 +84,37 @@ describe('configured locales', () => {
     expect(frCa.name).toBe(fr.name);
     expect(frCa.providerNote).not.toBe(fr.providerNote);
     expect(frCa.fallbackFields).toEqual(expect.arrayContaining([{ field: 'name', locale: 'fr' }]));
+  });
+
+  it('serve the seeded Montréal clinic MRT in fr-CA along its chain, fr-CA → fr → en', async () => {
+    const seeded = (locale: string, file: string) =>
+      (JSON.parse(readFileSync(path.join(ROOT, 'data', 'seed', locale, file), 'utf8')) as Array<Record<string, any>>).find((entry) => [MRT, 'montreal-physio'].includes(entry.slug));
+    const page = (locale?: string) =>
+      graphql(app, {
+        key: keys.montreal,
+        query: `query Page($slug: String!, $locale: String) { therapyPage(slug: $slug, locale: $locale) { locale fallbackFields { field locale }
+          technique { name providerNote callToAction { text } } clinic { name locale description locales } } }`,
+        variables: { slug: MRT, ...(locale === undefined ? {} : { locale }) },
+      });
+
+    const frCa = await page('fr-CA');
+    expect(frCa.body.errors).toBeUndefined();
+    const served = frCa.body.data.therapyPage;
+    expect(served.locale).toBe('fr-CA');
+    expect(served.technique.providerNote).toBe(seeded('fr-CA', 'techniques.json')?.providerNote);
+    expect(served.technique.name).toBe(seeded('fr', 'techniques.json')?.name);
+    expect(served.technique.callToAction.text).toContain('Physio Montréal');
+    expect(served.fallbackFields).toEqual(expect.arrayContaining([{ field: 'name', locale: 'fr' }]));
+    // Each field fr-CA leaves out comes from the next locale of the chain whose seed holds it.
+    const [frCaSeed, frSeed] = [seeded('fr-CA', 'techniques.json') ?? {}, seeded('fr', 'techniques.json') ?? {}];
+    for (const { field, locale } of served.fallbackFields as Array<{ field: string; locale: string }>) {
+      expect([field, locale]).toEqual([field, field in frCaSeed ? 'fr-CA' : field in frSeed ? 'fr' : 'en']);
+    }
+    expect(served.clinic).toEqual({ name: 'Physio Montréal', locale: 'fr-CA', description: seeded('fr-CA', 'clinics.json')?.description, locales: ['en', 'fr', 'fr-CA'] });
+
+    // Its first locale is the default; a locale it does not publish is refused.
+    expect((await page()).body.data.therapyPage.locale).toBe('en');
+    expect((await page('es')).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('checks required fields along the chain on publish: a regional locale may hold only what differs', async () => {

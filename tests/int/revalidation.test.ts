@@ -3,8 +3,8 @@
  * signature: who is told what on publish, unpublish and delete, nothing for rolled-back writes,
  * retries with backoff, giving up, and the editors' view of it all.
  *
- * Clinics: northside-physio (en, fr-CA; its own receiver path), rive-gauche (de; another path) and
- * harbour-chiro (no revalidation URL).
+ * Clinics: northside-physio (en, fr-CA; its own receiver path), rive-gauche (de; another path),
+ * harbour-chiro and montreal-physio (no revalidation URL).
  */
 import { createHmac, timingSafeEqual } from 'crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'http';
@@ -462,6 +462,7 @@ describe('GET /editor/revalidation', () => {
     expect(response.cacheControl).toBe('no-store');
     expect(response.body.data?.clinics).toEqual([
       { slug: 'harbour-chiro', name: 'Harbour Chiropractic & Wellness', url: null, isConfigured: false },
+      { slug: 'montreal-physio', name: 'Physio Montréal', url: null, isConfigured: false },
       { slug: 'northside-physio', name: 'Northside Physiotherapy & Massage', url: `${receiverUrl}/northside`, isConfigured: true },
       { slug: 'rive-gauche', name: 'Clinique Rive Gauche', url: `${receiverUrl}/rive-gauche`, isConfigured: true },
     ]);

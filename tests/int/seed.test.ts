@@ -9,7 +9,7 @@ const EXPECTED_COUNTS: Array<[UID.ContentType, number]> = [
   ['api::cause.cause', 3],
   ['api::provider-type.provider-type', 5],
   ['api::benefit.benefit', 3],
-  ['api::clinic.clinic', 2],
+  ['api::clinic.clinic', 3],
 ];
 
 let app: TestApp;
@@ -99,23 +99,23 @@ describe('seed import', () => {
     expect(slugs(mrt.benefits)).toHaveLength(3);
   });
 
-  it('gives the two demo clinics different names and contact details, offering MRT', async () => {
+  it('gives the three demo clinics different names and contact details, offering MRT', async () => {
     const clinics = (await app.strapi.documents('api::clinic.clinic').findMany({
       status: 'published',
       locale: 'en',
       populate: ['offeredTechniques', 'address'],
     } as never)) as unknown as Array<Record<string, unknown>>;
-    expect(new Set(clinics.map((clinic) => clinic.name)).size).toBe(2);
-    expect(new Set(clinics.map((clinic) => clinic.phone)).size).toBe(2);
-    expect(new Set(clinics.map((clinic) => clinic.email)).size).toBe(2);
+    expect(new Set(clinics.map((clinic) => clinic.name)).size).toBe(3);
+    expect(new Set(clinics.map((clinic) => clinic.phone)).size).toBe(3);
+    expect(new Set(clinics.map((clinic) => clinic.email)).size).toBe(3);
     for (const clinic of clinics) expect(slugs(clinic.offeredTechniques)).toEqual(['myofascial-release-therapy']);
   });
 
   it('changes and duplicates nothing when run a second time', async () => {
     const before = await Promise.all(EXPECTED_COUNTS.map(([uid]) => documentIds(uid, 'published')));
     const report = await runSeed({ strapi: app.strapi });
-    // 20 English entries and 46 translations (es and fr: 20 each; fr-CA: 6).
-    expect(report.counts).toEqual({ created: 0, updated: 0, unchanged: 66, 'kept-edited': 0 });
+    // 21 English entries and 48 translations (es: 20, fr: 21, fr-CA: 7).
+    expect(report.counts).toEqual({ created: 0, updated: 0, unchanged: 69, 'kept-edited': 0 });
     const after = await Promise.all(EXPECTED_COUNTS.map(([uid]) => documentIds(uid, 'published')));
     expect(after).toEqual(before);
   });

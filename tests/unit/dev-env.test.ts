@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'fs';
 import os from 'os';
 import path from 'path';
-import { ensureDevEnv } from '../../src/env/dev-env';
+import { ensureDevEnv, prepareDevEnv } from '../../src/env/dev-env';
 import { SECRET_NAMES } from '../../src/env/secrets';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -54,5 +54,39 @@ describe('development .env', () => {
     expect(values.PORT).toBe('4000');
     expect(values.ADMIN_JWT_SECRET).toBe('mine');
     expect(await ensureDevEnv(dir)).toEqual({ action: 'unchanged' });
+  });
+
+  describe('before a command or `npm run develop` starts', () => {
+    it('creates .env in development, says so in one line, and puts its values into the environment without replacing any', async () => {
+      const notices: string[] = [];
+      const environment: NodeJS.ProcessEnv = { PORT: '4000' };
+      expect(await prepareDevEnv({ root: dir, environment, notice: (line) => notices.push(line) })).toEqual({ action: 'created' });
+      const values = parse(readFileSync(path.join(dir, '.env'), 'utf8'));
+      expect(notices).toEqual([expect.stringMatching(/^Created .*\.env with random development secrets/)]);
+      for (const name of SECRET_NAMES) expect(environment[name]).toBe(values[name]);
+      expect(environment.DATABASE_FILENAME).toBe('.tmp/data.db');
+      expect(environment.PORT).toBe('4000');
+    });
+
+    it('adds a missing secret to an existing .env and to the environment', async () => {
+      writeFileSync(path.join(dir, '.env'), SECRET_NAMES.filter((name) => name !== 'ENCRYPTION_KEY').map((name) => `${name}=mine`).join('\n'));
+      const notices: string[] = [];
+      const environment: NodeJS.ProcessEnv = { NODE_ENV: 'development' };
+      expect(await prepareDevEnv({ root: dir, environment, notice: (line) => notices.push(line) })).toEqual({ action: 'completed', added: ['ENCRYPTION_KEY'] });
+      expect(notices).toEqual([expect.stringMatching(/^Added ENCRYPTION_KEY to .*\.env\.$/)]);
+      expect(environment.ENCRYPTION_KEY).toBe(parse(readFileSync(path.join(dir, '.env'), 'utf8')).ENCRYPTION_KEY);
+      expect(environment.APP_KEYS).toBeUndefined();
+    });
+
+    it.each([
+      [{ NODE_ENV: 'production' }, 'not-development'],
+      [{ NODE_ENV: 'test' }, 'not-development'],
+      [{ ENV_PATH: '/elsewhere/.env' }, 'env-path'],
+    ])('writes no secret with %j', async (environment, reason) => {
+      const notices: string[] = [];
+      expect(await prepareDevEnv({ root: dir, environment: { ...environment }, notice: (line) => notices.push(line) })).toEqual({ action: 'skipped', reason });
+      expect(existsSync(path.join(dir, '.env'))).toBe(false);
+      expect(notices).toEqual([]);
+    });
   });
 });

@@ -10,10 +10,11 @@ describe('seed files', () => {
     const seed = await loadSeed({ dir: SEED_DIR, knownLocales: LOCALES });
     const counts = (locale: string) =>
       Object.fromEntries(seed.types.map(({ spec, entries }) => [spec.file, entries.filter((entry) => entry.locale === locale).length]));
-    const everything = { 'causes.json': 3, 'benefits.json': 3, 'provider-types.json': 5, 'conditions.json': 6, 'techniques.json': 1, 'clinics.json': 2 };
+    const everything = { 'causes.json': 3, 'benefits.json': 3, 'provider-types.json': 5, 'conditions.json': 6, 'techniques.json': 1, 'clinics.json': 3 };
     expect(counts('en')).toEqual(everything);
-    // es and fr translate everything; fr-CA only what differs from fr.
-    expect(counts('es')).toEqual(everything);
+    // es and fr translate everything (es all but the Montréal clinic, which does not publish it); fr-CA
+    // only what differs from fr.
+    expect(counts('es')).toEqual({ ...everything, 'clinics.json': 2 });
     expect(counts('fr')).toEqual(everything);
     expect(counts('fr-CA')).toEqual({ ...everything, 'causes.json': 0, 'benefits.json': 0, 'conditions.json': 0, 'provider-types.json': 3 });
     const translated = seed.types.flatMap(({ entries }) => entries).filter((entry) => entry.locale !== 'en');

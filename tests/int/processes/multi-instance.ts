@@ -115,8 +115,8 @@ describe('two instances on one PostgreSQL and one Redis', () => {
     const first = await footprint();
     expect(first.duplicates).toEqual([]);
     // Rows, a draft and a published one per locale: techniques in en, es, fr, fr-CA; conditions in en, es,
-    // fr; clinics (2) in en, es, fr, fr-CA; the five configured locales.
-    expect(first.counts).toMatchObject({ techniques: '8', conditions: '36', clinics: '16', locales: '5' });
+    // fr; clinics: two in en, es, fr, fr-CA and Montréal's in en, fr, fr-CA; the five configured locales.
+    expect(first.counts).toMatchObject({ techniques: '8', conditions: '36', clinics: '22', locales: '5' });
     await stopAll();
 
     await startAll(['a', 'b']);
