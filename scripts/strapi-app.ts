@@ -102,7 +102,7 @@ export async function loadStrapiDatabase(): Promise<Core.Strapi> {
   logToStderr(strapi);
   await strapi.register();
   await strapi.db.init({ models: databaseModels(strapi) as never }).catch(explainMissingDatabase);
-  if (!(await strapi.db.getSchemaConnection().hasTable(CORE_STORE_TABLE))) {
+  if (!(await strapi.db.getSchemaConnection().hasTable(CORE_STORE_TABLE).catch(explainMissingDatabase))) {
     await strapi.destroy();
     throw new CliSetupError(NO_CONTENT_YET);
   }
