@@ -3,15 +3,19 @@
  * ls-files`, with their working-tree contents) are copied to a temporary folder, without .env, .tmp or
  * dist, and node_modules is linked (`npm install` is the one step not repeated). The service is started
  * there as the README says, with its `ADMIN_EMAIL=… ADMIN_PASSWORD=… npm run develop` line (so that the
- * editors' admin-token block has an admin to log in as): `npm run develop` writes .env, seeds SQLite and
- * compiles, and answers /health/ready after about 80 s on a loaded 2-core machine, most of this test's
- * budget; it is started the way the README says all the same, since that start is what the README
- * promises. Then every block fenced as `sh runnable` in the README and docs/ (README first, then
- * site-developers, editors, localization, operators, contributors, then any other docs/*.md) runs in
- * document order with `bash -euo pipefail` in the copy's root; variables set by a block carry over to
- * the next ones (`$CLINIC_KEY`, `$ADMIN_TOKEN`). The service listens on a free port, which replaces
- * `localhost:1337` in the blocks (1337 may be taken, by a developer's own `npm run develop`). The
- * service is stopped by its process group at the end.
+ * editors' admin-token block has an admin to log in as). That start is slow — `npm run develop` writes
+ * .env, seeds SQLite, builds the admin's dev server and compiles, and answers /health/ready after about
+ * 80 s on a 2-core machine (100 s when other work loads it), half of this test's 3-minute budget — but it
+ * is what the README promises a newcomer, so it is started that way all the same. Each `npm run` of a
+ * CLI in a block then costs about 15 s (the script's tsc, then a Strapi boot; the first tsc compiles
+ * everything, about 30 s), so the docs keep few of them runnable.
+ *
+ * Every block fenced as `sh runnable` in the README and docs/ (README first, then site-developers,
+ * editors, localization, operators, contributors, then any other docs/*.md) runs in document order with
+ * `bash -euo pipefail` in the copy's root; variables set by a block carry over to the next ones
+ * (`$CLINIC_KEY`, `$ADMIN_TOKEN`). The service listens on a free port, which replaces `localhost:1337`
+ * in the blocks (1337 may be taken, by a developer's own `npm run develop`). The service is stopped by
+ * its process group (npm, strapi and their children) at the end.
  *
  * Commands that run long or change the machine are not run: every `npm run <x>`, `npm start` and
  * `npm test` the docs name must be a package.json script, paths given to `npx`/`bash` must exist, and
