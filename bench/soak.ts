@@ -152,7 +152,7 @@ ${
         ? `With V8's default limit the heap grows before it is fully collected, so resident memory climbs through a
 one-minute run; with the heap bounded, heap use stays within the same band throughout and resident memory
 stays flat at the same throughput: the climb is garbage not yet collected, not memory held. Containers should
-bound the heap (\`NODE_OPTIONS=--max-old-space-size=…\`, see the README).`
+bound the heap (\`NODE_OPTIONS=--max-old-space-size=…\`, see docs/operators.md).`
         : 'Both runs as measured above.'
     }
 `,

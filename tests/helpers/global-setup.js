@@ -10,7 +10,8 @@ module.exports = async () => {
   const root = path.resolve(__dirname, '..', '..');
   if (!existsSync(path.join(root, 'dist', 'build', 'index.html'))) {
     console.log('\nNo admin build in dist/build: running `strapi build` for the browser tests (about 2 minutes).');
-    execFileSync(process.execPath, [require.resolve('@strapi/strapi/bin/strapi.js'), 'build'], { cwd: root, stdio: 'inherit' });
+    // Not require.resolve: @strapi/strapi's package exports do not list bin/strapi.js.
+    execFileSync(process.execPath, [path.join(root, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'build'], { cwd: root, stdio: 'inherit' });
   }
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], {
     cwd: root,
