@@ -86,9 +86,10 @@ async function statementsFor(slug: string): Promise<{ count: number; treats: num
 }
 
 beforeAll(async () => {
-  // Keys, locales and the clinic stay in memory for the whole file, so only content statements are counted.
-  // and every request is answered from the database (P2 is about uncached reads).
-  app = await startApp({ isListening: true, environment: { CLINIC_CACHE_TTL_MS: '600000', RESPONSE_CACHE: 'off' } });
+  // Keys, locales and the clinic stay in memory for the whole file, and key use is not written during
+  // it (KEY_USE_FLUSH_MS), so only content statements are counted; every request is answered from the
+  // database (P2 is about uncached reads).
+  app = await startApp({ isListening: true, environment: { CLINIC_CACHE_TTL_MS: '600000', KEY_USE_FLUSH_MS: '600000', RESPONSE_CACHE: 'off' } });
   await runSeed({ strapi: app.strapi });
   key = (await createClinicKey({ strapi: app.strapi, slug: 'northside-physio', kind: 'public' })).key;
   await createTechniqueTreating('counting-two', 2);
