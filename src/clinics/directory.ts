@@ -18,6 +18,7 @@ import { changeFeed } from '../content/changes';
 import { createContentReader, type ContentStatus } from '../content/reader';
 import type { ClinicEntry } from '../content/types';
 import { createKeyUseRecorder, parseFlushMs } from './key-use';
+import { wholeMilliseconds } from './settings';
 import { hashKey, isWellFormedKey, type AuthenticatedKey, type StoredKey } from './keys';
 
 const CLINIC = 'api::clinic.clinic';
@@ -108,12 +109,7 @@ export function announceDirectoryChanges(input: {
 }
 
 export function parseTtl(value: string | undefined): number {
-  if (value === undefined || value.trim() === '') return DEFAULT_TTL_MS;
-  const ttl = Number(value);
-  if (!Number.isInteger(ttl) || ttl < 0) {
-    throw new Error(`CLINIC_CACHE_TTL_MS must be a whole number of milliseconds (0 or more), not "${value}".`);
-  }
-  return ttl;
+  return wholeMilliseconds('CLINIC_CACHE_TTL_MS', value, { fallback: DEFAULT_TTL_MS, min: 0 });
 }
 
 export function createClinicDirectory(input: { strapi: Core.Strapi; ttlMs: number; keyUseFlushMs?: number }): ClinicDirectory {

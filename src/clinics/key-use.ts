@@ -9,6 +9,7 @@
  * SQLite and PostgreSQL.
  */
 import type { Core } from '@strapi/strapi';
+import { wholeMilliseconds } from './settings';
 
 export const KEY_USES_TABLE = 'clinic_key_uses';
 
@@ -18,12 +19,7 @@ export const RECORD_EVERY_MS = 60_000;
 export const DEFAULT_FLUSH_MS = 10_000;
 
 export function parseFlushMs(value: string | undefined): number {
-  if (value === undefined || value.trim() === '') return DEFAULT_FLUSH_MS;
-  const ms = Number(value);
-  if (!Number.isInteger(ms) || ms < 10) {
-    throw new Error(`KEY_USE_FLUSH_MS must be a whole number of milliseconds (10 or more), not "${value}".`);
-  }
-  return ms;
+  return wholeMilliseconds('KEY_USE_FLUSH_MS', value, { fallback: DEFAULT_FLUSH_MS, min: 10 });
 }
 
 /** Creates the table when it is missing. Runs at start, after Strapi's schema sync, under the start-up lock. */

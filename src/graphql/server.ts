@@ -6,6 +6,11 @@
  * Public (live-key) responses go through the response cache (src/cache). A cache hit for a GET without
  * an Origin header — a CDN or a site's server asking — is answered before Strapi's middleware chain,
  * since it needs none of it (no body, no session, no CORS); every other request is answered here.
+ *
+ * Still over 350 lines: it is also the composition root and the HTTP front door today. #10 splits it
+ * into src/app/ (building services, mounting routes, start and stop) and src/http/ (the listener, the
+ * early hit path) with /graphql as a pipeline of named steps; splitting it before that would only move
+ * the closures that share its state.
  */
 import { readFileSync, readdirSync } from 'fs';
 import type { IncomingMessage, Server, ServerResponse } from 'http';
