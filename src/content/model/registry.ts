@@ -1,0 +1,155 @@
+/**
+ * The content-model registry: one record per content type the API serves, and the only place its
+ * facts are written down (uid, the name people and other systems use, GraphQL type, page type,
+ * relations, components, fields required along a locale chain, cache tag name). Everything else —
+ * coverage, XLIFF, webhooks, cache tags, page paths, the change feed, publish checks — derives from it.
+ * Adding a content type: its schema.json, its .graphql, and one record here.
+ */
+
+export type ContentUid =
+  | 'api::technique.technique'
+  | 'api::condition.condition'
+  | 'api::cause.cause'
+  | 'api::provider-type.provider-type'
+  | 'api::benefit.benefit'
+  | 'api::clinic.clinic';
+
+/** The names people and other systems use for the content types (coverage, XLIFF, webhooks, cache tags). */
+export type ContentTypeName = 'technique' | 'condition' | 'cause' | 'provider-type' | 'benefit' | 'clinic';
+
+/** The path segment of a type's pages (reference pages, preview links), for the types that have pages. */
+export type PageType = 'techniques' | 'conditions';
+
+export interface ContentModel<U extends ContentUid = ContentUid> {
+  uid: U;
+  name: ContentTypeName;
+  /** The GraphQL object type (src/graphql/schema). */
+  graphqlName: string;
+  /** Null for types shown only on other types' pages. */
+  pageType: PageType | null;
+  /** Component fields (read and written whole). */
+  components: readonly string[];
+  /** Relation fields and the type each points at. */
+  relations: Readonly<Record<string, ContentUid>>;
+  /**
+   * Fields an entry must have to be published, in its own locale or along its chain. Strapi's own
+   * `required` would demand them in every locale, which would force a regional locale to copy them.
+   */
+  requiredLocalized: readonly string[];
+  /** The type's part of cache tags (src/cache/tags.ts): `technique:<documentId>:<locale>`. */
+  cacheTag: string;
+}
+
+const TECHNIQUE: ContentModel<'api::technique.technique'> = {
+  uid: 'api::technique.technique',
+  name: 'technique',
+  graphqlName: 'Technique',
+  pageType: 'techniques',
+  components: ['procedure', 'assessments', 'progressMeasures', 'faqs', 'callToAction', 'seo', 'medicalReview'],
+  relations: {
+    treats: 'api::condition.condition',
+    causes: 'api::cause.cause',
+    providerTypes: 'api::provider-type.provider-type',
+    benefits: 'api::benefit.benefit',
+  },
+  requiredLocalized: ['name', 'summary', 'intro', 'goal', 'medicalReview'],
+  cacheTag: 'technique',
+};
+
+const CONDITION: ContentModel<'api::condition.condition'> = {
+  uid: 'api::condition.condition',
+  name: 'condition',
+  graphqlName: 'Condition',
+  pageType: 'conditions',
+  components: ['symptoms', 'seo', 'medicalReview'],
+  relations: { causes: 'api::cause.cause', techniques: 'api::technique.technique' },
+  requiredLocalized: ['name', 'summary', 'medicalReview'],
+  cacheTag: 'condition',
+};
+
+const CAUSE: ContentModel<'api::cause.cause'> = {
+  uid: 'api::cause.cause',
+  name: 'cause',
+  graphqlName: 'Cause',
+  pageType: null,
+  components: [],
+  relations: { conditions: 'api::condition.condition', techniques: 'api::technique.technique' },
+  requiredLocalized: ['name', 'summary'],
+  cacheTag: 'cause',
+};
+
+const PROVIDER_TYPE: ContentModel<'api::provider-type.provider-type'> = {
+  uid: 'api::provider-type.provider-type',
+  name: 'provider-type',
+  graphqlName: 'ProviderType',
+  pageType: null,
+  components: [],
+  relations: { techniques: 'api::technique.technique' },
+  requiredLocalized: ['name', 'summary'],
+  cacheTag: 'provider-type',
+};
+
+const BENEFIT: ContentModel<'api::benefit.benefit'> = {
+  uid: 'api::benefit.benefit',
+  name: 'benefit',
+  graphqlName: 'Benefit',
+  pageType: null,
+  components: [],
+  relations: { techniques: 'api::technique.technique' },
+  requiredLocalized: ['name', 'summary'],
+  cacheTag: 'benefit',
+};
+
+const CLINIC: ContentModel<'api::clinic.clinic'> = {
+  uid: 'api::clinic.clinic',
+  name: 'clinic',
+  graphqlName: 'Clinic',
+  pageType: null,
+  components: ['address'],
+  relations: { offeredTechniques: 'api::technique.technique', providerTypes: 'api::provider-type.provider-type' },
+  requiredLocalized: [],
+  cacheTag: 'clinic',
+};
+
+/** Every served type, by uid. */
+export const MODELS: { readonly [U in ContentUid]: ContentModel<U> } = {
+  'api::technique.technique': TECHNIQUE,
+  'api::condition.condition': CONDITION,
+  'api::cause.cause': CAUSE,
+  'api::provider-type.provider-type': PROVIDER_TYPE,
+  'api::benefit.benefit': BENEFIT,
+  'api::clinic.clinic': CLINIC,
+};
+
+/** The uids by role, for code that names one type (instead of writing its uid again). */
+export const UIDS = {
+  technique: TECHNIQUE.uid,
+  condition: CONDITION.uid,
+  cause: CAUSE.uid,
+  providerType: PROVIDER_TYPE.uid,
+  benefit: BENEFIT.uid,
+  clinic: CLINIC.uid,
+} as const;
+
+export const SERVED_MODELS: readonly ContentModel[] = Object.values(MODELS);
+
+/** True for the content types the API serves. */
+export function isServedUid(uid: string): uid is ContentUid {
+  return Object.prototype.hasOwnProperty.call(MODELS, uid);
+}
+
+const BY_NAME = new Map<string, ContentModel>(SERVED_MODELS.map((model) => [model.name, model]));
+const BY_PAGE_TYPE = new Map<string, ContentModel>(SERVED_MODELS.filter((model) => model.pageType !== null).map((model) => [model.pageType as string, model]));
+
+/** The type people call `name` (coverage, XLIFF, webhooks), or undefined. */
+export function modelByName(name: string): ContentModel | undefined {
+  return BY_NAME.get(name);
+}
+
+/** The type whose pages live under `pageType` (techniques, conditions), or undefined. */
+export function modelByPageType(pageType: string): ContentModel | undefined {
+  return BY_PAGE_TYPE.get(pageType);
+}
+
+/** The types that have pages of their own, in registry order. */
+export const PAGE_MODELS: readonly ContentModel[] = SERVED_MODELS.filter((model) => model.pageType !== null);
