@@ -3,7 +3,7 @@
  * "Authorization: Bearer <token>" (the admin's fetch client sends it on every request it makes).
  */
 import type { Core } from '@strapi/strapi';
-import { bearerToken } from '../graphql/context';
+import { bearerToken } from '../http/bearer';
 import { WWW_AUTHENTICATE } from '../graphql/http-semantics';
 
 interface HeaderReader {

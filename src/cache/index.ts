@@ -3,7 +3,6 @@
  * invalidation — every committed write purges the responses tagged with what it changed, before the
  * write's Document Service call returns (see content/changes.ts and the middleware in src/index.ts).
  */
-import { createHash } from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { Redis } from 'ioredis';
 import { changeFeed } from '../content/changes';
@@ -70,15 +69,9 @@ export interface ResponseCache {
   readonly redis: Redis | null;
   /** Cache-Control for a cacheable response. */
   readonly cacheControl: string;
-  /** False while purges are owed (the shared store was unreachable): answer from the database. */
-  usable(): boolean;
-  /** The store key of a request: its method, the clinic and its raw operation text (see graphql/server.ts). */
+  /** The store key of a request: its method, the clinic and its raw operation text (see src/graphql/identity.ts). */
   key(identity: string): string;
   close(): Promise<void>;
-}
-
-export function etagOf(body: string): string {
-  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 }
 
 /** The Redis connection for REDIS_URL (cache, rate limits, change messages); null without one. */
@@ -158,7 +151,6 @@ export function createResponseCache(strapi: Core.Strapi, settings: CacheSettings
     redis,
     cacheControl,
     key: (identity) => store.keyOf(identity),
-    usable: () => true,
     async close() {
       stop();
       if (retry !== null) clearInterval(retry);

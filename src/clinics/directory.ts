@@ -65,8 +65,8 @@ export interface ClinicDirectory {
   check(key: string): Promise<KeyCheck>;
   /** The clinic and kind a presented key belongs to, or null for an unknown, malformed, revoked or expired key. */
   authenticate(key: string): Promise<AuthenticatedKey | null>;
-  /** The same without waiting: undefined when the copy must be (re)read first. */
-  authenticateNow(key: string): AuthenticatedKey | null | undefined;
+  /** `check` without waiting: undefined when the copy must be (re)read first. */
+  checkNow(key: string): KeyCheck | undefined;
   locales(): Promise<{ knownLocales: string[]; defaultLocale: string }>;
   /** A clinic as stored (tokens unrendered), default locale first; null when it has no such version. */
   clinic(documentId: string, status: ContentStatus): Promise<ClinicEntry | null>;
@@ -191,9 +191,9 @@ export function createClinicDirectory(input: { strapi: Core.Strapi; ttlMs: numbe
       return callerOf(lookUp(await snapshot(), key));
     },
 
-    authenticateNow(key) {
+    checkNow(key) {
       if (current === null || current.loaded === undefined || !subscribed || Date.now() - current.startedAt >= ttlMs) return undefined;
-      return callerOf(lookUp(current.loaded, key));
+      return lookUp(current.loaded, key);
     },
 
     async locales() {

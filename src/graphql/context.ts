@@ -13,6 +13,7 @@ import { isDatabaseUnavailable, unavailableError } from '../database/unavailable
 import type { ClinicEntry } from '../content/types';
 import type { ContentScope } from '../content/scope';
 import type { KeyKind } from '../clinics/keys';
+import type { Identification } from './caller';
 
 export interface Caller {
   clinicDocumentId: string;
@@ -39,11 +40,6 @@ export const UNAUTHENTICATED_REASONS = {
   revoked: 'KEY_REVOKED',
   expired: 'KEY_EXPIRED',
 } as const;
-
-export function bearerToken(authorization: string | undefined): string | null {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  return match?.[1] ?? null;
-}
 
 function tokenValues(clinic: ClinicEntry): ClinicTokenValues {
   const { street, city, region, postalCode, country } = clinic.address;
@@ -82,16 +78,18 @@ export async function createContext(input: Parameters<typeof buildContext>[0] & 
 async function buildContext(input: {
   strapi: Core.Strapi;
   directory: ClinicDirectory;
-  authorization: string | undefined;
+  /** Who the pipeline found calling (src/graphql/caller.ts). */
+  identification: Identification;
   fallbacks: FallbackMap;
   /** Where the request's cache tags go; none are collected when not given. */
   reads?: Set<string>;
 }): Promise<GraphQLContext> {
-  const key = bearerToken(input.authorization);
-  if (key === null) {
+  const { identification } = input;
+  if (identification.kind === 'missing') {
     throw clientError('UNAUTHENTICATED', 'Send your clinic key as "Authorization: Bearer <key>".', { reason: UNAUTHENTICATED_REASONS.missing });
   }
-  const check = await input.directory.check(key);
+  if (identification.kind === 'failed') throw identification.error;
+  const { check } = identification;
   if (check.status === 'unknown') throw clientError('UNAUTHENTICATED', 'This clinic key is unknown.', { reason: UNAUTHENTICATED_REASONS.unknown });
   if (check.status === 'revoked') throw clientError('UNAUTHENTICATED', 'This clinic key was revoked; use the clinic\'s current key.', { reason: UNAUTHENTICATED_REASONS.revoked });
   if (check.status === 'expired') {

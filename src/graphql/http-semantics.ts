@@ -14,6 +14,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import Negotiator from 'negotiator';
 
+/** Where the API answers. */
+export const GRAPHQL_PATH = '/graphql';
+
 export const MEDIA_TYPES = {
   json: 'application/json; charset=utf-8',
   graphqlResponse: 'application/graphql-response+json; charset=utf-8',

@@ -1,0 +1,154 @@
+/**
+ * The composition root: builds every shared service once, mounts every route table, and owns the
+ * order of start-up and shutdown. src/index.ts hands Strapi's register/bootstrap/destroy lifecycles
+ * to the app of that Strapi instance.
+ *
+ * Start-up: register() — settings and secrets checked, the start-up lock taken, Document Service
+ * middlewares and write subscribers registered, Redis and the clinic directory built (so a command's
+ * light boot still tells running instances what it wrote); bootstrap() — start-up writes and the seed
+ * (under the lock), then the serving services, routes, the settle point, the /graphql endpoint and the
+ * front door. Shutdown (SIGTERM/SIGINT): drain requests in flight, stop the workers, then
+ * strapi.destroy(), which calls destroy() here to close what was built, before the database goes.
+ */
+import type { Core } from '@strapi/strapi';
+import { ensureDevAdmin } from '../admin-account/ensure-dev-admin';
+import { registerKeyUses } from '../clinics/key-use';
+import { settleChanges, settleWritesMiddleware } from '../content/changes';
+import { contentFormatMiddleware } from '../content-validation/middleware';
+import { acquireBootLock, type ReleaseBootLock } from '../database/boot-lock';
+import { cachePreparedStatements } from '../database/statement-cache';
+import { applyFieldHelp } from '../editor-help/apply';
+import { applyEditorLayouts } from '../editor-help/layouts';
+import { assertProductionSecrets } from '../env/secrets';
+import { requiredAlongChainMiddleware } from '../l10n/publish-check';
+import { syncLocales } from '../locales/config';
+import { registerRevalidation } from '../revalidation';
+import { isContentEmpty, runSeed, summarize } from '../seed';
+import { shouldSeedOnEmpty } from '../seed/settings';
+import type { GraphQLEndpoint } from '../graphql/endpoint';
+import type { FrontDoor } from '../http/front-door';
+import { keepRunningOnStrayRejections } from './process-guards';
+import { buildCoreServices, type CoreServices, type ServingServices } from './services';
+import { ownTerminationSignals } from './signals';
+
+/** Where the Koa middleware (src/middlewares/graphql-endpoint.ts) finds the endpoint in Strapi's container. */
+export const GRAPHQL_ENDPOINT_SERVICE = 'clinic-content.graphql-endpoint';
+
+function shutdownTimeoutMs(): number {
+  const value = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10000);
+  return Number.isFinite(value) && value >= 0 ? value : 10000;
+}
+
+export interface App {
+  register(): Promise<void>;
+  bootstrap(): Promise<void>;
+  /** Strapi's destroy lifecycle: closes what register() and bootstrap() built. */
+  destroy(): Promise<void>;
+  /** Drains, stops workers, then destroys Strapi (SIGTERM/SIGINT). */
+  shutdown(): Promise<void>;
+}
+
+const apps = new WeakMap<Core.Strapi, App>();
+
+/** The app of a Strapi instance (one per instance: tests run several in one process). */
+export function appOf(strapi: Core.Strapi): App {
+  let app = apps.get(strapi);
+  if (app === undefined) {
+    app = createApp(strapi);
+    apps.set(strapi, app);
+  }
+  return app;
+}
+
+function createApp(strapi: Core.Strapi): App {
+  let releaseBootLock: ReleaseBootLock | null = null;
+  let core: CoreServices | null = null;
+  let serving: ServingServices | null = null;
+  let frontDoor: FrontDoor | null = null;
+
+  async function releaseLock(): Promise<void> {
+    await releaseBootLock?.();
+    releaseBootLock = null;
+  }
+
+  /** Everything bootstrap() adds for serving HTTP: services, routes, settle point, endpoint, front door. */
+  async function startServing(built: CoreServices): Promise<void> {
+    // Loaded here, not at the top: commands that only register (a light boot) never pay for Apollo.
+    const { buildServingServices } = await import('./services');
+    const { mountRoutes } = await import('./routes');
+    const { createGraphQLEndpoint } = await import('../graphql/endpoint');
+    const { createEarlyHit } = await import('../graphql/early-hit');
+    const { refuseLargeBodyEarly } = await import('../graphql/read-body');
+    const { openFrontDoor } = await import('../http/front-door');
+    serving = await buildServingServices(strapi, built);
+    const services = serving;
+    mountRoutes({ strapi, core: built, serving: services, isDraining: () => frontDoor?.isDraining() ?? false });
+    // Admin and API writes answer only once the caches (here and on other instances) have let go of
+    // what they changed: an editor who saw "Published" never finds the old version on the site.
+    strapi.server.use(async (ctx: { method: string }, next: () => Promise<unknown>) => {
+      await next();
+      if (!['GET', 'HEAD', 'OPTIONS'].includes(ctx.method)) await settleChanges(strapi);
+    });
+    const endpoint: GraphQLEndpoint = createGraphQLEndpoint(services);
+    strapi.add(GRAPHQL_ENDPOINT_SERVICE, endpoint);
+    frontDoor = openFrontDoor({
+      httpServer: strapi.server.httpServer,
+      early: [refuseLargeBodyEarly(services.limits.maxBodyBytes), createEarlyHit(services)],
+      log: strapi.log,
+    });
+  }
+
+  const app: App = {
+    async register() {
+      assertProductionSecrets();
+      keepRunningOnStrayRejections(strapi);
+      ownTerminationSignals(() => app.shutdown());
+      // Held until bootstrap ends: schema sync, start-up writes and the seed run one instance at a time.
+      releaseBootLock = await acquireBootLock(strapi);
+      strapi.documents.use(contentFormatMiddleware(strapi));
+      strapi.documents.use(requiredAlongChainMiddleware(strapi));
+      strapi.documents.use(settleWritesMiddleware(strapi) as never);
+      registerRevalidation(strapi);
+      registerKeyUses(strapi);
+      core = buildCoreServices(strapi);
+    },
+
+    async bootstrap() {
+      try {
+        cachePreparedStatements(strapi);
+        await applyFieldHelp(strapi);
+        await applyEditorLayouts(strapi);
+        await syncLocales(strapi);
+        await ensureDevAdmin(strapi);
+        if (shouldSeedOnEmpty() && (await isContentEmpty(strapi))) {
+          strapi.log.info('The database holds no content yet: importing data/seed.');
+          strapi.log.info(summarize(await runSeed({ strapi })));
+        }
+        await startServing(core ?? (core = buildCoreServices(strapi)));
+      } finally {
+        await releaseLock();
+      }
+    },
+
+    async destroy() {
+      await releaseLock();
+      frontDoor?.close();
+      frontDoor = null;
+      await serving?.apollo.stop();
+      await serving?.cache?.close();
+      serving = null;
+      if (core !== null) {
+        const { directory, redis } = core;
+        core = null;
+        await directory.close();
+        if (redis !== null) await redis.quit().catch(() => redis.disconnect());
+      }
+    },
+
+    async shutdown() {
+      await frontDoor?.drain(shutdownTimeoutMs());
+      await strapi.destroy();
+    },
+  };
+  return app;
+}

@@ -1,0 +1,91 @@
+/**
+ * The shared services of a serving process, each built once: Redis, the clinic directory, the
+ * response cache, the rate limiter, metrics, persisted documents, Apollo and the /graphql pipeline.
+ * The composition root (index.ts) builds them in order and closes them in the reverse order.
+ */
+import path from 'path';
+import type { Core } from '@strapi/strapi';
+import type { ApolloServer } from '@apollo/server';
+import type { Redis } from 'ioredis';
+import { cacheSettings, connectRedis, createResponseCache, type CacheSettings, type ResponseCache } from '../cache';
+import { createClinicDirectory, parseTtl, type ClinicDirectory } from '../clinics/directory';
+import { localeSettings } from '../locales/config';
+import { createMetrics, type Metrics } from '../observability/metrics';
+import type { GraphQLContext } from '../graphql/context';
+import { graphqlCors, type GraphQLCors } from '../graphql/cors';
+import { queryLimits, type QueryLimits } from '../graphql/limits';
+import { createPersistedDocuments } from '../graphql/persisted-documents';
+import type { PipelineServices } from '../graphql/pipeline';
+import { createRateLimiter, defaultPerMinute } from '../graphql/rate-limit';
+import { createApollo } from '../graphql/server';
+
+/** What every process that loads the app has from register() on: Redis and the clinic directory. */
+export interface CoreServices {
+  cacheSettings: CacheSettings;
+  redis: Redis | null;
+  directory: ClinicDirectory;
+}
+
+/** Built at register(): a process that only registers (a command's light boot) still tells other instances what it changed. */
+export function buildCoreServices(strapi: Core.Strapi): CoreServices {
+  const settings = cacheSettings();
+  const redis = connectRedis(strapi, settings);
+  const directory = createClinicDirectory({ strapi, ttlMs: parseTtl(process.env.CLINIC_CACHE_TTL_MS) });
+  if (redis !== null) directory.shareChangesThrough(redis, settings.prefix);
+  return { cacheSettings: settings, redis, directory };
+}
+
+export interface ServingServices extends PipelineServices {
+  cache: ResponseCache | null;
+  apollo: ApolloServer<GraphQLContext>;
+  metrics: Metrics;
+  cors: GraphQLCors;
+  limits: QueryLimits;
+  defaultPerMinute: number;
+  metricsToken: string | null;
+}
+
+function metricsTokenOf(env: NodeJS.ProcessEnv): string | null {
+  const token = env.METRICS_TOKEN?.trim() || null;
+  if (token !== null && token.length < 16) {
+    throw new Error('METRICS_TOKEN must be at least 16 characters (it guards /metrics); generate one with `openssl rand -hex 24`.');
+  }
+  return token;
+}
+
+/** Built at bootstrap(), for serving HTTP. */
+export async function buildServingServices(strapi: Core.Strapi, core: CoreServices): Promise<ServingServices> {
+  const { cacheSettings: settings, redis, directory } = core;
+  const locales = localeSettings(strapi);
+  const metricsToken = metricsTokenOf(process.env);
+  const limits = queryLimits();
+  const perMinute = defaultPerMinute();
+  const cors = graphqlCors();
+  const cache = settings.enabled ? createResponseCache(strapi, settings, redis) : null;
+  const apollo = await createApollo({ strapi, limits, isDevelopment: process.env.NODE_ENV === 'development' });
+  const documents = createPersistedDocuments({
+    manifestFile: path.join(strapi.dirs.app.root, 'types', 'graphql', 'client', 'persisted-documents.json'),
+    redis,
+    prefix: settings.prefix,
+    ttlSeconds: settings.persistedQueryTtlSeconds,
+    maxLocal: 5000,
+    warn: (message) => strapi.log.warn(message),
+  });
+  return {
+    strapi,
+    directory,
+    cache,
+    rateLimiter: createRateLimiter({ strapi, redis, prefix: settings.prefix, defaultPerMinute: perMinute }),
+    documents,
+    apollo,
+    limits,
+    fallbacks: locales.fallbacks,
+    metrics: createMetrics(strapi),
+    // Answers differ by key and by media type (statuses, Content-Type); by Origin only when origins are allowed.
+    vary: cors.isOriginDependent ? 'Authorization, Accept, Origin' : 'Authorization, Accept',
+    configuration: JSON.stringify([locales.defaultLocale, [...locales.fallbacks]]),
+    cors,
+    defaultPerMinute: perMinute,
+    metricsToken,
+  };
+}

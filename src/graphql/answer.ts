@@ -1,0 +1,73 @@
+/**
+ * A /graphql answer as the pipeline produces it, before it is written: status, headers, body. The
+ * same value is written to a raw Node response (the front door's early path) or to Koa's context, so
+ * every refusal, 429 and cache hit is built once, here.
+ */
+import type { ServerResponse } from 'http';
+import type { Context as KoaContext } from 'koa';
+import type { CachedResponse } from '../cache/store';
+import { matchesEtag } from '../http/etag';
+import { errorBody, MEDIA_TYPES, type ResponseMedia } from './http-semantics';
+import { RATE_LIMITED, type RateDecision } from './rate-limit';
+
+export interface GraphQLAnswer {
+  status: number;
+  headers: Record<string, string>;
+  /** Null for answers without a body (304). */
+  body: string | Buffer | null;
+}
+
+/** A refusal in GraphQL's response shape, in the media type the client asked for, never cached. */
+export function refusal(input: { status: number; code: string; message: string; media?: ResponseMedia; extensions?: Record<string, unknown> }): GraphQLAnswer {
+  const { status, code, message, media = 'json', extensions } = input;
+  return { status, headers: { 'Cache-Control': 'no-store', 'Content-Type': MEDIA_TYPES[media] }, body: errorBody(code, message, extensions) };
+}
+
+/** 429 for a key over its rate limit, with the headers that say when to come back. */
+export function rateLimitedAnswer(decision: RateDecision): GraphQLAnswer {
+  return {
+    status: 429,
+    headers: {
+      'Retry-After': String(decision.retryAfter),
+      'X-RateLimit-Limit': String(decision.limit),
+      'X-RateLimit-Remaining': '0',
+      'Cache-Control': 'no-store',
+      'Content-Type': 'application/json; charset=utf-8',
+    },
+    body: errorBody(RATE_LIMITED, `This key made more than ${decision.limit} requests in a minute; try again in ${decision.retryAfter} s.`, { retryAfter: decision.retryAfter }),
+  };
+}
+
+/** The headers every cacheable answer carries, hit or miss. */
+export function cachedHeaders(input: { cacheControl: string; etag: string; vary: string; tags: string; outcome: 'HIT' | 'MISS' }): Record<string, string> {
+  return { 'Cache-Control': input.cacheControl, ETag: input.etag, Vary: input.vary, 'Cache-Tag': input.tags, 'X-Cache': input.outcome };
+}
+
+/** A cache hit: 304 when the client holds this version (If-None-Match), the stored body otherwise. */
+export function hitAnswer(input: { hit: CachedResponse; media: ResponseMedia; ifNoneMatch: string | undefined; cacheControl: string; vary: string }): GraphQLAnswer {
+  const { hit, media, ifNoneMatch, cacheControl, vary } = input;
+  const headers = {
+    ...cachedHeaders({ cacheControl, etag: hit.etag, vary, tags: hit.tagHeader ?? hit.tags.join(','), outcome: 'HIT' }),
+    'X-Content-Type-Options': 'nosniff',
+  };
+  if (matchesEtag(ifNoneMatch, hit.etag)) return { status: 304, headers, body: null };
+  return { status: 200, headers: { ...headers, 'Content-Type': MEDIA_TYPES[media] }, body: hit.bytes ?? hit.body };
+}
+
+/** Writes an answer on a raw Node response (before Koa). */
+export function sendAnswer(response: ServerResponse, answer: GraphQLAnswer, extraHeaders: Record<string, string> = {}): void {
+  const { status, headers, body } = answer;
+  if (body === null) {
+    response.writeHead(status, { ...headers, ...extraHeaders }).end();
+    return;
+  }
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  response.writeHead(status, { ...headers, ...extraHeaders, 'Content-Length': String(bytes.length) }).end(bytes);
+}
+
+/** Writes an answer on Koa's context (headers first: Koa then keeps the Content-Type given). */
+export function applyAnswer(ctx: KoaContext, answer: GraphQLAnswer): void {
+  ctx.set(answer.headers);
+  ctx.status = answer.status;
+  ctx.body = answer.body;
+}

@@ -1,0 +1,8 @@
+/** The bearer token of an Authorization header (RFC 6750): the one parser every route uses. */
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+export function bearerToken(authorization: string | undefined): string | null {
+  if (authorization === undefined || authorization === '') return null;
+  return BEARER.exec(authorization)?.[1] ?? null;
+}

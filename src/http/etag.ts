@@ -1,0 +1,16 @@
+/** Entity tags: one way to make them and one way to answer If-None-Match, for every cached answer. */
+import { createHash } from 'crypto';
+
+/** A strong ETag for a body: the first 27 characters of its sha256 in base64url (160 bits). */
+export function etagOf(body: string | Buffer): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+}
+
+/** Whether an If-None-Match header names this ETag (weakly: `W/` prefixes match), or is `*`. */
+export function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined || ifNoneMatch === '') return false;
+  return ifNoneMatch.split(',').some((candidate) => {
+    const tag = candidate.trim();
+    return tag === '*' || tag === etag || tag === `W/${etag}`;
+  });
+}
