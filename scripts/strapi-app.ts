@@ -5,8 +5,6 @@
  */
 import path from 'path';
 import { createStrapi, type Core } from '@strapi/strapi';
-import { cacheSettings, connectRedis } from '../src/cache';
-import { announceDirectoryChanges } from '../src/clinics/directory';
 import { winston } from '@strapi/logger';
 import { shutDown } from '../src/database/settle';
 import { prepareDevEnv } from '../src/env/dev-env';
@@ -87,12 +85,12 @@ const CORE_STORE_TABLE = 'strapi_core_store_settings';
 /**
  * A light boot for commands that only write rows (clinic:key): Strapi and the app register as in a
  * server (.env read as Strapi reads it, plugins, the app's register(): database lifecycles, the change
- * feed), and the database opens on Strapi's models. Nothing else runs: no schema sync, no HTTP
- * middlewares, no plugin or app bootstrap (GraphQL, locales, editor layouts, workers), which is most
- * of a full boot's time. Writes still go through Strapi's database layer, and each committed write
- * that changes what clinic directories hold is announced to running instances through Redis when
- * REDIS_URL is set (without Redis they reread within CLINIC_CACHE_TTL_MS). The schema must exist
- * already: a server start or `npm run seed` creates it.
+ * feed, and the clinic directory, which announces each committed write that changes what clinic
+ * directories hold to running instances through Redis when REDIS_URL is set; without Redis they
+ * reread within CLINIC_CACHE_TTL_MS), and the database opens on Strapi's models. Nothing else runs:
+ * no schema sync, no HTTP middlewares, no plugin or app bootstrap (GraphQL, locales, editor layouts,
+ * workers), which is most of a full boot's time. strapi.destroy() closes what register() opened.
+ * The schema must exist already: a server start or `npm run seed` creates it.
  */
 export async function loadStrapiDatabase(): Promise<Core.Strapi> {
   process.env.SEED_ON_EMPTY ??= 'false';
@@ -105,17 +103,6 @@ export async function loadStrapiDatabase(): Promise<Core.Strapi> {
   if (!(await strapi.db.getSchemaConnection().hasTable(CORE_STORE_TABLE).catch(explainMissingDatabase))) {
     await strapi.destroy();
     throw new CliSetupError(NO_CONTENT_YET);
-  }
-  const settings = cacheSettings();
-  const redis = connectRedis(strapi, settings);
-  if (redis !== null) {
-    const stop = announceDirectoryChanges({ strapi, target: () => ({ redis, prefix: settings.prefix }) });
-    const destroy = strapi.destroy.bind(strapi);
-    strapi.destroy = async () => {
-      stop();
-      await redis.quit().catch(() => redis.disconnect());
-      return destroy();
-    };
   }
   return strapi;
 }

@@ -1,6 +1,7 @@
 /** Every route table of the service, mounted once on Strapi's router by the composition root. */
 import type { Core } from '@strapi/strapi';
 import { reviewRoutes } from '../editorial/routes';
+import { createClinicOperations } from '../graphql/clinic-operations';
 import { l10nRoutes } from '../l10n/routes';
 import { observabilityRoutes } from '../observability/metrics';
 import { revalidationRoutes } from '../revalidation/routes';
@@ -14,7 +15,7 @@ export function mountRoutes(input: { strapi: Core.Strapi; core: CoreServices; se
     ...observabilityRoutes({ strapi, metrics: serving.metrics, redis, metricsToken: serving.metricsToken, isDraining }),
     ...l10nRoutes({ strapi, directory }),
     ...revalidationRoutes({ strapi }),
-    ...sitePageRoutes({ strapi, directory, server: serving.apollo, fallbacks: serving.fallbacks }),
+    ...sitePageRoutes({ strapi, operations: createClinicOperations({ strapi, directory, apollo: serving.apollo, fallbacks: serving.fallbacks }) }),
     ...reviewRoutes({ strapi }),
   ] as never);
 }

@@ -85,9 +85,9 @@ const channelOf = (prefix: string) => `${prefix}:directory`;
 /**
  * Publishes, after each committed write that changes what directories hold, the message that makes
  * every instance's directory drop its copy. Writes wait for it (settleChanges). Directories do this
- * themselves; a process that writes without a directory (the clinic:key command) calls it directly.
+ * themselves (every process that loads the app has one, the clinic:key command's light boot too).
  */
-export function announceDirectoryChanges(input: {
+function announceDirectoryChanges(input: {
   strapi: Core.Strapi;
   /** Where to publish; null: nowhere (yet). Asked at each change. */
   target: () => { redis: Redis; prefix: string } | null;

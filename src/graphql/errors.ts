@@ -7,16 +7,20 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { PageRequestError } from '../content/scope';
 import { LIMIT_CODES, TOO_MANY_TOKENS } from './limits';
 import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from '../database/unavailable';
+import { statusOfCode } from '../http/status';
 
 export const ERROR_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'INTERNAL'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403 };
+/**
+ * Codes whose status is carried on the error itself: they are thrown while the context is made, where
+ * Apollo's status plugins do not run (http-semantics.ts decides every other status).
+ */
+const CARRIES_STATUS = new Set<ErrorCode>(['UNAUTHENTICATED', 'FORBIDDEN']);
 
 /** `details`: further extensions clients may rely on, such as UNAUTHENTICATED's `reason`. */
 export function clientError(code: Exclude<ErrorCode, 'INTERNAL'>, message: string, details: Record<string, string> = {}): GraphQLError {
-  const status = HTTP_STATUS[code];
-  return new GraphQLError(message, { extensions: { code, ...details, ...(status !== undefined ? { http: { status } } : {}) } });
+  return new GraphQLError(message, { extensions: { code, ...details, ...(CARRIES_STATUS.has(code) ? { http: { status: statusOfCode(code) } } : {}) } });
 }
 
 /** Apollo's own codes for a request the client got wrong. */

@@ -13,6 +13,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import Negotiator from 'negotiator';
+import { statusOfCode } from '../http/status';
 
 /** Where the API answers. */
 export const GRAPHQL_PATH = '/graphql';
@@ -45,8 +46,8 @@ export const WWW_AUTHENTICATE = 'Bearer realm="clinic-content"';
 /** Statuses that say something about the request itself; GraphQL errors never replace them. */
 const REQUEST_LEVEL = new Set([405, 406, 408, 413, 415, 429]);
 
-/** Codes whose status does not depend on Accept (see the header of this file). */
-const STATUS_BY_CODE: Record<string, number> = { UNAUTHENTICATED: 401, SERVICE_UNAVAILABLE: 503, PERSISTED_QUERY_HASH_MISMATCH: 400 };
+/** Codes whose status (src/http/status.ts) does not depend on Accept (see the header of this file). */
+const ACCEPT_INDEPENDENT = new Set(['UNAUTHENTICATED', 'SERVICE_UNAVAILABLE', 'PERSISTED_QUERY_HASH_MISMATCH']);
 
 export function graphqlStatus(input: {
   media: ResponseMedia;
@@ -58,7 +59,7 @@ export function graphqlStatus(input: {
   const { media, current, hasData, codes } = input;
   if (current !== undefined && REQUEST_LEVEL.has(current)) return current;
   for (const status of [401, 503, 400]) {
-    if (codes.some((code) => STATUS_BY_CODE[code] === status)) return status;
+    if (codes.some((code) => ACCEPT_INDEPENDENT.has(code) && statusOfCode(code) === status)) return status;
   }
   // Nothing was executed and nothing went wrong on the client's side: a failure of ours.
   if (!hasData && codes.length > 0 && codes.every((code) => code === 'INTERNAL')) return 500;

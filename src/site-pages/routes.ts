@@ -7,13 +7,10 @@
  * Without a token a page shows published content: the reference rendering clinic developers copy.
  * With `?preview=<token>` from the admin's preview button (preview-link.ts) it shows the draft.
  */
-import { createHash } from 'crypto';
 import type { Core } from '@strapi/strapi';
-import type { ApolloServer, GraphQLRequest } from '@apollo/server';
-import { GraphQLError, type DocumentNode } from 'graphql';
-import type { ClinicDirectory } from '../clinics/directory';
-import type { FallbackMap } from '../locales/chain';
-import { createClinicContext, type GraphQLContext } from '../graphql/context';
+import type { DocumentNode } from 'graphql';
+import { etagOf, matchesEtag } from '../http/etag';
+import { statusOfCode } from '../http/status';
 import {
   ClinicProfileDocument,
   ConditionPageDocument,
@@ -36,16 +33,6 @@ interface KoaContext {
   body: unknown;
 }
 
-const STATUS_BY_CODE: Record<string, number> = {
-  BAD_USER_INPUT: 400,
-  UNAUTHENTICATED: 401,
-  PREVIEW_LINK_INVALID: 401,
-  PREVIEW_LINK_EXPIRED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  SERVICE_UNAVAILABLE: 503,
-};
-
 /** A page that cannot be shown, with the stable code the page and its status carry. */
 class PageError extends Error {
   constructor(
@@ -61,25 +48,31 @@ const PAGE_TYPES: readonly PageType[] = ['techniques', 'conditions'];
 // Pages load nothing but their own inline style; they may be framed by the admin (same origin) only.
 const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
-export function sitePageRoutes(input: { strapi: Core.Strapi; directory: ClinicDirectory; server: ApolloServer<GraphQLContext>; fallbacks: FallbackMap }) {
-  const { strapi, directory, server, fallbacks } = input;
+type OperationResult<T> = { kind: 'data'; data: T } | { kind: 'error'; code: string; message: string };
 
-  async function run<T>(document: DocumentNode, variables: Record<string, unknown>, contextValue: GraphQLContext): Promise<T> {
-    const request: GraphQLRequest = { query: document as unknown as string, variables };
-    const response = await server.executeOperation<T>(request as never, { contextValue });
-    if (response.body.kind !== 'single') throw new PageError('INTERNAL', 'The page query answered in parts.');
-    const { data, errors } = response.body.singleResult;
-    const first = errors?.[0];
-    if (first !== undefined) {
-      const code = String(first.extensions?.code ?? 'INTERNAL');
-      throw new PageError(code, first.message);
-    }
-    if (data === null || data === undefined) throw new PageError('INTERNAL', 'The page query returned no data.');
-    return data;
+/** A clinic the pages run operations as (src/graphql/clinic-operations.ts, wired by src/app). */
+interface PageContext {
+  kind: 'clinic';
+  run<T>(document: DocumentNode, variables: Record<string, unknown>): Promise<OperationResult<T>>;
+}
+
+/** How pages run the sites' operations; given by the composition root (src/graphql/clinic-operations.ts). */
+export interface ClinicOperations {
+  /** Null when no clinic has this slug; an error for a clinic that may not be shown (unpublished…). */
+  open(options: { clinicSlug: string; isPreview: boolean; purpose: string }): Promise<PageContext | { kind: 'error'; code: string; message: string } | null>;
+}
+
+export function sitePageRoutes(input: { strapi: Core.Strapi; operations: ClinicOperations }) {
+  const { strapi, operations } = input;
+
+  async function run<T>(document: DocumentNode, variables: Record<string, unknown>, context: PageContext): Promise<T> {
+    const result = await context.run<T>(document, variables);
+    if (result.kind === 'error') throw new PageError(result.code, result.message);
+    return result.data;
   }
 
   function refuse(ctx: KoaContext, error: PageError, locale?: string): void {
-    const status = STATUS_BY_CODE[error.code] ?? 500;
+    const status = statusOfCode(error.code);
     const message = status === 500 ? 'The page could not be built; the service log has the details.' : error.message;
     ctx.status = status;
     ctx.set('Cache-Control', 'no-store');
@@ -100,11 +93,10 @@ export function sitePageRoutes(input: { strapi: Core.Strapi; directory: ClinicDi
       ctx.set('X-Robots-Tag', 'noindex');
     } else {
       // Published pages change whenever an editor publishes: a cache must ask again, cheaply (ETag).
-      const etag = `"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"`;
+      const etag = etagOf(html);
       ctx.set('Cache-Control', 'no-cache');
       ctx.set('ETag', etag);
-      const presented = ctx.get('if-none-match');
-      if (presented !== '' && presented.split(',').some((tag) => tag.trim() === etag || tag.trim() === `W/${etag}`)) {
+      if (matchesEtag(ctx.get('if-none-match'), etag)) {
         ctx.status = 304;
         ctx.body = null;
         return;
@@ -116,7 +108,7 @@ export function sitePageRoutes(input: { strapi: Core.Strapi; directory: ClinicDi
   }
 
   /** The page's frame (clinic, locale, preview) and the context its operations run in. */
-  async function open(ctx: KoaContext, page: { type: PageType; slug: string } | null): Promise<{ frame: Omit<PageFrame, 'profile'>; context: GraphQLContext }> {
+  async function open(ctx: KoaContext, page: { type: PageType; slug: string } | null): Promise<{ frame: Omit<PageFrame, 'profile'>; context: PageContext }> {
     const clinicSlug = ctx.params.clinic ?? '';
     const locale = ctx.params.locale ?? '';
     for (const name of Object.keys(ctx.query)) {
@@ -132,18 +124,13 @@ export function sitePageRoutes(input: { strapi: Core.Strapi; directory: ClinicDi
       if (check === 'expired') throw new PageError('PREVIEW_LINK_EXPIRED', 'This preview link has expired; open the preview from the admin again.');
       preview = { token, expiresAt: new Date(Number(token.split('.')[0]) * 1000) };
     }
-    let context: GraphQLContext | null;
-    try {
-      context = await createClinicContext({ strapi, directory, clinicSlug, isPreview: preview !== undefined, fallbacks, purpose: 'site-page' });
-    } catch (error) {
-      if (error instanceof GraphQLError) throw new PageError(String(error.extensions?.code ?? 'INTERNAL'), error.message);
-      throw error;
-    }
+    const context = await operations.open({ clinicSlug, isPreview: preview !== undefined, purpose: 'site-page' });
     if (context === null) throw new PageError('NOT_FOUND', `There is no clinic "${clinicSlug}".`);
+    if (context.kind === 'error') throw new PageError(context.code, context.message);
     return { frame: { clinicSlug, locale, page, preview }, context };
   }
 
-  async function profileOf(context: GraphQLContext, locale: string): Promise<PageFrame['profile']> {
+  async function profileOf(context: PageContext, locale: string): Promise<PageFrame['profile']> {
     return (await run<ClinicProfileQuery>(ClinicProfileDocument as unknown as DocumentNode, { locale }, context)).clinic;
   }
 
