@@ -53,7 +53,8 @@ function shown(declaration: Declaration<unknown>, raw: string): string {
       parsed.password = '***';
       return `"${parsed.href}"`;
     } catch {
-      return `"${raw}"`;
+      // Not a URL, but perhaps still "scheme://user:password@…": the password goes all the same.
+      return `"${raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@]*):.*@/i, '$1:***@')}"`;
     }
   }
   return declaration.isSecret ? `a value of ${raw.length} characters` : `"${raw}"`;
