@@ -1,5 +1,6 @@
 import path from 'path';
 import type { Core } from '@strapi/strapi';
+import { loadSettings } from '../src/settings';
 
 /**
  * SQLite (better-sqlite3) is the embedded default. DATABASE_URL switches to PostgreSQL, as does
@@ -10,48 +11,43 @@ import type { Core } from '@strapi/strapi';
  */
 const projectRoot = path.resolve(__dirname, '..', '..');
 
-const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database => {
-  const connectionString = env('DATABASE_URL', '');
-  const acquireConnectionTimeout = env.int('DATABASE_CONNECTION_TIMEOUT', 60000);
-  const client = connectionString !== '' ? 'postgres' : env('DATABASE_CLIENT', 'sqlite');
+const config = (): Core.Config.Database => {
+  const settings = loadSettings();
+  const connectionString = settings.DATABASE_URL;
+  const acquireConnectionTimeout = settings.DATABASE_CONNECTION_TIMEOUT;
+  const client = connectionString !== null ? 'postgres' : settings.DATABASE_CLIENT;
 
   if (client === 'postgres') {
     return {
       connection: {
         client: 'postgres',
         connection: {
-          connectionString: connectionString !== '' ? connectionString : undefined,
-          host: env('DATABASE_HOST', '127.0.0.1'),
-          port: env.int('DATABASE_PORT', 5432),
-          database: env('DATABASE_NAME', 'clinic_content'),
-          user: env('DATABASE_USERNAME', 'postgres'),
-          password: env('DATABASE_PASSWORD', ''),
-          schema: env('DATABASE_SCHEMA', 'public'),
+          connectionString: connectionString ?? undefined,
+          host: settings.DATABASE_HOST,
+          port: settings.DATABASE_PORT,
+          database: settings.DATABASE_NAME,
+          user: settings.DATABASE_USERNAME,
+          password: settings.DATABASE_PASSWORD,
+          schema: settings.DATABASE_SCHEMA,
           // Milliseconds a single statement may run before PostgreSQL cancels it (0: no limit).
-          statement_timeout: env.int('DATABASE_STATEMENT_TIMEOUT', 30000),
-          ssl: env.bool('DATABASE_SSL', false)
-            ? { rejectUnauthorized: env.bool('DATABASE_SSL_REJECT_UNAUTHORIZED', true) }
-            : false,
+          statement_timeout: settings.DATABASE_STATEMENT_TIMEOUT,
+          ssl: settings.DATABASE_SSL ? { rejectUnauthorized: settings.DATABASE_SSL_REJECT_UNAUTHORIZED } : false,
         },
         pool: {
-          min: env.int('DATABASE_POOL_MIN', 2),
-          max: env.int('DATABASE_POOL_MAX', 10),
-          idleTimeoutMillis: env.int('DATABASE_POOL_IDLE_TIMEOUT', 30000),
+          min: settings.DATABASE_POOL_MIN,
+          max: settings.DATABASE_POOL_MAX,
+          idleTimeoutMillis: settings.DATABASE_POOL_IDLE_TIMEOUT,
         },
         acquireConnectionTimeout,
       },
     };
   }
 
-  if (client !== 'sqlite') {
-    throw new Error(`DATABASE_CLIENT must be "sqlite" or "postgres", not "${client}"`);
-  }
-
   return {
     connection: {
       client: 'sqlite',
       connection: {
-        filename: path.resolve(projectRoot, env('DATABASE_FILENAME', '.tmp/data.db')),
+        filename: path.resolve(projectRoot, settings.DATABASE_FILENAME),
       },
       useNullAsDefault: true,
       acquireConnectionTimeout,

@@ -1,10 +1,11 @@
 import type { Core } from '@strapi/strapi';
+import { loadSettings } from '../src/settings';
 
-const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin => ({
+const config = (): Core.Config.Plugin => ({
   // Strapi's own GraphQL plugin exists here only as the baseline of the benchmark (bench/); the
   // service's API is src/graphql. BENCH_STRAPI_GRAPHQL=true turns it on, at another path.
   graphql: {
-    enabled: env.bool('BENCH_STRAPI_GRAPHQL', false),
+    enabled: loadSettings().BENCH_STRAPI_GRAPHQL,
     // A dev dependency, which Strapi does not discover by itself.
     resolve: './node_modules/@strapi/plugin-graphql',
     config: {

@@ -8,7 +8,8 @@ import { createStrapi, type Core } from '@strapi/strapi';
 import { winston } from '@strapi/logger';
 import { shutDown } from '../src/database/settle';
 import { prepareDevEnv } from '../src/env/dev-env';
-import { assertProductionSecrets, SecretConfigError } from '../src/env/secrets';
+import { assertProductionSecrets } from '../src/env/secrets';
+import { loadSettings, SettingsError } from '../src/settings';
 import { isContentEmpty } from '../src/seed';
 import { CliSetupError } from './cli';
 
@@ -24,13 +25,13 @@ function explainMissingDatabase(error: unknown): never {
   throw error;
 }
 
-/** Before Strapi starts: the development .env, or one sentence naming the secret production lacks. */
+/** Before Strapi starts: the development .env, or one sentence per setting refused (a secret production lacks…). */
 export async function prepareCliEnvironment(): Promise<void> {
-  await prepareDevEnv({ root: APP_DIR });
   try {
-    assertProductionSecrets();
+    await prepareDevEnv({ root: APP_DIR, environment: process.env });
+    assertProductionSecrets(loadSettings());
   } catch (error) {
-    if (error instanceof SecretConfigError) throw new CliSetupError(error.message);
+    if (error instanceof SettingsError) throw new CliSetupError(error.message);
     throw error;
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { emailRule } from '../content-validation/rules';
+import { settings, type Settings } from '../settings';
 
 export class AdminAccountError extends Error {
   constructor(message: string) {
@@ -33,14 +34,11 @@ interface AdminRoleService {
 
 export type DevAdminResult = 'created' | 'exists' | 'not-configured' | 'ignored-in-production';
 
-export async function ensureDevAdmin(
-  strapi: Core.Strapi,
-  environment: NodeJS.ProcessEnv = process.env,
-): Promise<DevAdminResult> {
-  const email = environment.ADMIN_EMAIL?.trim() ?? '';
-  const password = environment.ADMIN_PASSWORD ?? '';
+export async function ensureDevAdmin(strapi: Core.Strapi, from: Settings = settings()): Promise<DevAdminResult> {
+  const email = from.ADMIN_EMAIL ?? '';
+  const password = from.ADMIN_PASSWORD ?? '';
   if (email === '' && password === '') return 'not-configured';
-  if (environment.NODE_ENV === 'production') {
+  if (from.NODE_ENV === 'production') {
     strapi.log.warn('ADMIN_EMAIL/ADMIN_PASSWORD are ignored in production: register the first admin at /admin instead.');
     return 'ignored-in-production';
   }
@@ -60,8 +58,8 @@ export async function ensureDevAdmin(
   if (superAdmin === null) throw new AdminAccountError('The super admin role is missing; the admin plugin did not bootstrap.');
   await users.create({
     email: normalizedEmail,
-    firstname: environment.ADMIN_FIRSTNAME?.trim() || 'Content',
-    lastname: environment.ADMIN_LASTNAME?.trim() || 'Admin',
+    firstname: from.ADMIN_FIRSTNAME,
+    lastname: from.ADMIN_LASTNAME,
     password,
     isActive: true,
     registrationToken: null,

@@ -6,6 +6,7 @@
 import type { Core } from '@strapi/strapi';
 import { Redis } from 'ioredis';
 import { changeFeed } from '../content/changes';
+import { settings, type Settings } from '../settings';
 import { changedTags } from './tags';
 import { createFallbackStore, createMemoryStore, createRedisStore, type ResponseStore } from './store';
 
@@ -24,41 +25,19 @@ export interface CacheSettings {
   persistedQueryTtlSeconds: number;
 }
 
-export class CacheSettingsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CacheSettingsError';
-  }
-}
-
-function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new CacheSettingsError(`${name} must be a whole number of at least ${min}, not "${raw}".`);
-  return value;
-}
-
-export function cacheSettings(env: NodeJS.ProcessEnv = process.env): CacheSettings {
-  const switchValue = (env.RESPONSE_CACHE ?? 'on').trim().toLowerCase();
-  if (!['on', 'off', 'true', 'false', '1', '0'].includes(switchValue)) {
-    throw new CacheSettingsError(`RESPONSE_CACHE must be "on" or "off", not "${env.RESPONSE_CACHE}".`);
-  }
-  const redisUrl = env.REDIS_URL?.trim() || null;
-  if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) {
-    throw new CacheSettingsError(`REDIS_URL must start with redis:// or rediss://, not "${redisUrl}".`);
-  }
+/** The cache's view of the settings (RESPONSE_CACHE*, REDIS_*, CACHE_CONTROL_*, PERSISTED_QUERY_TTL_SECONDS). */
+export function cacheSettings(from: Settings = settings()): CacheSettings {
   return {
-    enabled: ['on', 'true', '1'].includes(switchValue),
-    maxBytes: whole(env, 'RESPONSE_CACHE_MAX_MB', 64, 1) * 1024 * 1024,
-    redisUrl,
-    prefix: env.REDIS_PREFIX?.trim() || 'clinic-content',
-    ttlSeconds: whole(env, 'RESPONSE_CACHE_TTL_SECONDS', 86400, 1),
-    maxAge: whole(env, 'CACHE_CONTROL_MAX_AGE', 0),
-    sMaxAge: whole(env, 'CACHE_CONTROL_S_MAXAGE', 300),
-    staleWhileRevalidate: whole(env, 'CACHE_CONTROL_STALE_WHILE_REVALIDATE', 60),
-    fallbackMaxAgeMs: whole(env, 'RESPONSE_CACHE_FALLBACK_MS', 1000),
-    persistedQueryTtlSeconds: whole(env, 'PERSISTED_QUERY_TTL_SECONDS', 86400, 1),
+    enabled: from.RESPONSE_CACHE,
+    maxBytes: from.RESPONSE_CACHE_MAX_MB * 1024 * 1024,
+    redisUrl: from.REDIS_URL,
+    prefix: from.REDIS_PREFIX,
+    ttlSeconds: from.RESPONSE_CACHE_TTL_SECONDS,
+    maxAge: from.CACHE_CONTROL_MAX_AGE,
+    sMaxAge: from.CACHE_CONTROL_S_MAXAGE,
+    staleWhileRevalidate: from.CACHE_CONTROL_STALE_WHILE_REVALIDATE,
+    fallbackMaxAgeMs: from.RESPONSE_CACHE_FALLBACK_MS,
+    persistedQueryTtlSeconds: from.PERSISTED_QUERY_TTL_SECONDS,
   };
 }
 

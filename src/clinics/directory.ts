@@ -17,16 +17,14 @@ import { LRUCache } from 'lru-cache';
 import { changeFeed } from '../content/changes';
 import { createContentReader, type ContentStatus } from '../content/reader';
 import type { ClinicEntry } from '../content/types';
-import { createKeyUseRecorder, parseFlushMs } from './key-use';
-import { wholeMilliseconds } from './settings';
+import { parseSettings, settings } from '../settings';
+import { createKeyUseRecorder } from './key-use';
 import { hashKey, isWellFormedKey, type AuthenticatedKey, type StoredKey } from './keys';
 
 const CLINIC = 'api::clinic.clinic';
 
 /** Models whose writes change what the directory holds. */
 const WATCHED = new Set([CLINIC, 'clinic.address', 'plugin::i18n.locale', 'strapi::core-store']);
-
-export const DEFAULT_TTL_MS = 1000;
 
 interface LocaleService {
   find(): Promise<Array<{ code: string }>>;
@@ -108,14 +106,17 @@ function announceDirectoryChanges(input: {
   });
 }
 
+/** CLINIC_CACHE_TTL_MS as the settings read it (for callers still holding the raw text; prefer settings()). */
 export function parseTtl(value: string | undefined): number {
-  return wholeMilliseconds('CLINIC_CACHE_TTL_MS', value, { fallback: DEFAULT_TTL_MS, min: 0 });
+  return parseSettings({ CLINIC_CACHE_TTL_MS: value }).CLINIC_CACHE_TTL_MS;
 }
 
-export function createClinicDirectory(input: { strapi: Core.Strapi; ttlMs: number; keyUseFlushMs?: number }): ClinicDirectory {
-  const { strapi, ttlMs } = input;
+/** ttlMs and keyUseFlushMs default to CLINIC_CACHE_TTL_MS and KEY_USE_FLUSH_MS. */
+export function createClinicDirectory(input: { strapi: Core.Strapi; ttlMs?: number; keyUseFlushMs?: number }): ClinicDirectory {
+  const { strapi } = input;
+  const ttlMs = input.ttlMs ?? settings().CLINIC_CACHE_TTL_MS;
   let current: { snapshot: Promise<Snapshot>; startedAt: number; loaded?: Snapshot } | null = null;
-  const uses = createKeyUseRecorder({ strapi, flushMs: input.keyUseFlushMs ?? parseFlushMs(process.env.KEY_USE_FLUSH_MS) });
+  const uses = createKeyUseRecorder({ strapi, flushMs: input.keyUseFlushMs ?? settings().KEY_USE_FLUSH_MS });
 
   function lookUp(loaded: Snapshot, key: string): KeyCheck {
     let known = loaded.presented.get(key);

@@ -9,18 +9,11 @@
  * SQLite and PostgreSQL.
  */
 import type { Core } from '@strapi/strapi';
-import { wholeMilliseconds } from './settings';
 
 export const KEY_USES_TABLE = 'clinic_key_uses';
 
 /** A key used again within this time is not noted again: last use is accurate to about a minute. */
 export const RECORD_EVERY_MS = 60_000;
-
-export const DEFAULT_FLUSH_MS = 10_000;
-
-export function parseFlushMs(value: string | undefined): number {
-  return wholeMilliseconds('KEY_USE_FLUSH_MS', value, { fallback: DEFAULT_FLUSH_MS, min: 10 });
-}
 
 /** Creates the table when it is missing. Runs at start, after Strapi's schema sync, under the start-up lock. */
 export async function ensureKeyUsesTable(strapi: Core.Strapi): Promise<void> {

@@ -6,6 +6,7 @@
 import { randomBytes } from 'crypto';
 import { promises as fs } from 'fs';
 import path from 'path';
+import { parseSettings } from '../settings';
 import { SECRET_NAMES, type SecretName } from './secrets';
 
 function randomSecret(): string {
@@ -85,13 +86,14 @@ export type PrepareEnvResult = DevEnvResult | { action: 'skipped'; reason: 'not-
  */
 export async function prepareDevEnv(input: {
   root: string;
-  environment?: NodeJS.ProcessEnv;
+  /** The environment to complete: the process's own (process.env) before Strapi starts. */
+  environment: NodeJS.ProcessEnv;
   notice?: (line: string) => void;
 }): Promise<PrepareEnvResult> {
-  const { root, environment = process.env, notice = (line: string) => process.stderr.write(`${line}\n`) } = input;
-  const nodeEnv = environment.NODE_ENV ?? '';
-  if (nodeEnv !== '' && nodeEnv !== 'development') return { action: 'skipped', reason: 'not-development' };
-  if ((environment.ENV_PATH ?? '') !== '') return { action: 'skipped', reason: 'env-path' };
+  const { root, environment, notice = (line: string) => process.stderr.write(`${line}\n`) } = input;
+  const { NODE_ENV, ENV_PATH } = parseSettings(environment);
+  if (NODE_ENV !== 'development') return { action: 'skipped', reason: 'not-development' };
+  if (ENV_PATH !== null) return { action: 'skipped', reason: 'env-path' };
   const { result, written } = await writeDevEnv(root);
   for (const [name, value] of written) environment[name] ??= value;
   const file = path.relative(process.cwd(), path.join(root, '.env'));

@@ -9,12 +9,7 @@
  * `Access-Control-Allow-Origin: <origin>` — never `*`, never credentials — with `Vary: Origin`, and
  * preflights for the methods and headers a read-only GraphQL API needs.
  */
-export class CorsSettingsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CorsSettingsError';
-  }
-}
+import { settings, type Settings } from '../settings';
 
 export interface GraphQLCors {
   /** Answers differ by Origin (some origins are allowed): `Vary: Origin` is needed. */
@@ -30,20 +25,9 @@ const METHODS = 'GET, POST, OPTIONS';
 const REQUEST_HEADERS = 'Authorization, Content-Type, Accept, If-None-Match, Apollo-Require-Preflight, X-Apollo-Operation-Name, X-Request-Id';
 const EXPOSED_HEADERS = 'ETag, X-Request-Id, X-Cache, Cache-Tag, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining';
 
-export function graphqlCors(env: NodeJS.ProcessEnv = process.env): GraphQLCors {
-  const origins = new Set<string>();
-  for (const entry of (env.GRAPHQL_CORS_ORIGINS ?? '').split(',').map((value) => value.trim()).filter(Boolean)) {
-    let parsed: URL;
-    try {
-      parsed = new URL(entry);
-    } catch {
-      throw new CorsSettingsError(`GRAPHQL_CORS_ORIGINS: "${entry}" is not an origin; list origins such as https://staging.clinic.example, separated by commas.`);
-    }
-    if (entry === '*' || parsed.origin !== entry.replace(/\/$/, '') || !['http:', 'https:'].includes(parsed.protocol)) {
-      throw new CorsSettingsError(`GRAPHQL_CORS_ORIGINS: "${entry}" is not an exact http(s) origin (scheme, host and port, no path, no wildcard).`);
-    }
-    origins.add(parsed.origin);
-  }
+/** The policy for GRAPHQL_CORS_ORIGINS (each entry checked as an exact origin by the settings). */
+export function graphqlCors(from: Settings = settings()): GraphQLCors {
+  const origins = new Set<string>(from.GRAPHQL_CORS_ORIGINS);
   return {
     isOriginDependent: origins.size > 0,
     isAllowed: (origin) => origins.has(origin),

@@ -10,6 +10,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, getNamedType, isListType, isNonNullType, type GraphQLOutputType, type GraphQLSchema, type ValidationContext } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import { MAX_PAGE_SIZE } from '../content/scope';
+import { settings, type Settings } from '../settings';
 
 export const LIMIT_CODES = {
   depth: 'DEPTH_LIMIT_EXCEEDED',
@@ -38,41 +39,19 @@ export interface QueryLimits {
   isIntrospectionEnabled: boolean;
 }
 
-export class LimitSettingsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LimitSettingsError';
-  }
-}
-
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new LimitSettingsError(`${name} must be a whole number of at least 1, not "${raw}".`);
-  return value;
-}
-
-export function queryLimits(env: NodeJS.ProcessEnv = process.env): QueryLimits {
+/** The limits' view of the settings (GRAPHQL_*). */
+export function queryLimits(from: Settings = settings()): QueryLimits {
   return {
-    maxDepth: positive(env, 'GRAPHQL_MAX_DEPTH', 8),
-    maxAliases: positive(env, 'GRAPHQL_MAX_ALIASES', 15),
-    maxDirectives: positive(env, 'GRAPHQL_MAX_DIRECTIVES', 10),
-    maxTokens: positive(env, 'GRAPHQL_MAX_TOKENS', 2000),
-    maxCost: positive(env, 'GRAPHQL_MAX_COST', 20000),
-    relationListSize: positive(env, 'GRAPHQL_RELATION_LIST_SIZE', 20),
-    maxBodyBytes: positive(env, 'GRAPHQL_MAX_BODY_BYTES', 100 * 1024),
-    timeoutMs: positive(env, 'GRAPHQL_TIMEOUT_MS', 10000),
-    isIntrospectionEnabled: onOff(env, 'GRAPHQL_INTROSPECTION', env.NODE_ENV === 'development'),
+    maxDepth: from.GRAPHQL_MAX_DEPTH,
+    maxAliases: from.GRAPHQL_MAX_ALIASES,
+    maxDirectives: from.GRAPHQL_MAX_DIRECTIVES,
+    maxTokens: from.GRAPHQL_MAX_TOKENS,
+    maxCost: from.GRAPHQL_MAX_COST,
+    relationListSize: from.GRAPHQL_RELATION_LIST_SIZE,
+    maxBodyBytes: from.GRAPHQL_MAX_BODY_BYTES,
+    timeoutMs: from.GRAPHQL_TIMEOUT_MS,
+    isIntrospectionEnabled: from.GRAPHQL_INTROSPECTION,
   };
-}
-
-function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  if (['on', 'true', '1'].includes(raw)) return true;
-  if (['off', 'false', '0'].includes(raw)) return false;
-  throw new LimitSettingsError(`${name} must be "on" or "off", not "${env[name]}".`);
 }
 
 /** A refusal with its code, carried through Apollo's wrapping (which keeps extensions). */

@@ -7,22 +7,13 @@
 import type { Core } from '@strapi/strapi';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { settings, type Settings } from '../settings';
 
 export const RATE_LIMITED = 'RATE_LIMITED';
 
-export class RateLimitSettingsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RateLimitSettingsError';
-  }
-}
-
-export function defaultPerMinute(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.RATE_LIMIT_PER_MINUTE;
-  if (raw === undefined || raw.trim() === '') return 600;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new RateLimitSettingsError(`RATE_LIMIT_PER_MINUTE must be a whole number (0: no limit), not "${raw}".`);
-  return value;
+/** RATE_LIMIT_PER_MINUTE: requests per key and minute for clinics without their own limit (0: none). */
+export function defaultPerMinute(from: Settings = settings()): number {
+  return from.RATE_LIMIT_PER_MINUTE;
 }
 
 export interface RateDecision {

@@ -1,8 +1,9 @@
 /**
- * How revalidation webhooks are delivered: poll interval, request timeout, retries and backoff, from
- * the environment. A malformed value stops the start with the variable's name rather than silently
- * retrying every millisecond or never.
+ * How revalidation webhooks are delivered: poll interval, request timeout, retries and backoff: the
+ * REVALIDATION_* settings (src/settings refuses a malformed value at start, naming the variable, rather
+ * than retrying every millisecond or never).
  */
+import { settings, type Settings } from '../settings';
 
 export interface RevalidationSettings {
   /**
@@ -22,23 +23,13 @@ export interface RevalidationSettings {
 
 export const RETRY_MAX_MS = 10 * 60 * 1000;
 
-function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new Error(`${name} must be a whole number of at least ${min}, not "${raw}".`);
-  }
-  return value;
-}
-
-export function revalidationSettings(env: NodeJS.ProcessEnv = process.env): RevalidationSettings {
+export function revalidationSettings(from: Settings = settings()): RevalidationSettings {
   return {
-    pollMs: whole(env, 'REVALIDATION_POLL_MS', 30000, 10),
-    timeoutMs: whole(env, 'REVALIDATION_TIMEOUT_MS', 5000, 1),
-    retryBaseMs: whole(env, 'REVALIDATION_RETRY_BASE_MS', 2000, 1),
+    pollMs: from.REVALIDATION_POLL_MS,
+    timeoutMs: from.REVALIDATION_TIMEOUT_MS,
+    retryBaseMs: from.REVALIDATION_RETRY_BASE_MS,
     retryMaxMs: RETRY_MAX_MS,
-    maxAttempts: whole(env, 'REVALIDATION_MAX_ATTEMPTS', 6, 1),
+    maxAttempts: from.REVALIDATION_MAX_ATTEMPTS,
   };
 }
 

@@ -7,23 +7,13 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'crypto';
 import type { Core } from '@strapi/strapi';
+import { settings } from '../settings';
 
 export const PAGE_TYPES = { 'api::technique.technique': 'techniques', 'api::condition.condition': 'conditions' } as const;
 export type PageUid = keyof typeof PAGE_TYPES;
 export type PageType = (typeof PAGE_TYPES)[PageUid];
 
 export const SITE_PAGES_PATH = '/sites';
-
-/** How long a preview link opens a draft, in seconds: PREVIEW_LINK_TTL_SECONDS, default one hour. */
-export function previewLinkTtlSeconds(): number {
-  const raw = process.env.PREVIEW_LINK_TTL_SECONDS;
-  if (raw === undefined || raw.trim() === '') return 3600;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 60) {
-    throw new Error(`PREVIEW_LINK_TTL_SECONDS must be a whole number of seconds, at least 60, not "${raw}".`);
-  }
-  return value;
-}
 
 function signingKey(strapi: Core.Strapi): Buffer {
   const secret = String(strapi.config.get('admin.auth.secret') ?? '');
@@ -36,7 +26,7 @@ function signature(strapi: Core.Strapi, type: PageType, slug: string, expires: n
 }
 
 export function signPreviewToken(input: { strapi: Core.Strapi; type: PageType; slug: string; now?: number }): string {
-  const expires = Math.floor((input.now ?? Date.now()) / 1000) + previewLinkTtlSeconds();
+  const expires = Math.floor((input.now ?? Date.now()) / 1000) + settings().PREVIEW_LINK_TTL_SECONDS;
   return `${expires}.${signature(input.strapi, input.type, input.slug, expires)}`;
 }
 
@@ -73,8 +63,8 @@ interface ClinicRow {
  * publishes the locale (a published clinic before a draft one), else the first clinic.
  */
 async function previewClinic(strapi: Core.Strapi, locale: string): Promise<string | null> {
-  const configured = process.env.PREVIEW_CLINIC?.trim();
-  if (configured) return configured;
+  const configured = settings().PREVIEW_CLINIC;
+  if (configured !== null) return configured;
   const rows = (await strapi.db.query('api::clinic.clinic').findMany({
     select: ['slug', 'name', 'locales', 'publishedAt'],
     orderBy: [{ name: 'asc' }],

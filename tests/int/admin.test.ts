@@ -1,4 +1,5 @@
 import { ensureDevAdmin } from '../../src/admin-account/ensure-dev-admin';
+import { parseSettings } from '../../src/settings';
 import { FIELD_HELP } from '../../src/editor-help/field-help';
 import { startApp, type TestApp } from '../helpers/strapi';
 
@@ -37,13 +38,13 @@ describe('the admin for content editors', () => {
   });
 
   it('does not create the development admin twice', async () => {
-    expect(await ensureDevAdmin(app.strapi, { NODE_ENV: 'development', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password })).toBe('exists');
+    expect(await ensureDevAdmin(app.strapi, parseSettings({ NODE_ENV: 'development', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }))).toBe('exists');
     expect(await app.strapi.db.query('admin::user').count({})).toBe(1);
   });
 
   it('refuses a weak development admin password with the reason', async () => {
     await expect(
-      ensureDevAdmin(app.strapi, { NODE_ENV: 'development', ADMIN_EMAIL: 'other@clinic-content.test', ADMIN_PASSWORD: 'password1' }),
+      ensureDevAdmin(app.strapi, parseSettings({ NODE_ENV: 'development', ADMIN_EMAIL: 'other@clinic-content.test', ADMIN_PASSWORD: 'password1' })),
     ).rejects.toThrow('ADMIN_PASSWORD must contain an uppercase letter.');
   });
 

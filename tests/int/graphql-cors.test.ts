@@ -6,6 +6,7 @@
  */
 import { createClinicKey } from '../../src/clinics/keys';
 import { graphqlCors } from '../../src/graphql/cors';
+import { parseSettings } from '../../src/settings';
 import { runSeed } from '../../src/seed';
 import { send } from '../helpers/graphql';
 import { startApp, type TestApp } from '../helpers/strapi';
@@ -90,12 +91,12 @@ describe('CORS on /graphql', () => {
 
 describe('GRAPHQL_CORS_ORIGINS', () => {
   it('allows nothing by default and nothing varies by Origin', () => {
-    const cors = graphqlCors({});
+    const cors = graphqlCors(parseSettings({}));
     expect(cors.isOriginDependent).toBe(false);
     expect(cors.isAllowed('http://localhost:3000')).toBe(false);
   });
 
   it.each(['*', 'staging.example', 'https://staging.example/path', 'ftp://staging.example'])('refuses "%s", naming the variable', (value) => {
-    expect(() => graphqlCors({ GRAPHQL_CORS_ORIGINS: value })).toThrow(/^GRAPHQL_CORS_ORIGINS: /);
+    expect(() => graphqlCors(parseSettings({ GRAPHQL_CORS_ORIGINS: value }))).toThrow(/^GRAPHQL_CORS_ORIGINS: /);
   });
 });

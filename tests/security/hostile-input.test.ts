@@ -6,6 +6,7 @@
  */
 import { createClinicKey } from '../../src/clinics/keys';
 import { ensureDevAdmin } from '../../src/admin-account/ensure-dev-admin';
+import { parseSettings } from '../../src/settings';
 import { runSeed } from '../../src/seed';
 import { startApp, type TestApp } from '../helpers/strapi';
 
@@ -139,7 +140,7 @@ beforeAll(async () => {
   });
   const mrt = await techniques.findFirst({ filters: { slug: MRT }, locale: 'en' });
   await techniques.update({ documentId: mrt.documentId, locale: 'en', data: { summary: `Unpublished edit ${DRAFT_CANARY}` } });
-  await ensureDevAdmin(app.strapi, { NODE_ENV: 'test', ADMIN_EMAIL: 'canary-admin@example.com', ADMIN_PASSWORD: 'Canary-passw0rd' });
+  await ensureDevAdmin(app.strapi, parseSettings({ NODE_ENV: 'test', ADMIN_EMAIL: 'canary-admin@example.com', ADMIN_PASSWORD: 'Canary-passw0rd' }));
   const token = 'resetcanary0123456789abcdef';
   await app.strapi.db.query('admin::user').update({ where: { email: 'canary-admin@example.com' }, data: { resetPasswordToken: token } });
   const admin = (await app.strapi.db.query('admin::user').findOne({ where: { email: 'canary-admin@example.com' }, select: ['password'] })) as { password: string };

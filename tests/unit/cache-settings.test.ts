@@ -1,9 +1,10 @@
-import { cacheSettings, CacheSettingsError } from '../../src/cache';
+import { cacheSettings } from '../../src/cache';
+import { parseSettings, SettingsError } from '../../src/settings';
 import { changedTags, readTags } from '../../src/cache/tags';
 
 describe('cache settings', () => {
   it('defaults to an in-process cache of 64 MB and CDN-friendly Cache-Control values', () => {
-    expect(cacheSettings({})).toEqual({
+    expect(cacheSettings(parseSettings({}))).toEqual({
       enabled: true,
       maxBytes: 64 * 1024 * 1024,
       redisUrl: null,
@@ -18,14 +19,14 @@ describe('cache settings', () => {
   });
 
   it('names the variable and the value it refuses', () => {
-    expect(() => cacheSettings({ RESPONSE_CACHE: 'maybe' })).toThrow(new CacheSettingsError('RESPONSE_CACHE must be "on" or "off", not "maybe".'));
-    expect(() => cacheSettings({ REDIS_URL: 'localhost:6379' })).toThrow('REDIS_URL must start with redis:// or rediss://, not "localhost:6379".');
-    expect(() => cacheSettings({ RESPONSE_CACHE_MAX_MB: '0' })).toThrow('RESPONSE_CACHE_MAX_MB must be a whole number of at least 1, not "0".');
-    expect(() => cacheSettings({ CACHE_CONTROL_S_MAXAGE: '5m' })).toThrow('CACHE_CONTROL_S_MAXAGE must be a whole number of at least 0, not "5m".');
+    expect(() => cacheSettings(parseSettings({ RESPONSE_CACHE: 'maybe' }))).toThrow(new SettingsError([{ variable: 'RESPONSE_CACHE', message: 'RESPONSE_CACHE must be "on" or "off", not "maybe".' }]));
+    expect(() => cacheSettings(parseSettings({ REDIS_URL: 'localhost:6379' }))).toThrow('REDIS_URL must start with redis:// or rediss://, not "localhost:6379".');
+    expect(() => cacheSettings(parseSettings({ RESPONSE_CACHE_MAX_MB: '0' }))).toThrow('RESPONSE_CACHE_MAX_MB must be a whole number of at least 1, not "0".');
+    expect(() => cacheSettings(parseSettings({ CACHE_CONTROL_S_MAXAGE: '5m' }))).toThrow('CACHE_CONTROL_S_MAXAGE must be a whole number of at least 0, not "5m".');
   });
 
   it('turns off with RESPONSE_CACHE=off', () => {
-    expect(cacheSettings({ RESPONSE_CACHE: 'off' }).enabled).toBe(false);
+    expect(cacheSettings(parseSettings({ RESPONSE_CACHE: 'off' })).enabled).toBe(false);
   });
 });
 

@@ -1,16 +1,17 @@
 import { createHmac } from 'crypto';
 import { mergePayload, type RevalidationPayload } from '../../src/revalidation/payload';
 import { retryDelayMs, revalidationSettings, RETRY_MAX_MS } from '../../src/revalidation/settings';
+import { parseSettings } from '../../src/settings';
 import { signatureOf } from '../../src/revalidation/worker';
 
 describe('revalidation settings', () => {
   it('default to a 30 s idle poll, 5 s timeout, 2 s first retry and 6 attempts', () => {
-    expect(revalidationSettings({})).toEqual({ pollMs: 30000, timeoutMs: 5000, retryBaseMs: 2000, retryMaxMs: RETRY_MAX_MS, maxAttempts: 6 });
+    expect(revalidationSettings(parseSettings({}))).toEqual({ pollMs: 30000, timeoutMs: 5000, retryBaseMs: 2000, retryMaxMs: RETRY_MAX_MS, maxAttempts: 6 });
   });
 
   it('refuse a malformed value, naming the variable', () => {
-    expect(() => revalidationSettings({ REVALIDATION_MAX_ATTEMPTS: 'six' })).toThrow('REVALIDATION_MAX_ATTEMPTS must be a whole number of at least 1, not "six".');
-    expect(() => revalidationSettings({ REVALIDATION_POLL_MS: '0' })).toThrow('REVALIDATION_POLL_MS must be a whole number of at least 10');
+    expect(() => revalidationSettings(parseSettings({ REVALIDATION_MAX_ATTEMPTS: 'six' }))).toThrow('REVALIDATION_MAX_ATTEMPTS must be a whole number of at least 1, not "six".');
+    expect(() => revalidationSettings(parseSettings({ REVALIDATION_POLL_MS: '0' }))).toThrow('REVALIDATION_POLL_MS must be a whole number of at least 10');
   });
 });
 
