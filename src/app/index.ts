@@ -28,16 +28,12 @@ import { shouldSeedOnEmpty } from '../seed/settings';
 import type { GraphQLEndpoint } from '../graphql/endpoint';
 import type { FrontDoor } from '../http/front-door';
 import { keepRunningOnStrayRejections } from './process-guards';
+import { loadSettings, settings } from '../settings';
 import { buildCoreServices, type CoreServices, type ServingServices } from './services';
 import { ownTerminationSignals } from './signals';
 
 /** Where the Koa middleware (src/middlewares/graphql-endpoint.ts) finds the endpoint in Strapi's container. */
 export const GRAPHQL_ENDPOINT_SERVICE = 'clinic-content.graphql-endpoint';
-
-function shutdownTimeoutMs(): number {
-  const value = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10000);
-  return Number.isFinite(value) && value >= 0 ? value : 10000;
-}
 
 export interface App {
   register(): Promise<void>;
@@ -100,6 +96,8 @@ function createApp(strapi: Core.Strapi): App {
 
   const app: App = {
     async register() {
+      // Parsed afresh at every start (a process may boot several Strapis): a bad value stops it here.
+      loadSettings();
       assertProductionSecrets();
       keepRunningOnStrayRejections(strapi);
       ownTerminationSignals(() => app.shutdown());
@@ -146,7 +144,7 @@ function createApp(strapi: Core.Strapi): App {
     },
 
     async shutdown() {
-      await frontDoor?.drain(shutdownTimeoutMs());
+      await frontDoor?.drain(settings().SHUTDOWN_TIMEOUT_MS);
       await strapi.destroy();
     },
   };

@@ -5,12 +5,13 @@
  * is back). Exceptions thrown synchronously still end the process.
  */
 import type { Core } from '@strapi/strapi';
+import { settings } from '../settings';
 
 let isGuardInstalled = false;
 
 export function keepRunningOnStrayRejections(strapi: Core.Strapi): void {
   // Under jest the test runner reports stray rejections itself, as failures.
-  if (isGuardInstalled || process.env.JEST_WORKER_ID !== undefined) return;
+  if (isGuardInstalled || settings().JEST_WORKER_ID !== undefined) return;
   isGuardInstalled = true;
   process.on('unhandledRejection', (reason: unknown) => {
     const text = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);

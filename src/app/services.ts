@@ -8,9 +8,10 @@ import type { Core } from '@strapi/strapi';
 import type { ApolloServer } from '@apollo/server';
 import type { Redis } from 'ioredis';
 import { cacheSettings, connectRedis, createResponseCache, type CacheSettings, type ResponseCache } from '../cache';
-import { createClinicDirectory, parseTtl, type ClinicDirectory } from '../clinics/directory';
+import { createClinicDirectory, type ClinicDirectory } from '../clinics/directory';
 import { localeSettings } from '../locales/config';
 import { createMetrics, type Metrics } from '../observability/metrics';
+import { settings } from '../settings';
 import type { GraphQLContext } from '../graphql/context';
 import { graphqlCors, type GraphQLCors } from '../graphql/cors';
 import { queryLimits, type QueryLimits } from '../graphql/limits';
@@ -30,7 +31,7 @@ export interface CoreServices {
 export function buildCoreServices(strapi: Core.Strapi): CoreServices {
   const settings = cacheSettings();
   const redis = connectRedis(strapi, settings);
-  const directory = createClinicDirectory({ strapi, ttlMs: parseTtl(process.env.CLINIC_CACHE_TTL_MS) });
+  const directory = createClinicDirectory({ strapi });
   if (redis !== null) directory.shareChangesThrough(redis, settings.prefix);
   return { cacheSettings: settings, redis, directory };
 }
@@ -45,29 +46,21 @@ export interface ServingServices extends PipelineServices {
   metricsToken: string | null;
 }
 
-function metricsTokenOf(env: NodeJS.ProcessEnv): string | null {
-  const token = env.METRICS_TOKEN?.trim() || null;
-  if (token !== null && token.length < 16) {
-    throw new Error('METRICS_TOKEN must be at least 16 characters (it guards /metrics); generate one with `openssl rand -hex 24`.');
-  }
-  return token;
-}
-
 /** Built at bootstrap(), for serving HTTP. */
 export async function buildServingServices(strapi: Core.Strapi, core: CoreServices): Promise<ServingServices> {
-  const { cacheSettings: settings, redis, directory } = core;
+  const { cacheSettings: cacheConfig, redis, directory } = core;
   const locales = localeSettings(strapi);
-  const metricsToken = metricsTokenOf(process.env);
+  const { METRICS_TOKEN: metricsToken, NODE_ENV } = settings();
   const limits = queryLimits();
   const perMinute = defaultPerMinute();
   const cors = graphqlCors();
-  const cache = settings.enabled ? createResponseCache(strapi, settings, redis) : null;
-  const apollo = await createApollo({ strapi, limits, isDevelopment: process.env.NODE_ENV === 'development' });
+  const cache = cacheConfig.enabled ? createResponseCache(strapi, cacheConfig, redis) : null;
+  const apollo = await createApollo({ strapi, limits, isDevelopment: NODE_ENV === 'development' });
   const documents = createPersistedDocuments({
     manifestFile: path.join(strapi.dirs.app.root, 'types', 'graphql', 'client', 'persisted-documents.json'),
     redis,
-    prefix: settings.prefix,
-    ttlSeconds: settings.persistedQueryTtlSeconds,
+    prefix: cacheConfig.prefix,
+    ttlSeconds: cacheConfig.persistedQueryTtlSeconds,
     maxLocal: 5000,
     warn: (message) => strapi.log.warn(message),
   });
@@ -75,7 +68,7 @@ export async function buildServingServices(strapi: Core.Strapi, core: CoreServic
     strapi,
     directory,
     cache,
-    rateLimiter: createRateLimiter({ strapi, redis, prefix: settings.prefix, defaultPerMinute: perMinute }),
+    rateLimiter: createRateLimiter({ strapi, redis, prefix: cacheConfig.prefix, defaultPerMinute: perMinute }),
     documents,
     apollo,
     limits,

@@ -4,11 +4,13 @@
  * own destroy() runs — too late to let requests in flight finish. They are replaced by one listener
  * that runs the app's shutdown (drain, stop workers, then strapi.destroy()).
  */
+import { settings } from '../settings';
+
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 export function ownTerminationSignals(shutdown: (signal: string) => Promise<void>): void {
   // Under jest the runner owns the process; tests stop Strapi themselves.
-  if (process.env.JEST_WORKER_ID !== undefined) return;
+  if (settings().JEST_WORKER_ID !== undefined) return;
   let isStopping = false;
   for (const signal of SIGNALS) {
     process.removeAllListeners(signal);

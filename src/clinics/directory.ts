@@ -17,7 +17,7 @@ import { LRUCache } from 'lru-cache';
 import { changeFeed } from '../content/changes';
 import { createContentReader, type ContentStatus } from '../content/reader';
 import type { ClinicEntry } from '../content/types';
-import { parseSettings, settings } from '../settings';
+import { settings } from '../settings';
 import { createKeyUseRecorder } from './key-use';
 import { hashKey, isWellFormedKey, type AuthenticatedKey, type StoredKey } from './keys';
 
@@ -104,11 +104,6 @@ function announceDirectoryChanges(input: {
       }),
     );
   });
-}
-
-/** CLINIC_CACHE_TTL_MS as the settings read it (for callers still holding the raw text; prefer settings()). */
-export function parseTtl(value: string | undefined): number {
-  return parseSettings({ CLINIC_CACHE_TTL_MS: value }).CLINIC_CACHE_TTL_MS;
 }
 
 /** ttlMs and keyUseFlushMs default to CLINIC_CACHE_TTL_MS and KEY_USE_FLUSH_MS. */
