@@ -39,7 +39,9 @@ import { graphqlCors } from './cors';
 import { LIMIT_CODES, limitProtection, queryLimits } from './limits';
 import { createRateLimiter, defaultPerMinute, RATE_LIMITED, type RateDecision, type RateLimiter } from './rate-limit';
 import { requestIdFrom, runWithRequestId } from '../observability/request-context';
-import { createMetrics, observabilityRoutes, type CacheOutcome } from '../observability/metrics';
+import { createMetrics, type CacheOutcome } from '../observability/metrics';
+import { observabilityRoutes } from '../observability/routes';
+import { mountAdminRoutes } from '../http/admin-routes';
 import { resolverModules } from './resolvers';
 
 import { GRAPHQL_PATH, graphqlEndpoint } from './endpoint';
@@ -442,13 +444,8 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
   graphqlEndpoint.handle = handle;
   graphqlEndpoint.maxBodyBytes = limits.maxBodyBytes;
   graphqlEndpoint.cors = cors;
-  strapi.server.routes([
-    ...observabilityRoutes({ strapi, metrics, redis, metricsToken, isDraining: () => draining }),
-    ...l10nRoutes({ strapi, directory }),
-    ...revalidationRoutes({ strapi }),
-    ...sitePageRoutes({ strapi, directory, server, fallbacks }),
-    ...reviewRoutes({ strapi }),
-  ] as never);
+  strapi.server.routes([...observabilityRoutes({ strapi, metrics, redis, metricsToken, isDraining: () => draining }), ...sitePageRoutes({ strapi, directory, server, fallbacks })]);
+  mountAdminRoutes(strapi, [...l10nRoutes({ strapi, directory }), ...revalidationRoutes({ strapi }), ...reviewRoutes({ strapi })]);
 
   const httpServer = strapi.server.httpServer as Server;
   const downstream = httpServer.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>;

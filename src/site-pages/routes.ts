@@ -9,6 +9,7 @@
  */
 import { createHash } from 'crypto';
 import type { Core } from '@strapi/strapi';
+import type { Context } from 'koa';
 import type { ApolloServer, GraphQLRequest } from '@apollo/server';
 import { GraphQLError, type DocumentNode } from 'graphql';
 import type { ClinicDirectory } from '../clinics/directory';
@@ -25,9 +26,9 @@ import {
 import { checkPreviewToken, SITE_PAGES_PATH, type PageType } from './preview-link';
 import { renderClinicIndex, renderConditionPage, renderErrorPage, renderTherapyPage, type PageFrame } from './render';
 
+/** The parts of Koa's context a page uses (query values are whatever Strapi's qs parser made of them). */
 interface KoaContext {
-  params: Record<string, string | undefined>;
-  query: Record<string, string | string[] | undefined>;
+  query: Record<string, unknown>;
   method: string;
   get(name: string): string;
   set(name: string, value: string): void;
@@ -58,10 +59,24 @@ class PageError extends Error {
 
 const PAGE_TYPES: readonly PageType[] = ['techniques', 'conditions'];
 
+type PagePath = Partial<Record<'clinic' | 'locale' | 'type' | 'slug', string>>;
+
+/** The path parameters @koa/router matched (Koa's own Context type does not know them). */
+function pagePath(ctx: Context): PagePath {
+  const params: unknown = ctx.params;
+  const path: PagePath = {};
+  if (typeof params !== 'object' || params === null) return path;
+  for (const name of ['clinic', 'locale', 'type', 'slug'] as const) {
+    const value: unknown = (params as Record<string, unknown>)[name];
+    if (typeof value === 'string') path[name] = value;
+  }
+  return path;
+}
+
 // Pages load nothing but their own inline style; they may be framed by the admin (same origin) only.
 const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
-export function sitePageRoutes(input: { strapi: Core.Strapi; directory: ClinicDirectory; server: ApolloServer<GraphQLContext>; fallbacks: FallbackMap }) {
+export function sitePageRoutes(input: { strapi: Core.Strapi; directory: ClinicDirectory; server: ApolloServer<GraphQLContext>; fallbacks: FallbackMap }): Core.RouteInput[] {
   const { strapi, directory, server, fallbacks } = input;
 
   async function run<T>(document: DocumentNode, variables: Record<string, unknown>, contextValue: GraphQLContext): Promise<T> {
@@ -116,14 +131,14 @@ export function sitePageRoutes(input: { strapi: Core.Strapi; directory: ClinicDi
   }
 
   /** The page's frame (clinic, locale, preview) and the context its operations run in. */
-  async function open(ctx: KoaContext, page: { type: PageType; slug: string } | null): Promise<{ frame: Omit<PageFrame, 'profile'>; context: GraphQLContext }> {
-    const clinicSlug = ctx.params.clinic ?? '';
-    const locale = ctx.params.locale ?? '';
+  async function open(ctx: KoaContext, params: PagePath, page: { type: PageType; slug: string } | null): Promise<{ frame: Omit<PageFrame, 'profile'>; context: GraphQLContext }> {
+    const clinicSlug = params.clinic ?? '';
+    const locale = params.locale ?? '';
     for (const name of Object.keys(ctx.query)) {
       if (name !== 'preview') throw new PageError('BAD_USER_INPUT', `Unknown parameter "${name}"; a page takes only "preview".`);
     }
     const token = ctx.query.preview;
-    if (Array.isArray(token)) throw new PageError('BAD_USER_INPUT', 'preview may be given once.');
+    if (token !== undefined && typeof token !== 'string') throw new PageError('BAD_USER_INPUT', 'preview may be given once.');
     let preview: PageFrame['preview'];
     if (token !== undefined) {
       if (page === null) throw new PageError('BAD_USER_INPUT', 'A preview link opens one therapy or condition page, not the clinic\'s start page.');
@@ -147,13 +162,14 @@ export function sitePageRoutes(input: { strapi: Core.Strapi; directory: ClinicDi
     return (await run<ClinicProfileQuery>(ClinicProfileDocument as unknown as DocumentNode, { locale }, context)).clinic;
   }
 
-  const handlePage = async (ctx: KoaContext) => {
-    const locale = ctx.params.locale ?? '';
+  const handlePage = async (ctx: Context) => {
+    const params = pagePath(ctx);
+    const locale = params.locale ?? '';
     try {
-      const type = ctx.params.type as PageType;
-      if (!PAGE_TYPES.includes(type)) throw new PageError('NOT_FOUND', `There are no "${ctx.params.type}" pages; pages are techniques and conditions.`);
-      const slug = ctx.params.slug ?? '';
-      const { frame, context } = await open(ctx, { type, slug });
+      const type = params.type as PageType;
+      if (!PAGE_TYPES.includes(type)) throw new PageError('NOT_FOUND', `There are no "${params.type}" pages; pages are techniques and conditions.`);
+      const slug = params.slug ?? '';
+      const { frame, context } = await open(ctx, params, { type, slug });
       const variables = { slug, locale };
       if (type === 'techniques') {
         const [profile, data] = await Promise.all([profileOf(context, locale), run<TherapyPageQuery>(TherapyPageDocument as unknown as DocumentNode, variables, context)]);
@@ -165,15 +181,16 @@ export function sitePageRoutes(input: { strapi: Core.Strapi; directory: ClinicDi
       }
     } catch (error) {
       if (!(error instanceof PageError)) throw error;
-      if (error.code === 'INTERNAL') strapi.log.error(`Page ${ctx.params.type}/${ctx.params.slug}: ${error.message}`);
+      if (error.code === 'INTERNAL') strapi.log.error(`Page ${params.type}/${params.slug}: ${error.message}`);
       refuse(ctx, error, locale);
     }
   };
 
-  const handleIndex = async (ctx: KoaContext) => {
-    const locale = ctx.params.locale ?? '';
+  const handleIndex = async (ctx: Context) => {
+    const params = pagePath(ctx);
+    const locale = params.locale ?? '';
     try {
-      const { frame, context } = await open(ctx, null);
+      const { frame, context } = await open(ctx, params, null);
       send(ctx, renderClinicIndex({ ...frame, profile: await profileOf(context, locale) }), locale, false);
     } catch (error) {
       if (!(error instanceof PageError)) throw error;
