@@ -25,15 +25,12 @@ import { syncLocales } from '../locales/config';
 import { registerRevalidation } from '../revalidation';
 import { isContentEmpty, runSeed, summarize } from '../seed';
 import { shouldSeedOnEmpty } from '../seed/settings';
-import type { GraphQLEndpoint } from '../graphql/endpoint';
+import { GRAPHQL_ENDPOINT_SERVICE, type GraphQLEndpoint } from '../graphql/endpoint';
 import type { FrontDoor } from '../http/front-door';
 import { keepRunningOnStrayRejections } from './process-guards';
 import { loadSettings, settings } from '../settings';
 import { buildCoreServices, type CoreServices, type ServingServices } from './services';
 import { ownTerminationSignals } from './signals';
-
-/** Where the Koa middleware (src/middlewares/graphql-endpoint.ts) finds the endpoint in Strapi's container. */
-export const GRAPHQL_ENDPOINT_SERVICE = 'clinic-content.graphql-endpoint';
 
 export interface App {
   register(): Promise<void>;

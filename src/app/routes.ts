@@ -2,8 +2,9 @@
 import type { Core } from '@strapi/strapi';
 import { reviewRoutes } from '../editorial/routes';
 import { createClinicOperations } from '../graphql/clinic-operations';
+import { mountAdminRoutes } from '../http/admin-routes';
 import { l10nRoutes } from '../l10n/routes';
-import { observabilityRoutes } from '../observability/metrics';
+import { observabilityRoutes } from '../observability/routes';
 import { revalidationRoutes } from '../revalidation/routes';
 import { sitePageRoutes } from '../site-pages/routes';
 import type { CoreServices, ServingServices } from './services';
@@ -11,11 +12,12 @@ import type { CoreServices, ServingServices } from './services';
 export function mountRoutes(input: { strapi: Core.Strapi; core: CoreServices; serving: ServingServices; isDraining: () => boolean }): void {
   const { strapi, core, serving, isDraining } = input;
   const { directory, redis } = core;
+  const operations = createClinicOperations({ strapi, directory, apollo: serving.apollo, fallbacks: serving.fallbacks });
+  // Public routes: health, metrics (its own token) and the reference pages.
   strapi.server.routes([
     ...observabilityRoutes({ strapi, metrics: serving.metrics, redis, metricsToken: serving.metricsToken, isDraining }),
-    ...l10nRoutes({ strapi, directory }),
-    ...revalidationRoutes({ strapi }),
-    ...sitePageRoutes({ strapi, operations: createClinicOperations({ strapi, directory, apollo: serving.apollo, fallbacks: serving.fallbacks }) }),
-    ...reviewRoutes({ strapi }),
-  ] as never);
+    ...sitePageRoutes({ strapi, operations }),
+  ]);
+  // The admin's JSON routes, through Strapi's admin authentication.
+  mountAdminRoutes(strapi, [...l10nRoutes({ strapi, directory }), ...revalidationRoutes({ strapi }), ...reviewRoutes({ strapi })]);
 }

@@ -6,16 +6,15 @@
  * 400 BAD_USER_INPUT for a bad or repeated `days` or any other parameter. Never cached.
  */
 import type { Core } from '@strapi/strapi';
-import { adminJsonRoute, RouteInputError } from '../admin-account/admin-token';
+import { adminJsonRoute, RouteInputError } from '../http/admin-routes';
 import { parseWithinDays, reviewDueReport, ReviewDueInputError } from './review-due';
 
 export const REVIEW_DUE_PATH = '/editor/review-due';
 
-export function reviewRoutes(input: { strapi: Core.Strapi }) {
+export function reviewRoutes(input: { strapi: Core.Strapi }): Core.Route[] {
   const { strapi } = input;
   return [
     adminJsonRoute({
-      strapi,
       path: REVIEW_DUE_PATH,
       parameters: ['days'],
       load: async ({ days }) => {

@@ -14,6 +14,9 @@ import { readBody } from './read-body';
 import { GRAPHQL_PATH } from './http-semantics';
 
 
+/** Where the composition root puts the endpoint in Strapi's container, for the Koa middleware to find. */
+export const GRAPHQL_ENDPOINT_SERVICE = 'clinic-content.graphql-endpoint';
+
 export interface GraphQLEndpoint {
   /** Answers a request for GRAPHQL_PATH; hands any other path on. */
   koa(ctx: KoaContext, next: Next): Promise<void>;

@@ -13,6 +13,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import Negotiator from 'negotiator';
+import { WWW_AUTHENTICATE } from '../http/bearer';
 import { statusOfCode } from '../http/status';
 
 /** Where the API answers. */
@@ -39,9 +40,6 @@ export function responseMedia(accept: string | undefined): ResponseMedia | null 
   negotiated.set(accept, media);
   return media;
 }
-
-/** The WWW-Authenticate header every 401 carries (RFC 6750). */
-export const WWW_AUTHENTICATE = 'Bearer realm="clinic-content"';
 
 /** Statuses that say something about the request itself; GraphQL errors never replace them. */
 const REQUEST_LEVEL = new Set([405, 406, 408, 413, 415, 429]);

@@ -22,7 +22,8 @@ import { cachedHeaders, hitAnswer, rateLimitedAnswer, refusal, type GraphQLAnswe
 import { callerOf, identifyCaller, type Identification } from './caller';
 import { createContext, type GraphQLContext } from './context';
 import { apolloRequest, executeWithTimeout } from './execute';
-import { errorBody, MEDIA_TYPES, responseMedia, WWW_AUTHENTICATE, type ResponseMedia } from './http-semantics';
+import { WWW_AUTHENTICATE } from '../http/bearer';
+import { errorBody, MEDIA_TYPES, responseMedia, type ResponseMedia } from './http-semantics';
 import { identityOf, operationOf, passesCsrfCheck } from './identity';
 import { LIMIT_CODES, type QueryLimits } from './limits';
 import { fieldsFromSearch, resolveRequest, type RequestFields, type ResolvedRequest } from './operation-request';

@@ -1,64 +1,45 @@
 /**
  * GET /l10n/coverage — the translation coverage report (coverage.ts) as JSON, for an admin (a Strapi
- * admin access token) or a clinic preview key; public clinic keys are refused. Query parameters:
- * locale and type (each may repeat), status=published|draft.
+ * admin access token) or a clinic preview key; public clinic keys are refused (the route's auth step,
+ * `adminSessionOrPreviewKey`, in src/http/admin-routes.ts). Query parameters: locale and type (each
+ * may repeat), status=published|draft.
  */
 import type { Core } from '@strapi/strapi';
 import type { ClinicDirectory } from '../clinics/directory';
-import { answerJson, bearer, isAdminToken, refuseJson, type JsonRouteContext } from '../admin-account/admin-token';
+import { adminSessionOrPreviewKey, jsonRoute, queryStrings, RouteInputError, type JsonRouteContext } from '../http/admin-routes';
 import { CoverageInputError, translationCoverage } from './coverage';
 
-type KoaContext = JsonRouteContext;
+const PARAMETERS = ['locale', 'type', 'status'];
 
-function list(value: string | string[] | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  return (Array.isArray(value) ? value : [value]).flatMap((item) => item.split(',')).map((item) => item.trim()).filter(Boolean);
+/** A repeatable, comma-separated parameter (`?locale=fr,de&locale=es`); undefined when absent. */
+function list(ctx: JsonRouteContext, name: string): string[] | undefined {
+  if (ctx.query[name] === undefined) return undefined;
+  return queryStrings(ctx, name).flatMap((item) => item.split(',')).map((item) => item.trim()).filter(Boolean);
 }
 
-export function l10nRoutes(input: { strapi: Core.Strapi; directory: ClinicDirectory }) {
-  const { strapi, directory } = input;
+function coverageQuery(ctx: JsonRouteContext): { locales?: string[]; types?: string[]; status?: string } {
+  for (const name of Object.keys(ctx.query)) {
+    if (!PARAMETERS.includes(name)) throw new RouteInputError(`Unknown parameter "${name}"; the report takes locale, type and status.`);
+  }
+  const status = queryStrings(ctx, 'status');
+  if (status.length > 1) throw new RouteInputError('status may be given once.');
+  return { locales: list(ctx, 'locale'), types: list(ctx, 'type'), status: status[0] };
+}
+
+export function l10nRoutes(input: { strapi: Core.Strapi; directory: ClinicDirectory }): Core.Route[] {
+  const { strapi } = input;
   return [
-    {
-      method: 'GET',
+    jsonRoute({
       path: '/l10n/coverage',
-      config: { auth: false },
-      handler: async (ctx: KoaContext) => {
-        const token = bearer(ctx);
-        if (token === null) {
-          ctx.set('WWW-Authenticate', 'Bearer');
-          refuseJson(ctx, 401, 'UNAUTHENTICATED', 'Send an admin access token or a clinic preview key as "Authorization: Bearer <token>".');
-          return;
-        }
-        if (!(await isAdminToken(strapi, token))) {
-          const key = await directory.authenticate(token);
-          if (key === null) {
-            ctx.set('WWW-Authenticate', 'Bearer');
-            refuseJson(ctx, 401, 'UNAUTHENTICATED', 'This token is neither an admin access token nor a live clinic key.');
-            return;
-          }
-          if (key.kind !== 'preview') {
-            refuseJson(ctx, 403, 'FORBIDDEN', 'A public clinic key cannot read the coverage report; use a preview key or an admin login.');
-            return;
-          }
-        }
-        for (const name of Object.keys(ctx.query)) {
-          if (!['locale', 'type', 'status'].includes(name)) {
-            refuseJson(ctx, 400, 'BAD_USER_INPUT', `Unknown parameter "${name}"; the report takes locale, type and status.`);
-            return;
-          }
-        }
-        const status = ctx.query.status;
-        if (Array.isArray(status)) {
-          refuseJson(ctx, 400, 'BAD_USER_INPUT', 'status may be given once.');
-          return;
-        }
+      // Preview keys are not Strapi credentials: the route's own step decides (see admin-routes.ts).
+      config: { auth: false, middlewares: [adminSessionOrPreviewKey(input)] },
+      handle: async (ctx) => {
         try {
-          answerJson(ctx, 200, { data: await translationCoverage(strapi, { locales: list(ctx.query.locale), types: list(ctx.query.type), status }) });
+          return await translationCoverage(strapi, coverageQuery(ctx));
         } catch (error) {
-          if (error instanceof CoverageInputError) refuseJson(ctx, 400, 'BAD_USER_INPUT', error.message);
-          else throw error;
+          throw error instanceof CoverageInputError ? new RouteInputError(error.message) : error;
         }
       },
-    },
+    }),
   ];
 }

@@ -5,8 +5,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { Context as KoaContext, Next } from 'koa';
-import { GRAPHQL_ENDPOINT_SERVICE } from '../app';
-import type { GraphQLEndpoint } from '../graphql/endpoint';
+import { GRAPHQL_ENDPOINT_SERVICE, type GraphQLEndpoint } from '../graphql/endpoint';
 
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
   async (ctx: KoaContext, next: Next): Promise<void> => {

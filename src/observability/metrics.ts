@@ -1,15 +1,8 @@
 /**
- * Prometheus metrics (prom-client) at /metrics, and the health endpoints for load balancers.
- *
- * /metrics is not public: it answers only with METRICS_TOKEN as a bearer token, and not at all (404)
- * when METRICS_TOKEN is unset. /health/live says the process answers; /health/ready checks the database
- * (503 when it does not answer) and reports Redis, whose absence degrades (local cache and limits) but
- * does not stop the service.
+ * Prometheus metrics (prom-client): request durations by operation, cache outcomes, rate-limit
+ * refusals and the database pool. routes.ts serves them at /metrics.
  */
-import { timingSafeEqual } from 'crypto';
 import type { Core } from '@strapi/strapi';
-import type { Context as KoaContext } from 'koa';
-import type { Redis } from 'ioredis';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type CacheOutcome = 'hit' | 'miss' | 'bypass' | 'off';
@@ -76,81 +69,4 @@ export function createMetrics(strapi: Core.Strapi): Metrics {
       rejections.inc();
     },
   };
-}
-
-function tokenMatches(presented: string | undefined, expected: string): boolean {
-  const token = /^Bearer\s+(\S+)\s*$/i.exec(presented ?? '')?.[1];
-  if (token === undefined) return false;
-  const a = Buffer.from(token);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-async function within<T>(ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-export function observabilityRoutes(input: { strapi: Core.Strapi; metrics: Metrics; redis: Redis | null; metricsToken: string | null; isDraining: () => boolean }) {
-  const { strapi, metrics, redis, metricsToken, isDraining } = input;
-  const json = (ctx: KoaContext, status: number, body: unknown) => {
-    ctx.status = status;
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = body;
-  };
-  return [
-    { method: 'GET', path: '/health/live', handler: (ctx: KoaContext) => json(ctx, 200, { status: 'ok' }), config: { auth: false } },
-    {
-      method: 'GET',
-      path: '/health/ready',
-      config: { auth: false },
-      handler: async (ctx: KoaContext) => {
-        const checks: Record<string, string> = {};
-        if (isDraining()) {
-          json(ctx, 503, { status: 'stopping', checks });
-          return;
-        }
-        let ready = true;
-        try {
-          await within(2000, strapi.db.connection.raw('select 1'));
-          checks.database = 'ok';
-        } catch (error) {
-          ready = false;
-          checks.database = `unreachable: ${error instanceof Error ? error.message : String(error)}`;
-        }
-        if (redis !== null) {
-          try {
-            await within(1000, redis.ping());
-            checks.redis = 'ok';
-          } catch {
-            checks.redis = 'unreachable: serving with this instance\'s own cache and rate limits';
-          }
-        }
-        json(ctx, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', checks });
-      },
-    },
-    {
-      method: 'GET',
-      path: '/metrics',
-      config: { auth: false },
-      handler: async (ctx: KoaContext) => {
-        if (metricsToken === null) {
-          json(ctx, 404, { error: 'Not found' });
-          return;
-        }
-        if (!tokenMatches(ctx.get('authorization') || undefined, metricsToken)) {
-          ctx.set('WWW-Authenticate', 'Bearer');
-          json(ctx, 401, { error: 'Send METRICS_TOKEN as "Authorization: Bearer <token>".' });
-          return;
-        }
-        ctx.set('Cache-Control', 'no-store');
-        ctx.type = metrics.registry.contentType;
-        ctx.body = await metrics.registry.metrics();
-      },
-    },
-  ];
 }

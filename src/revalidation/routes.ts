@@ -9,7 +9,7 @@
  * Never cached.
  */
 import type { Core } from '@strapi/strapi';
-import { adminJsonRoute, RouteInputError } from '../admin-account/admin-token';
+import { adminJsonRoute, RouteInputError } from '../http/admin-routes';
 import { clinicRevalidationSettings, isConfigured } from './clinics';
 import { DELIVERY_STATUSES, recentDeliveries, type DeliveryRow, type DeliveryStatus } from './outbox';
 import type { ChangedEntry, RevalidationPayload } from './payload';
@@ -55,11 +55,10 @@ function view(row: DeliveryRow): DeliveryView {
 
 const isStatus = (value: string): value is DeliveryStatus => (DELIVERY_STATUSES as readonly string[]).includes(value);
 
-export function revalidationRoutes(input: { strapi: Core.Strapi }) {
+export function revalidationRoutes(input: { strapi: Core.Strapi }): Core.Route[] {
   const { strapi } = input;
   return [
     adminJsonRoute({
-      strapi,
       path: REVALIDATION_PATH,
       parameters: ['status'],
       load: async ({ status }) => {

@@ -8,6 +8,7 @@
  * With `?preview=<token>` from the admin's preview button (preview-link.ts) it shows the draft.
  */
 import type { Core } from '@strapi/strapi';
+import type { Context } from 'koa';
 import type { DocumentNode } from 'graphql';
 import { etagOf, matchesEtag } from '../http/etag';
 import { statusOfCode } from '../http/status';
@@ -22,9 +23,9 @@ import {
 import { checkPreviewToken, SITE_PAGES_PATH, type PageType } from './preview-link';
 import { renderClinicIndex, renderConditionPage, renderErrorPage, renderTherapyPage, type PageFrame } from './render';
 
+/** The parts of Koa's context a page uses (query values are whatever Strapi's qs parser made of them). */
 interface KoaContext {
-  params: Record<string, string | undefined>;
-  query: Record<string, string | string[] | undefined>;
+  query: Record<string, unknown>;
   method: string;
   get(name: string): string;
   set(name: string, value: string): void;
@@ -45,6 +46,20 @@ class PageError extends Error {
 
 const PAGE_TYPES: readonly PageType[] = ['techniques', 'conditions'];
 
+type PagePath = Partial<Record<'clinic' | 'locale' | 'type' | 'slug', string>>;
+
+/** The path parameters @koa/router matched (Koa's own Context type does not know them). */
+function pagePath(ctx: Context): PagePath {
+  const params: unknown = ctx.params;
+  const path: PagePath = {};
+  if (typeof params !== 'object' || params === null) return path;
+  for (const name of ['clinic', 'locale', 'type', 'slug'] as const) {
+    const value: unknown = (params as Record<string, unknown>)[name];
+    if (typeof value === 'string') path[name] = value;
+  }
+  return path;
+}
+
 // Pages load nothing but their own inline style; they may be framed by the admin (same origin) only.
 const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
@@ -62,7 +77,7 @@ export interface ClinicOperations {
   open(options: { clinicSlug: string; isPreview: boolean; purpose: string }): Promise<PageContext | { kind: 'error'; code: string; message: string } | null>;
 }
 
-export function sitePageRoutes(input: { strapi: Core.Strapi; operations: ClinicOperations }) {
+export function sitePageRoutes(input: { strapi: Core.Strapi; operations: ClinicOperations }): Core.RouteInput[] {
   const { strapi, operations } = input;
 
   async function run<T>(document: DocumentNode, variables: Record<string, unknown>, context: PageContext): Promise<T> {
@@ -108,14 +123,14 @@ export function sitePageRoutes(input: { strapi: Core.Strapi; operations: ClinicO
   }
 
   /** The page's frame (clinic, locale, preview) and the context its operations run in. */
-  async function open(ctx: KoaContext, page: { type: PageType; slug: string } | null): Promise<{ frame: Omit<PageFrame, 'profile'>; context: PageContext }> {
-    const clinicSlug = ctx.params.clinic ?? '';
-    const locale = ctx.params.locale ?? '';
+  async function open(ctx: KoaContext, params: PagePath, page: { type: PageType; slug: string } | null): Promise<{ frame: Omit<PageFrame, 'profile'>; context: PageContext }> {
+    const clinicSlug = params.clinic ?? '';
+    const locale = params.locale ?? '';
     for (const name of Object.keys(ctx.query)) {
       if (name !== 'preview') throw new PageError('BAD_USER_INPUT', `Unknown parameter "${name}"; a page takes only "preview".`);
     }
     const token = ctx.query.preview;
-    if (Array.isArray(token)) throw new PageError('BAD_USER_INPUT', 'preview may be given once.');
+    if (token !== undefined && typeof token !== 'string') throw new PageError('BAD_USER_INPUT', 'preview may be given once.');
     let preview: PageFrame['preview'];
     if (token !== undefined) {
       if (page === null) throw new PageError('BAD_USER_INPUT', 'A preview link opens one therapy or condition page, not the clinic\'s start page.');
@@ -134,13 +149,14 @@ export function sitePageRoutes(input: { strapi: Core.Strapi; operations: ClinicO
     return (await run<ClinicProfileQuery>(ClinicProfileDocument as unknown as DocumentNode, { locale }, context)).clinic;
   }
 
-  const handlePage = async (ctx: KoaContext) => {
-    const locale = ctx.params.locale ?? '';
+  const handlePage = async (ctx: Context) => {
+    const params = pagePath(ctx);
+    const locale = params.locale ?? '';
     try {
-      const type = ctx.params.type as PageType;
-      if (!PAGE_TYPES.includes(type)) throw new PageError('NOT_FOUND', `There are no "${ctx.params.type}" pages; pages are techniques and conditions.`);
-      const slug = ctx.params.slug ?? '';
-      const { frame, context } = await open(ctx, { type, slug });
+      const type = params.type as PageType;
+      if (!PAGE_TYPES.includes(type)) throw new PageError('NOT_FOUND', `There are no "${params.type}" pages; pages are techniques and conditions.`);
+      const slug = params.slug ?? '';
+      const { frame, context } = await open(ctx, params, { type, slug });
       const variables = { slug, locale };
       if (type === 'techniques') {
         const [profile, data] = await Promise.all([profileOf(context, locale), run<TherapyPageQuery>(TherapyPageDocument as unknown as DocumentNode, variables, context)]);
@@ -152,15 +168,16 @@ export function sitePageRoutes(input: { strapi: Core.Strapi; operations: ClinicO
       }
     } catch (error) {
       if (!(error instanceof PageError)) throw error;
-      if (error.code === 'INTERNAL') strapi.log.error(`Page ${ctx.params.type}/${ctx.params.slug}: ${error.message}`);
+      if (error.code === 'INTERNAL') strapi.log.error(`Page ${params.type}/${params.slug}: ${error.message}`);
       refuse(ctx, error, locale);
     }
   };
 
-  const handleIndex = async (ctx: KoaContext) => {
-    const locale = ctx.params.locale ?? '';
+  const handleIndex = async (ctx: Context) => {
+    const params = pagePath(ctx);
+    const locale = params.locale ?? '';
     try {
-      const { frame, context } = await open(ctx, null);
+      const { frame, context } = await open(ctx, params, null);
       send(ctx, renderClinicIndex({ ...frame, profile: await profileOf(context, locale) }), locale, false);
     } catch (error) {
       if (!(error instanceof PageError)) throw error;
