@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { ensureDevAdmin } from './admin-account/ensure-dev-admin';
-import { settleWritesMiddleware } from './content/changes';
+import { writePipeline } from './content/writes';
 import { contentFormatMiddleware } from './content-validation/middleware';
 import { acquireBootLock, type ReleaseBootLock } from './database/boot-lock';
 import { cachePreparedStatements } from './database/statement-cache';
@@ -13,9 +13,11 @@ import { shouldSeedOnEmpty } from './seed/settings';
 import { isContentEmpty, runSeed, summarize } from './seed';
 import { syncLocales } from './locales/config';
 import { requiredAlongChainMiddleware } from './l10n/publish-check';
-import { registerRevalidation } from './revalidation';
+import { createRevalidation, type Revalidation } from './revalidation';
+import { revalidationSettings } from './revalidation/settings';
 
 let graphql: GraphQLService | null = null;
+let revalidation: Revalidation | null = null;
 
 function shutdownTimeoutMs(): number {
   const value = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10000);
@@ -55,13 +57,15 @@ export default {
     };
     strapi.documents.use(contentFormatMiddleware(strapi));
     strapi.documents.use(requiredAlongChainMiddleware(strapi));
-    strapi.documents.use(settleWritesMiddleware(strapi) as never);
-    registerRevalidation(strapi);
+    writePipeline(strapi);
+    revalidation = createRevalidation({ strapi, settings: revalidationSettings() });
+    revalidation.register();
     registerKeyUses(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     try {
+      revalidation?.start();
       cachePreparedStatements(strapi);
       await applyFieldHelp(strapi);
       await applyEditorLayouts(strapi);
@@ -82,6 +86,7 @@ export default {
   },
 
   async destroy() {
+    await revalidation?.stop();
     await releaseBootLock?.();
     releaseBootLock = null;
     await graphql?.stop();

@@ -24,7 +24,7 @@ import { cacheSettings, connectRedis, createResponseCache, etagOf, type Response
 import type { CachedResponse } from '../cache/store';
 import { createClinicDirectory, parseTtl, type ClinicDirectory } from '../clinics/directory';
 import type { AuthenticatedKey } from '../clinics/keys';
-import { settleChanges } from '../content/changes';
+import { mountHttpSettle } from '../content/writes';
 import { localeSettings } from '../locales/config';
 import { l10nRoutes } from '../l10n/routes';
 import { revalidationRoutes } from '../revalidation/routes';
@@ -434,10 +434,7 @@ export async function mountGraphQL(strapi: Core.Strapi): Promise<GraphQLService>
 
   // Admin and API writes answer only once the caches (here and on other instances) have let go of what
   // they changed: an editor who saw "Published" never finds the old version on the site.
-  strapi.server.use(async (ctx: KoaContext, next: () => Promise<unknown>) => {
-    await next();
-    if (!['GET', 'HEAD', 'OPTIONS'].includes(ctx.method)) await settleChanges(strapi);
-  });
+  mountHttpSettle(strapi);
 
   graphqlEndpoint.handle = handle;
   graphqlEndpoint.maxBodyBytes = limits.maxBodyBytes;
