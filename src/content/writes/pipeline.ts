@@ -70,7 +70,11 @@ const WRITE_EVENTS = new Map<string, { isBefore: boolean; action: DatabaseAction
 /** Strapi names components `category.name`; every other model has a `namespace::` prefix. */
 const isComponent = (uid: string) => !uid.includes('::');
 
-const pipelines = new WeakMap<Core.Strapi, WritePipeline>();
+/**
+ * Where an instance keeps its pipeline: Strapi's own container, not a module variable, because the app
+ * Strapi loads (dist/) and the code a test or script imports may be two copies of this module.
+ */
+const SERVICE = 'clinic-content.write-pipeline';
 
 /**
  * The write pipeline of a Strapi instance. The first call mounts it (a Document Service middleware and
@@ -78,8 +82,7 @@ const pipelines = new WeakMap<Core.Strapi, WritePipeline>();
  * that a refused write never opens a transaction.
  */
 export function writePipeline(strapi: Core.Strapi): WritePipeline {
-  const existing = pipelines.get(strapi);
-  if (existing !== undefined) return existing;
+  if (strapi.has(SERVICE)) return strapi.get<WritePipeline>(SERVICE);
 
   const inTransaction = new Set<TransactionSubscriber<unknown>>();
   const afterCommit = new Set<CommitSubscriber>();
@@ -236,7 +239,7 @@ export function writePipeline(strapi: Core.Strapi): WritePipeline {
     },
   };
   strapi.documents.use(documentMiddleware);
-  pipelines.set(strapi, pipeline);
+  strapi.add(SERVICE, pipeline);
   return pipeline;
 }
 
