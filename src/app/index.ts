@@ -13,7 +13,7 @@
 import type { Core } from '@strapi/strapi';
 import { ensureDevAdmin } from '../admin-account/ensure-dev-admin';
 import { registerKeyUses } from '../clinics/key-use';
-import { settleChanges, settleWritesMiddleware } from '../content/changes';
+import { mountHttpSettle, writePipeline } from '../content/writes';
 import { contentFormatMiddleware } from '../content-validation/middleware';
 import { acquireBootLock, type ReleaseBootLock } from '../database/boot-lock';
 import { cachePreparedStatements } from '../database/statement-cache';
@@ -22,7 +22,8 @@ import { applyEditorLayouts } from '../editor-help/layouts';
 import { assertProductionSecrets } from '../env/secrets';
 import { requiredAlongChainMiddleware } from '../l10n/publish-check';
 import { syncLocales } from '../locales/config';
-import { registerRevalidation } from '../revalidation';
+import { createRevalidation, type Revalidation } from '../revalidation';
+import { revalidationSettings } from '../revalidation/settings';
 import { isContentEmpty, runSeed, summarize } from '../seed';
 import { shouldSeedOnEmpty } from '../seed/settings';
 import { GRAPHQL_ENDPOINT_SERVICE, type GraphQLEndpoint } from '../graphql/endpoint';
@@ -58,6 +59,7 @@ function createApp(strapi: Core.Strapi): App {
   let core: CoreServices | null = null;
   let serving: ServingServices | null = null;
   let frontDoor: FrontDoor | null = null;
+  let revalidation: Revalidation | null = null;
 
   async function releaseLock(): Promise<void> {
     await releaseBootLock?.();
@@ -78,10 +80,7 @@ function createApp(strapi: Core.Strapi): App {
     mountRoutes({ strapi, core: built, serving: services, isDraining: () => frontDoor?.isDraining() ?? false });
     // Admin and API writes answer only once the caches (here and on other instances) have let go of
     // what they changed: an editor who saw "Published" never finds the old version on the site.
-    strapi.server.use(async (ctx: { method: string }, next: () => Promise<unknown>) => {
-      await next();
-      if (!['GET', 'HEAD', 'OPTIONS'].includes(ctx.method)) await settleChanges(strapi);
-    });
+    mountHttpSettle(strapi);
     const endpoint: GraphQLEndpoint = createGraphQLEndpoint(services);
     strapi.add(GRAPHQL_ENDPOINT_SERVICE, endpoint);
     frontDoor = openFrontDoor({
@@ -102,14 +101,18 @@ function createApp(strapi: Core.Strapi): App {
       releaseBootLock = await acquireBootLock(strapi);
       strapi.documents.use(contentFormatMiddleware(strapi));
       strapi.documents.use(requiredAlongChainMiddleware(strapi));
-      strapi.documents.use(settleWritesMiddleware(strapi) as never);
-      registerRevalidation(strapi);
+      // One write pipeline: each write's change, its subscribers (outbox, purges, directory), one settle point.
+      writePipeline(strapi);
+      revalidation = createRevalidation({ strapi, settings: revalidationSettings() });
+      revalidation.register();
       registerKeyUses(strapi);
       core = buildCoreServices(strapi);
     },
 
     async bootstrap() {
       try {
+        // Rows a stopped instance left pending are sent; the seed's own are sent as it commits.
+        revalidation?.start();
         cachePreparedStatements(strapi);
         await applyFieldHelp(strapi);
         await applyEditorLayouts(strapi);
@@ -126,6 +129,7 @@ function createApp(strapi: Core.Strapi): App {
     },
 
     async destroy() {
+      await revalidation?.stop();
       await releaseLock();
       frontDoor?.close();
       frontDoor = null;
@@ -142,6 +146,7 @@ function createApp(strapi: Core.Strapi): App {
 
     async shutdown() {
       await frontDoor?.drain(settings().SHUTDOWN_TIMEOUT_MS);
+      await revalidation?.stop();
       await strapi.destroy();
     },
   };

@@ -1,11 +1,11 @@
 /**
  * The response cache of the public API: settings, the store (this process or Redis), and exact
  * invalidation — every committed write purges the responses tagged with what it changed, before the
- * write's Document Service call returns (see content/changes.ts and the middleware in src/index.ts).
+ * write's Document Service call returns (an after-commit subscriber of src/content/writes).
  */
 import type { Core } from '@strapi/strapi';
 import { Redis } from 'ioredis';
-import { changeFeed } from '../content/changes';
+import { writePipeline } from '../content/writes';
 import { settings, type Settings } from '../settings';
 import { changedTags } from './tags';
 import { createFallbackStore, createMemoryStore, createRedisStore, type ResponseStore } from './store';
@@ -90,7 +90,6 @@ export function createResponseCache(strapi: Core.Strapi, settings: CacheSettings
           localMaxAgeMs: settings.fallbackMaxAgeMs,
         });
 
-  const feed = changeFeed(strapi);
   let retry: NodeJS.Timeout | null = null;
   const purge = async (tags: string[]): Promise<void> => {
     try {
@@ -115,13 +114,14 @@ export function createResponseCache(strapi: Core.Strapi, settings: CacheSettings
       retry.unref();
     }
   };
-  const stop = feed.on(
-    (change) => {
+  const stop = writePipeline(strapi).afterCommit({
+    name: 'the response cache purge',
+    needsRows: true,
+    committed(change) {
       const tags = changedTags(change);
-      if (tags.length > 0) feed.track(purge(tags));
+      return tags.length > 0 ? purge(tags) : undefined;
     },
-    { rows: true },
-  );
+  });
 
   const cacheControl = `public, max-age=${settings.maxAge}, s-maxage=${settings.sMaxAge}, stale-while-revalidate=${settings.staleWhileRevalidate}`;
   return {

@@ -12,7 +12,7 @@
  *   clinic:<documentId>               the calling clinic (its data, locales and keys)
  *   locales                           the service's locales and its default locale
  */
-import type { ModelChange, RowRef } from '../content/changes';
+import type { LinkedRow, RowVersion, WriteChange } from '../content/writes';
 
 export const LOCALES_TAG = 'locales';
 
@@ -33,25 +33,25 @@ export function readTags(uid: string, documentId: string, chain: readonly string
 }
 
 /** What a committed write changed. Draft rows change nothing cached: previews are never cached. */
-export function changedTags(change: ModelChange): string[] {
+export function changedTags(change: Pick<WriteChange, 'uid' | 'rows' | 'related' | 'storeKeys'>): string[] {
   const tags = new Set<string>();
   if (change.uid === 'plugin::i18n.locale' || change.storeKeys.some((key) => key.includes('i18n'))) tags.add(LOCALES_TAG);
-  const add = (row: RowRef, related: boolean) => {
+  const add = (row: RowVersion | LinkedRow, related: boolean) => {
     if (row.uid === 'api::clinic.clinic') {
       // Keys live on every row of a clinic, drafts included: any write may change who is served.
       tags.add(clinicTag(row.documentId));
       return;
     }
-    if (!row.published || row.locale === null) return;
+    if (!row.isPublished || row.locale === null) return;
     if (related) {
       // Whoever used that list also read the written row; this is for lists the write joined or left.
-      if (row.field !== undefined) tags.add(linksTag(row.uid, row.documentId, row.locale, row.field));
+      if ('field' in row) tags.add(linksTag(row.uid, row.documentId, row.locale, row.field));
     } else {
       tags.add(entryTag(row.uid, row.documentId, row.locale));
       tags.add(typeTag(row.uid, row.locale));
     }
   };
-  for (const row of change.rows) add(row, false);
-  for (const row of change.related) add(row, true);
+  for (const row of [...change.rows.before, ...change.rows.after]) add(row, false);
+  for (const row of [...change.related.before, ...change.related.after]) add(row, true);
   return [...tags];
 }

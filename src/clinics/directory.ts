@@ -14,7 +14,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import { changeFeed } from '../content/changes';
+import { writePipeline } from '../content/writes';
 import { createContentReader, type ContentStatus } from '../content/reader';
 import type { ClinicEntry } from '../content/types';
 import { settings } from '../settings';
@@ -82,8 +82,9 @@ const channelOf = (prefix: string) => `${prefix}:directory`;
 
 /**
  * Publishes, after each committed write that changes what directories hold, the message that makes
- * every instance's directory drop its copy. Writes wait for it (settleChanges). Directories do this
- * themselves (every process that loads the app has one, the clinic:key command's light boot too).
+ * every instance's directory drop its copy. Writes wait for it (the write pipeline's settle point).
+ * Directories do this themselves (every process that loads the app has one, the clinic:key command's
+ * light boot too).
  */
 function announceDirectoryChanges(input: {
   strapi: Core.Strapi;
@@ -92,17 +93,18 @@ function announceDirectoryChanges(input: {
   onChange?: () => void;
 }): () => void {
   const { strapi } = input;
-  const feed = changeFeed(strapi);
-  return feed.on((change) => {
-    if (!WATCHED.has(change.uid)) return;
-    input.onChange?.();
-    const target = input.target();
-    if (target === null) return;
-    feed.track(
-      target.redis.publish(channelOf(target.prefix), change.uid).catch((error: unknown) => {
+  return writePipeline(strapi).afterCommit({
+    name: 'the clinic directory',
+    needsRows: false,
+    committed(change) {
+      if (!WATCHED.has(change.uid)) return;
+      input.onChange?.();
+      const target = input.target();
+      if (target === null) return;
+      return target.redis.publish(channelOf(target.prefix), change.uid).catch((error: unknown) => {
         strapi.log.error(`Could not tell other instances that ${change.uid} changed: ${error instanceof Error ? error.message : String(error)}`);
-      }),
-    );
+      });
+    },
   });
 }
 

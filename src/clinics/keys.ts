@@ -7,7 +7,7 @@
  */
 import { createHash, randomBytes } from 'crypto';
 import type { Core } from '@strapi/strapi';
-import { settleChanges } from '../content/changes';
+import { writePipeline } from '../content/writes';
 import { lastUses } from './key-use';
 
 export type KeyKind = 'public' | 'preview';
@@ -99,7 +99,7 @@ async function writeKeys(strapi: Core.Strapi, documentId: string, keys: StoredKe
 /** Runs a key change in a transaction and returns once caches everywhere have dropped what it changed. */
 async function keyTransaction<T>(strapi: Core.Strapi, work: () => Promise<T>): Promise<T> {
   const result = await strapi.db.transaction(work);
-  await settleChanges(strapi);
+  await writePipeline(strapi).settled();
   return result;
 }
 

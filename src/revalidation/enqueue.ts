@@ -1,83 +1,34 @@
 /**
- * A Document Service middleware that turns every change to published content — publish, unpublish,
- * delete, and create/update with status "published" — into outbox rows, one per clinic whose site
- * shows the change. Draft edits and discarded drafts change nothing public and send nothing.
+ * The outbox subscriber of the write pipeline: turns every change to published content — publish,
+ * unpublish, delete, and create/update with status "published" — into outbox rows, one per clinic whose
+ * site shows the change. Draft edits and discarded drafts change nothing public and send nothing.
  *
- * The write and its rows commit together: the middleware runs the write inside a transaction (joining
- * the caller's, if there is one) and writes the rows before it ends, so a rolled-back write sends
- * nothing and a committed one is announced even if the process stops right after. The worker is woken
- * once the outermost transaction has committed.
+ * It runs inside the write's transaction (src/content/writes), so the write and its rows commit
+ * together: a rolled-back write sends nothing and a committed one is announced even if the process
+ * stops right after. The rows and linked rows come with the change; only the clinics' settings are
+ * read here. The worker is woken once the outermost transaction has committed.
  */
 import { randomUUID } from 'crypto';
-import type { Core, Modules } from '@strapi/strapi';
+import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { chainOf, localeSettings } from '../locales/config';
-import { isServedUid, linkedRows } from '../content/changes';
-import type { ContentUid } from '../content/types';
+import { MODELS, UIDS, isServedUid } from '../content/model';
+import type { LinkedRow, RowVersion, TransactionSubscriber, WriteChange, WriteIntent } from '../content/writes';
 import { clinicRevalidationSettings, isConfigured, urlForLogs, type ClinicRevalidation } from './clinics';
 import { insertDelivery, replacePayload } from './outbox';
-import { mergePayload, typeName, type ChangedEntry, type RelatedEntry, type RevalidationEvent, type RevalidationPayload } from './payload';
-
-const CLINIC: ContentUid = 'api::clinic.clinic';
-
-interface WriteParams {
-  documentId?: unknown;
-  locale?: unknown;
-  status?: unknown;
-}
-
-interface VersionRow {
-  id: number;
-  documentId: string;
-  locale: string | null;
-  slug: string;
-  publishedAt: unknown;
-}
-
-interface TransactionTools {
-  trx: Knex.Transaction;
-  onCommit(callback: () => void): void;
-}
+import { mergePayload, type ChangedEntry, type RelatedEntry, type RevalidationEvent, type RevalidationPayload } from './payload';
 
 /** What a write does to published content, or null for writes that change nothing public. */
-function eventOf(action: string, params: WriteParams): RevalidationEvent | null {
+function eventOf(intent: WriteIntent): RevalidationEvent | null {
+  if (intent.source !== 'document') return null;
+  const { action } = intent;
   if (action === 'publish' || action === 'unpublish' || action === 'delete') return action;
   // Strapi publishes these itself, without going through the publish action's middlewares.
-  if ((action === 'create' || action === 'update') && params.status === 'published') return 'publish';
+  if ((action === 'create' || action === 'update') && intent.status === 'published') return 'publish';
   return null;
 }
 
-const isPublished = (row: VersionRow) => row.publishedAt !== null && row.publishedAt !== undefined;
 const unique = <T>(values: T[]): T[] => [...new Set(values)];
-
-/** The locales a write addresses: a code, several, '*' (all), or none given (the default locale). */
-async function localeScope(strapi: Core.Strapi, locale: unknown): Promise<string[] | 'all'> {
-  if (locale === '*') return 'all';
-  if (typeof locale === 'string' && locale !== '') return [locale];
-  if (Array.isArray(locale)) {
-    const codes = locale.filter((code): code is string => typeof code === 'string' && code !== '');
-    if (codes.length > 0) return codes;
-  }
-  return [await (strapi.plugin('i18n').service('locales') as unknown as { getDefaultLocale(): Promise<string> }).getDefaultLocale()];
-}
-
-async function versions(strapi: Core.Strapi, uid: ContentUid, documentId: string, scope: string[] | 'all'): Promise<VersionRow[]> {
-  return (await strapi.db.query(uid).findMany({
-    where: scope === 'all' ? { documentId } : { documentId, locale: { $in: scope } },
-    select: ['id', 'documentId', 'locale', 'slug', 'publishedAt'],
-  })) as VersionRow[];
-}
-
-/** Published documents whose pages list these rows (src/content/changes.ts: linkedRows). */
-async function linkedPublished(strapi: Core.Strapi, input: { uid: ContentUid; ids: number[]; trx: Knex.Transaction }): Promise<RelatedEntry[]> {
-  const pages = new Map<string, RelatedEntry>();
-  for (const row of await linkedRows(strapi, input)) {
-    if (!row.published || !isServedUid(row.uid)) continue;
-    const entry = { type: typeName(row.uid), slug: row.slug };
-    pages.set(`${entry.type}|${entry.slug}`, entry);
-  }
-  return [...pages.values()];
-}
 
 /** The clinic's locales whose pages change: those whose fallback chain reaches a changed locale. */
 function affectedLocales(strapi: Core.Strapi, clinic: ClinicRevalidation, changed: ReadonlySet<string>): string[] {
@@ -117,63 +68,80 @@ async function record(strapi: Core.Strapi, input: { trx: Knex.Transaction; clini
   pending.set(key, { deliveryId, payload });
 }
 
-export function revalidationMiddleware(input: { strapi: Core.Strapi; onEnqueued: () => void }): Modules.Documents.Middleware.Middleware {
+
+interface Prepared {
+  event: RevalidationEvent;
+  /** The clinics' settings before the write (a deleted clinic is told with the settings it had). */
+  clinicsBefore: ClinicRevalidation[];
+}
+
+const idsOf = (rows: readonly RowVersion[]) => new Set(rows.map((row) => row.id));
+const slugsOf = (rows: readonly RowVersion[]) => rows.map((row) => row.slug).filter((slug): slug is string => slug !== null);
+
+/** Published documents whose pages list one of these rows (one level of relations). */
+function relatedPages(linked: readonly LinkedRow[], rows: readonly RowVersion[]): RelatedEntry[] {
+  const ids = idsOf(rows);
+  const pages = new Map<string, RelatedEntry>();
+  for (const row of linked) {
+    if (!row.isPublished || row.slug === null || !ids.has(row.linkedTo)) continue;
+    const entry = { type: MODELS[row.uid].name, slug: row.slug };
+    pages.set(`${entry.type}|${entry.slug}`, entry);
+  }
+  return [...pages.values()];
+}
+
+export function revalidationSubscriber(input: { strapi: Core.Strapi; onEnqueued: () => void }): TransactionSubscriber<Prepared> {
   const { strapi, onEnqueued } = input;
-  return async (context, next) => {
-    const params = context.params as WriteParams;
-    const event = eventOf(context.action, params);
-    const uid = context.uid as string;
-    if (event === null || !isServedUid(uid)) return next();
+  return {
+    name: 'the revalidation outbox',
+    needsRows: true,
 
-    return strapi.db.transaction(async ({ trx, onCommit }: TransactionTools) => {
-      const isClinic = uid === CLINIC;
-      const clinicsBefore = await clinicRevalidationSettings(strapi, isClinic && typeof params.documentId === 'string' ? { documentId: params.documentId } : {});
-      // Nobody to tell: skip the reads below (a seed publishes every entry of a fresh database).
-      if (!isClinic && !clinicsBefore.some((clinic) => clinic.url !== null)) return next();
+    async prepare(intent) {
+      const event = eventOf(intent);
+      if (event === null || intent.source !== 'document' || !isServedUid(intent.uid)) return undefined;
+      const isClinic = intent.uid === UIDS.clinic;
+      const clinicsBefore = await clinicRevalidationSettings(strapi, isClinic && intent.documentId !== null ? { documentId: intent.documentId } : {});
+      // Nobody to tell: no rows are read for this write (a seed publishes every entry of a fresh database).
+      if (!isClinic && !clinicsBefore.some((clinic) => clinic.url !== null)) return undefined;
+      return { event, clinicsBefore };
+    },
 
-      const scope = await localeScope(strapi, params.locale);
-      const before = typeof params.documentId === 'string' ? await versions(strapi, uid, params.documentId, scope) : [];
-      const publishedBefore = before.filter(isPublished);
-      const relatedBefore = isClinic ? [] : await linkedPublished(strapi, { uid, ids: publishedBefore.map((row) => row.id), trx });
-
-      const result = await next();
-
-      const documentId = typeof params.documentId === 'string' ? params.documentId : (result as { documentId?: unknown } | null)?.documentId;
-      if (typeof documentId !== 'string') return result;
-      // A publish changes the rows published now; an unpublish or delete the rows published before.
-      let changedRows = publishedBefore;
-      let related = relatedBefore;
-      if (event === 'publish') {
-        const publishedNow = (await versions(strapi, uid, documentId, scope)).filter(isPublished);
-        // Only locales that had a draft to publish changed (all of them for a document just created).
-        const drafted = new Set(before.filter((row) => !isPublished(row)).map((row) => row.locale));
-        changedRows = before.length === 0 ? publishedNow : publishedNow.filter((row) => drafted.has(row.locale));
-        if (!isClinic) related = [...relatedBefore, ...(await linkedPublished(strapi, { uid, ids: changedRows.map((row) => row.id), trx }))];
-      }
-      if (changedRows.length === 0) return result;
+    async write(change: WriteChange, { transaction, prepared }) {
+      const { event, clinicsBefore } = prepared;
+      const { documentId } = change;
+      if (typeof documentId !== 'string' || !isServedUid(change.uid)) return;
+      const isClinic = change.uid === UIDS.clinic;
+      const [before, after] = [idsOf(change.rows.before), idsOf(change.rows.after)];
+      // A publish replaces the published rows of the locales it publishes (Strapi deletes and recreates
+      // them); an unpublish or delete removes them. Rows updated in place keep their pages.
+      const publishedBefore = change.rows.before.filter((row) => row.isPublished && !after.has(row.id));
+      const changedRows = event === 'publish' ? change.rows.after.filter((row) => row.isPublished && !before.has(row.id)) : publishedBefore;
+      if (changedRows.length === 0) return;
       const changedLocales = new Set(changedRows.map((row) => row.locale).filter((locale): locale is string => locale !== null));
       // A publish may rename the page: the old address must be rebuilt too (it now answers 404).
-      const slugs = unique([...changedRows, ...publishedBefore].map((row) => row.slug));
-      const type = typeName(uid);
-      const relatedPages = related.filter((entry) => !(entry.type === type && slugs.includes(entry.slug)));
+      const slugs = unique([...slugsOf(changedRows), ...slugsOf(publishedBefore)]);
+      const type = MODELS[change.uid].name;
+      const related = isClinic
+        ? []
+        : [...relatedPages(change.related.before, publishedBefore), ...(event === 'publish' ? relatedPages(change.related.after, changedRows) : [])];
+      const pages = related.filter((entry) => !(entry.type === type && slugs.includes(entry.slug)));
 
       let clinics = clinicsBefore;
       if (isClinic) {
         // Only the clinic itself hears of its own change, with its settings after the write if it
         // still exists (a URL set in the draft just published), else as they were (deleted).
-        const after = await clinicRevalidationSettings(strapi, { documentId });
-        clinics = after.length > 0 ? after : clinicsBefore.filter((clinic) => clinic.documentId === documentId);
+        const settingsAfter = await clinicRevalidationSettings(strapi, { documentId });
+        clinics = settingsAfter.length > 0 ? settingsAfter : clinicsBefore.filter((clinic) => clinic.documentId === documentId);
       }
       let isEnqueued = false;
       for (const clinic of clinics) {
         if (clinic.url === null) continue;
         const locales = affectedLocales(strapi, clinic, changedLocales);
         if (locales.length === 0) continue;
-        await record(strapi, { trx, clinic, event, entries: slugs.map((slug) => ({ type, slug, locales })), related: isClinic ? [] : relatedPages });
+        await record(strapi, { trx: transaction.trx, clinic, event, entries: slugs.map((slug) => ({ type, slug, locales })), related: pages });
         isEnqueued = true;
       }
-      if (isEnqueued) onCommit(onEnqueued);
-      return result;
-    });
+      if (isEnqueued) transaction.onCommit(onEnqueued);
+    },
   };
 }

@@ -1,33 +1,48 @@
 /**
  * Revalidation webhooks: when published content changes, each clinic site that asked for it
  * (revalidationUrl and revalidationSecret on the clinic) gets a signed POST naming the pages to
- * rebuild. Wired from src/index.ts register(); the admin route is mounted with the others in
- * src/graphql/server.ts.
+ * rebuild. The write pipeline's outbox subscriber (enqueue.ts) records them with the write; the worker
+ * (worker.ts) sends them. The admin route (routes.ts) is mounted with the others.
  */
 import type { Core } from '@strapi/strapi';
-import { revalidationMiddleware } from './enqueue';
+import { writePipeline } from '../content/writes';
+import { revalidationSubscriber } from './enqueue';
 import { ensureDeliveriesTable } from './outbox';
-import { revalidationSettings } from './settings';
+import type { RevalidationSettings } from './settings';
 import { createDeliveryWorker } from './worker';
 
 interface Hook {
   register(handler: () => Promise<void>): unknown;
 }
 
-export function registerRevalidation(strapi: Core.Strapi): void {
-  const worker = createDeliveryWorker({ strapi, settings: revalidationSettings() });
-  strapi.documents.use(revalidationMiddleware({ strapi, onEnqueued: () => worker.kick() }));
-  // Right after Strapi's own schema sync: under the start-up lock, before the seed writes, and at
-  // the start of every process that bootstraps Strapi (server, CLI), so rows left pending by a
-  // stopped instance are sent by the next one.
-  (strapi.hook('strapi::content-types.afterSync') as Hook).register(async () => {
-    await ensureDeliveriesTable(strapi);
-    worker.start();
-  });
-  // Before Strapi closes the database: no timer or request may outlive it.
-  const destroy = strapi.destroy.bind(strapi);
-  strapi.destroy = async () => {
-    await worker.stop();
-    return destroy();
+export interface Revalidation {
+  /**
+   * In Strapi's register(): subscribes the outbox to the write pipeline, and creates the outbox table
+   * right after Strapi's schema sync (under the start-up lock, before any start-up write).
+   */
+  register(): void;
+  /** Starts sending (rows left pending by a stopped instance included). */
+  start(): void;
+  /**
+   * Stops sending and waits for requests in flight (their rows go back to the outbox untried). Writes
+   * still record their rows: another instance, or the next start, sends them.
+   */
+  stop(): Promise<void>;
+}
+
+export function createRevalidation(input: { strapi: Core.Strapi; settings: RevalidationSettings }): Revalidation {
+  const { strapi, settings } = input;
+  const worker = createDeliveryWorker({ strapi, settings });
+  return {
+    register() {
+      writePipeline(strapi).inTransaction(revalidationSubscriber({ strapi, onEnqueued: () => worker.kick() }));
+      (strapi.hook('strapi::content-types.afterSync') as Hook).register(() => ensureDeliveriesTable(strapi));
+    },
+    start() {
+      worker.start();
+    },
+    stop() {
+      return worker.stop();
+    },
   };
 }

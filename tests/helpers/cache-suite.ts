@@ -5,7 +5,7 @@
 import { readFileSync } from 'fs';
 import path from 'path';
 import { createClinicKey, revokeClinicKeys } from '../../src/clinics/keys';
-import { settleChanges } from '../../src/content/changes';
+import { writePipeline } from '../../src/content/writes';
 import { runSeed } from '../../src/seed';
 import { dropRedisPrefix } from './redis';
 import { ROOT, startApp, type TestApp } from './strapi';
@@ -225,7 +225,7 @@ export function describeResponseCache(name: string, environment: () => Record<st
       expect(cacheState(await page())).toBe('HIT');
       const locales = app.strapi.plugin('i18n').service('locales') as unknown as { create(locale: object): Promise<unknown> };
       await locales.create({ code: 'de', name: 'German (de)' });
-      await settleChanges(app.strapi); // the admin's HTTP writes wait for this themselves
+      await writePipeline(app.strapi).settled(); // the admin's HTTP writes wait for this themselves
       expect(cacheState(await page())).toBe('MISS');
       expect(cacheState(await page(keys.harbour))).toBe('MISS');
 

@@ -37,12 +37,14 @@ describe('cache tags', () => {
   });
 
   it('purges nothing for drafts (drafts link to drafts), the row and its type for published rows, the list fields of related ones', () => {
-    const draft = { uid: 'api::technique.technique', documentId: 'abc', locale: 'en', published: false };
-    const published = { ...draft, published: true };
-    const related = { uid: 'api::condition.condition', documentId: 'xyz', locale: 'en', published: true, field: 'techniques' };
-    const change = (rows: object[], others: object[] = []) => ({ uid: 'api::technique.technique', action: 'afterUpdate', rows, related: others, storeKeys: [] }) as never;
-    expect(changedTags(change([draft], [{ ...related, published: false }]))).toEqual([]);
+    const draft = { id: 1, uid: 'api::technique.technique', documentId: 'abc', locale: 'en', isPublished: false, slug: 'mrt' };
+    const published = { ...draft, id: 2, isPublished: true };
+    const related = { uid: 'api::condition.condition', documentId: 'xyz', locale: 'en', isPublished: true, slug: 'back-pain', field: 'techniques', linkedTo: 2 };
+    const change = (rows: object[], others: object[] = []) =>
+      ({ uid: 'api::technique.technique', rows: { before: [], after: rows }, related: { before: [], after: others }, storeKeys: [] }) as never;
+    const none = { before: [], after: [] };
+    expect(changedTags(change([draft], [{ ...related, isPublished: false }]))).toEqual([]);
     expect(changedTags(change([published], [related])).sort()).toEqual(['links:condition:xyz:en:techniques', 'technique:abc:en', 'type:technique:en']);
-    expect(changedTags({ uid: 'plugin::i18n.locale', action: 'afterCreate', rows: [], related: [], storeKeys: [] })).toEqual(['locales']);
+    expect(changedTags({ uid: 'plugin::i18n.locale', rows: none, related: none, storeKeys: [] })).toEqual(['locales']);
   });
 });

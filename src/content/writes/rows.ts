@@ -1,0 +1,125 @@
+/**
+ * The reads a change is made of: the versions (rows) of a served type, and the rows linked to them
+ * through its two-sided relations. Both read through the write's transaction, so they see the write.
+ * Linked rows of any number of rows and relation fields cost one statement.
+ */
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import { MODELS, isServedUid, type ContentUid } from '../model';
+import type { LinkedRow, RowVersion } from './change';
+
+const COLUMNS = ['id', 'documentId', 'locale', 'publishedAt', 'slug'];
+
+interface StoredVersion {
+  id: number;
+  documentId: string;
+  locale: string | null;
+  publishedAt: unknown;
+  slug?: string | null;
+}
+
+interface JoinTable {
+  name: string;
+  joinColumn: { name: string };
+  inverseJoinColumn: { name: string };
+}
+
+/** A two-sided relation field of a served type, as its join table stores it. */
+interface Link {
+  field: string;
+  target: ContentUid;
+  /** The target's field that lists this type's rows. */
+  inverseField: string;
+  join: JoinTable;
+  targetTable: string;
+}
+
+const isSet = (value: unknown) => value !== null && value !== undefined;
+
+export function versionOf(uid: ContentUid, row: StoredVersion): RowVersion {
+  return { id: row.id, uid, documentId: row.documentId, locale: row.locale ?? null, isPublished: isSet(row.publishedAt), slug: row.slug ?? null };
+}
+
+/** A row as a lifecycle event returned it, when it holds what a RowVersion needs (a `select` may trim it). */
+export function completeVersion(uid: ContentUid, value: unknown): RowVersion | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const row = value as Partial<StoredVersion>;
+  if (typeof row.id !== 'number' || typeof row.documentId !== 'string' || !('locale' in row) || !('publishedAt' in row) || !('slug' in row)) return null;
+  return versionOf(uid, row as StoredVersion);
+}
+
+/** The rows of `uid` matching `where`, in the open transaction if there is one. */
+export async function readVersions(strapi: Core.Strapi, uid: ContentUid, where: unknown): Promise<RowVersion[]> {
+  const rows = (await strapi.db.query(uid).findMany({ where: where as never, select: COLUMNS })) as StoredVersion[];
+  return rows.map((row) => versionOf(uid, row));
+}
+
+const linksByUid = new WeakMap<Core.Strapi, Map<ContentUid, Link[]>>();
+
+/**
+ * The type's two-sided relations (owning or inverse side). A one-sided relation is shown on its
+ * owner's side only, so a write on its target changes nothing the owner serves through it.
+ */
+function linksOf(strapi: Core.Strapi, uid: ContentUid): Link[] {
+  let known = linksByUid.get(strapi);
+  if (known === undefined) {
+    known = new Map();
+    linksByUid.set(strapi, known);
+  }
+  const cached = known.get(uid);
+  if (cached !== undefined) return cached;
+  // Strapi's model metadata (its join tables) is not part of its typed API.
+  const meta = strapi.db.metadata.get(uid) as unknown as {
+    attributes: Record<string, { target?: string; joinTable?: JoinTable; inversedBy?: string; mappedBy?: string }>;
+  };
+  const links: Link[] = [];
+  for (const field of Object.keys(MODELS[uid].relations)) {
+    const attribute = meta.attributes[field];
+    const inverseField = attribute?.inversedBy ?? attribute?.mappedBy;
+    if (attribute?.joinTable === undefined || attribute.target === undefined || inverseField === undefined || !isServedUid(attribute.target)) continue;
+    const targetTable = (strapi.db.metadata.get(attribute.target) as unknown as { tableName: string }).tableName;
+    links.push({ field, target: attribute.target, inverseField, join: attribute.joinTable, targetTable });
+  }
+  known.set(uid, links);
+  return links;
+}
+
+/**
+ * The rows linked to these rows of `uid`: one statement (a UNION ALL over the type's relation fields),
+ * none when there is nothing to read. `trx`: the write's transaction, if any.
+ */
+export async function readLinked(strapi: Core.Strapi, input: { uid: ContentUid; trx: Knex.Transaction | null; ids: readonly number[] }): Promise<LinkedRow[]> {
+  const links = linksOf(strapi, input.uid);
+  if (links.length === 0 || input.ids.length === 0) return [];
+  const knex = strapi.db.connection;
+  const sources = [...input.ids];
+  const parts = links.map((link, index) =>
+    knex(`${link.join.name} as l`)
+      .join(`${link.targetTable} as r`, 'r.id', `l.${link.join.inverseJoinColumn.name}`)
+      .whereIn(`l.${link.join.joinColumn.name}`, sources)
+      // The index is ours, never input: safe to write into the statement.
+      .select(`l.${link.join.joinColumn.name} as linked_to`, knex.raw(`${index} as link_index`), 'r.document_id', 'r.locale', 'r.published_at', 'r.slug'),
+  );
+  const [first, ...rest] = parts as [Knex.QueryBuilder, ...Knex.QueryBuilder[]];
+  const query = rest.length === 0 ? first : first.unionAll(rest);
+  const rows = (await (input.trx === null ? query : query.transacting(input.trx))) as Array<{
+    linked_to: number | string;
+    link_index: number | string;
+    document_id: string;
+    locale: string | null;
+    published_at: unknown;
+    slug: string | null;
+  }>;
+  return rows.map((row) => {
+    const link = links[Number(row.link_index)] as Link;
+    return {
+      uid: link.target,
+      documentId: row.document_id,
+      locale: row.locale,
+      isPublished: isSet(row.published_at),
+      slug: row.slug,
+      field: link.inverseField,
+      linkedTo: Number(row.linked_to),
+    };
+  });
+}
