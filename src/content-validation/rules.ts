@@ -3,8 +3,8 @@
  * REST or scripts) and the seed validator, so an editor and a seed file get the same clear message.
  * Each rule returns null when the value is fine, or a sentence that names the field and says how to fix it.
  */
+import { SLUG_PATTERN } from '../content/model';
 
-export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE_CHARACTERS = /^\+?[0-9 ().-]+$/;
 const COUNTRY_PATTERN = /^[A-Z]{2}$/;

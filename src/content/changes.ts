@@ -8,7 +8,7 @@
  * list is stored once, in a join table, and a write on either side changes what both sides serve.
  */
 import type { Core } from '@strapi/strapi';
-import { MODELS, type ContentUid } from './types';
+import { isServedUid, MODELS, modelMeta, type ContentUid } from './model';
 
 export interface RowRef {
   uid: string;
@@ -54,18 +54,7 @@ interface RowState {
   related: RowRef[];
 }
 
-interface JoinTable {
-  name: string;
-  joinColumn: { name: string };
-  inverseJoinColumn: { name: string };
-}
-
 const feeds = new WeakMap<Core.Strapi, ChangeFeed>();
-
-/** True for the content types the API serves (src/content/types.ts). */
-export function isServedUid(uid: string): uid is ContentUid {
-  return uid in MODELS;
-}
 
 export interface LinkedRow extends RowRef {
   slug: string;
@@ -79,27 +68,26 @@ export interface LinkedRow extends RowRef {
 export async function linkedRows(strapi: Core.Strapi, input: { uid: ContentUid; ids: number[]; trx?: unknown }): Promise<LinkedRow[]> {
   const { uid, ids, trx } = input;
   if (ids.length === 0) return [];
-  const meta = strapi.db.metadata.get(uid) as unknown as {
-    attributes: Record<string, { target?: string; joinTable?: JoinTable; inversedBy?: string; mappedBy?: string }>;
-  };
+  const meta = modelMeta(strapi, uid);
   const found: LinkedRow[] = [];
   for (const field of Object.keys(MODELS[uid].relations)) {
-    const attribute = meta.attributes[field];
-    const join = attribute?.joinTable;
-    if (join === undefined || attribute?.target === undefined || (attribute.inversedBy === undefined && attribute.mappedBy === undefined)) continue;
-    const target = strapi.db.metadata.get(attribute.target) as unknown as { tableName: string };
+    const stored = meta.field(field);
+    const relation = stored?.relation ?? null;
+    const join = stored?.joinTable ?? null;
+    const otherSide = relation?.inversedBy ?? relation?.mappedBy ?? null;
+    if (relation === null || join === null || otherSide === null) continue;
     const query = strapi.db.connection(`${join.name} as l`)
-      .join(`${target.tableName} as r`, 'r.id', `l.${join.inverseJoinColumn.name}`)
+      .join(`${modelMeta(strapi, relation.target).tableName} as r`, 'r.id', `l.${join.inverseJoinColumn.name}`)
       .whereIn(`l.${join.joinColumn.name}`, ids)
       .select('r.document_id as documentId', 'r.locale as locale', 'r.published_at as publishedAt', 'r.slug as slug');
     const rows = (await (trx === undefined ? query : query.transacting(trx as never))) as Array<{ documentId: string; locale: string | null; publishedAt: unknown; slug: string }>;
     for (const row of rows) {
       found.push({
-        uid: attribute.target,
+        uid: relation.target,
         documentId: row.documentId,
         locale: row.locale,
         published: row.publishedAt !== null && row.publishedAt !== undefined,
-        field: attribute.inversedBy ?? attribute.mappedBy,
+        field: otherSide,
         slug: row.slug,
       });
     }

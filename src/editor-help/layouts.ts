@@ -8,6 +8,7 @@
  * Raise `version` whenever you change a layout here.
  */
 import type { Core } from '@strapi/strapi';
+import { UIDS } from '../content/model';
 
 export interface EditCell {
   name: string;
@@ -45,7 +46,7 @@ const listedWithTechniques: EditorLayout = {
 };
 
 export const EDITOR_LAYOUTS: Readonly<Record<string, EditorLayout>> = {
-  'api::technique.technique': {
+  [UIDS.technique]: {
     version: 1,
     list: ['name', 'abbreviation', 'slug', 'updatedAt'],
     settings: byName,
@@ -67,7 +68,7 @@ export const EDITOR_LAYOUTS: Readonly<Record<string, EditorLayout>> = {
       { group: 'Links', rows: [[half('treats'), half('causes')], [half('providerTypes'), half('benefits')]] },
     ],
   },
-  'api::condition.condition': {
+  [UIDS.condition]: {
     version: 1,
     list: ['name', 'slug', 'updatedAt'],
     settings: byName,
@@ -78,7 +79,7 @@ export const EDITOR_LAYOUTS: Readonly<Record<string, EditorLayout>> = {
       { group: 'Links', rows: [[half('causes'), half('techniques')]] },
     ],
   },
-  'api::cause.cause': {
+  [UIDS.cause]: {
     version: 1,
     list: ['name', 'slug', 'updatedAt'],
     settings: byName,
@@ -88,9 +89,9 @@ export const EDITOR_LAYOUTS: Readonly<Record<string, EditorLayout>> = {
       { group: 'Links', rows: [[half('conditions'), half('techniques')]] },
     ],
   },
-  'api::provider-type.provider-type': listedWithTechniques,
-  'api::benefit.benefit': listedWithTechniques,
-  'api::clinic.clinic': {
+  [UIDS.providerType]: listedWithTechniques,
+  [UIDS.benefit]: listedWithTechniques,
+  [UIDS.clinic]: {
     version: 1,
     list: ['name', 'slug', 'email', 'phone', 'updatedAt'],
     settings: byName,
@@ -221,8 +222,8 @@ export async function applyEditorLayouts(
   layouts: Readonly<Record<string, EditorLayout>> = EDITOR_LAYOUTS,
 ): Promise<string[]> {
   const contentManager = strapi.plugin('content-manager');
-  const service = contentManager.service('content-types') as unknown as ContentTypesService;
-  const sizes = contentManager.service('field-sizes') as unknown as FieldSizesService;
+  const service = contentManager.service<ContentTypesService>('content-types');
+  const sizes = contentManager.service<FieldSizesService>('field-sizes');
   const applied = ((await strapi.store.get(STORE)) ?? {}) as Record<string, number>;
   const written: string[] = [];
   for (const [uid, layout] of Object.entries(layouts)) {

@@ -11,13 +11,11 @@
  */
 import type { Core } from '@strapi/strapi';
 import { chainOf, localeSettings } from '../locales/config';
-import { isEmptyValue } from '../l10n/fields';
+import { UIDS } from '../content/model';
+import { isEmptyValue } from '../content/values';
 import { textTable } from '../reports/text-table';
 
-export const REVIEWED_TYPES = {
-  technique: 'api::technique.technique',
-  condition: 'api::condition.condition',
-} as const;
+export const REVIEWED_TYPES = { technique: UIDS.technique, condition: UIDS.condition } as const;
 
 export type ReviewedType = keyof typeof REVIEWED_TYPES;
 export type ReviewStatus = 'overdue' | 'due-soon' | 'missing';
@@ -129,8 +127,8 @@ export async function reviewsDue(
   const settings = localeSettings(strapi);
   const entries: ReviewDueEntry[] = [];
 
-  for (const [type, uid] of Object.entries(REVIEWED_TYPES) as Array<[ReviewedType, string]>) {
-    const query = strapi.db.query(uid as never);
+  for (const [type, uid] of Object.entries(REVIEWED_TYPES) as Array<[ReviewedType, (typeof REVIEWED_TYPES)[ReviewedType]]>) {
+    const query = strapi.db.query(uid);
     const drafts = (await query.findMany({
       where: { publishedAt: { $null: true } },
       select: ['id', 'documentId', 'slug', 'locale', 'name'],

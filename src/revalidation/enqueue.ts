@@ -12,13 +12,13 @@ import { randomUUID } from 'crypto';
 import type { Core, Modules } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { chainOf, localeSettings } from '../locales/config';
-import { isServedUid, linkedRows } from '../content/changes';
-import type { ContentUid } from '../content/types';
+import { linkedRows } from '../content/changes';
+import { i18nLocales, isServedUid, MODELS, UIDS, type ContentUid } from '../content/model';
 import { clinicRevalidationSettings, isConfigured, urlForLogs, type ClinicRevalidation } from './clinics';
 import { insertDelivery, replacePayload } from './outbox';
-import { mergePayload, typeName, type ChangedEntry, type RelatedEntry, type RevalidationEvent, type RevalidationPayload } from './payload';
+import { mergePayload, type ChangedEntry, type RelatedEntry, type RevalidationEvent, type RevalidationPayload } from './payload';
 
-const CLINIC: ContentUid = 'api::clinic.clinic';
+const CLINIC: ContentUid = UIDS.clinic;
 
 interface WriteParams {
   documentId?: unknown;
@@ -58,7 +58,7 @@ async function localeScope(strapi: Core.Strapi, locale: unknown): Promise<string
     const codes = locale.filter((code): code is string => typeof code === 'string' && code !== '');
     if (codes.length > 0) return codes;
   }
-  return [await (strapi.plugin('i18n').service('locales') as unknown as { getDefaultLocale(): Promise<string> }).getDefaultLocale()];
+  return [await i18nLocales(strapi).getDefaultLocale()];
 }
 
 async function versions(strapi: Core.Strapi, uid: ContentUid, documentId: string, scope: string[] | 'all'): Promise<VersionRow[]> {
@@ -73,7 +73,7 @@ async function linkedPublished(strapi: Core.Strapi, input: { uid: ContentUid; id
   const pages = new Map<string, RelatedEntry>();
   for (const row of await linkedRows(strapi, input)) {
     if (!row.published || !isServedUid(row.uid)) continue;
-    const entry = { type: typeName(row.uid), slug: row.slug };
+    const entry = { type: MODELS[row.uid].name, slug: row.slug };
     pages.set(`${entry.type}|${entry.slug}`, entry);
   }
   return [...pages.values()];
@@ -154,7 +154,7 @@ export function revalidationMiddleware(input: { strapi: Core.Strapi; onEnqueued:
       const changedLocales = new Set(changedRows.map((row) => row.locale).filter((locale): locale is string => locale !== null));
       // A publish may rename the page: the old address must be rebuilt too (it now answers 404).
       const slugs = unique([...changedRows, ...publishedBefore].map((row) => row.slug));
-      const type = typeName(uid);
+      const type = MODELS[uid].name;
       const relatedPages = related.filter((entry) => !(entry.type === type && slugs.includes(entry.slug)));
 
       let clinics = clinicsBefore;

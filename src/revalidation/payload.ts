@@ -2,7 +2,7 @@
  * The body a clinic's site receives when published content changes: which pages to rebuild, in the
  * clinic's own locales. Kept free of Strapi so the shape and its merging are easy to read and test.
  */
-import { CONTENT_TYPE_NAMES, type ContentTypeName, type ContentUid } from '../content/types';
+import type { ContentTypeName } from '../content/model';
 
 export type { ContentTypeName };
 
@@ -29,11 +29,6 @@ export interface RevalidationPayload {
   entries: ChangedEntry[];
   /** Published documents that link to a changed one (one level of relations): their pages list it. */
   related: RelatedEntry[];
-}
-
-
-export function typeName(uid: ContentUid): ContentTypeName {
-  return CONTENT_TYPE_NAMES[uid];
 }
 
 const key = (entry: RelatedEntry) => `${entry.type}:${entry.slug}`;

@@ -7,10 +7,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'crypto';
 import type { Core } from '@strapi/strapi';
-
-export const PAGE_TYPES = { 'api::technique.technique': 'techniques', 'api::condition.condition': 'conditions' } as const;
-export type PageUid = keyof typeof PAGE_TYPES;
-export type PageType = (typeof PAGE_TYPES)[PageUid];
+import { i18nLocales, isServedUid, MODELS, UIDS, type PageType } from '../content/model';
 
 export const SITE_PAGES_PATH = '/sites';
 
@@ -75,7 +72,7 @@ interface ClinicRow {
 async function previewClinic(strapi: Core.Strapi, locale: string): Promise<string | null> {
   const configured = process.env.PREVIEW_CLINIC?.trim();
   if (configured) return configured;
-  const rows = (await strapi.db.query('api::clinic.clinic').findMany({
+  const rows = (await strapi.db.query(UIDS.clinic).findMany({
     select: ['slug', 'name', 'locales', 'publishedAt'],
     orderBy: [{ name: 'asc' }],
   })) as ClinicRow[];
@@ -93,15 +90,14 @@ export async function previewUrl(
   uid: string,
   params: { documentId: string; locale?: string | null; status?: string | null },
 ): Promise<string | null> {
-  if (!(uid in PAGE_TYPES)) return null;
-  const type = PAGE_TYPES[uid as PageUid];
-  const entry = (await strapi.db.query(uid as PageUid).findOne({
+  const type = isServedUid(uid) ? MODELS[uid].pageType : null;
+  if (!isServedUid(uid) || type === null) return null;
+  const entry = (await strapi.db.query(uid).findOne({
     where: { documentId: params.documentId, ...(params.status === 'published' ? { publishedAt: { $notNull: true } } : { publishedAt: null }) },
     select: ['slug'],
   })) as { slug?: string | null } | null;
   if (entry?.slug === undefined || entry.slug === null || entry.slug === '') return null;
-  const i18n = strapi.plugin('i18n').service('locales') as unknown as { getDefaultLocale(): Promise<string> };
-  const locale = params.locale ?? (await i18n.getDefaultLocale());
+  const locale = params.locale ?? (await i18nLocales(strapi).getDefaultLocale());
   const clinic = await previewClinic(strapi, locale);
   if (clinic === null) return null;
   const path = pagePath({

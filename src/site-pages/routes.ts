@@ -9,8 +9,9 @@
  */
 import { createHash } from 'crypto';
 import type { Core } from '@strapi/strapi';
-import type { ApolloServer, GraphQLRequest } from '@apollo/server';
+import type { ApolloServer } from '@apollo/server';
 import { GraphQLError, type DocumentNode } from 'graphql';
+import { isPageType, type PageType } from '../content/model';
 import type { ClinicDirectory } from '../clinics/directory';
 import type { FallbackMap } from '../locales/chain';
 import { createClinicContext, type GraphQLContext } from '../graphql/context';
@@ -22,7 +23,7 @@ import {
   type ConditionPageQuery,
   type TherapyPageQuery,
 } from '../../types/graphql/client/graphql';
-import { checkPreviewToken, SITE_PAGES_PATH, type PageType } from './preview-link';
+import { checkPreviewToken, SITE_PAGES_PATH } from './preview-link';
 import { renderClinicIndex, renderConditionPage, renderErrorPage, renderTherapyPage, type PageFrame } from './render';
 
 interface KoaContext {
@@ -56,8 +57,6 @@ class PageError extends Error {
   }
 }
 
-const PAGE_TYPES: readonly PageType[] = ['techniques', 'conditions'];
-
 // Pages load nothing but their own inline style; they may be framed by the admin (same origin) only.
 const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
@@ -65,8 +64,7 @@ export function sitePageRoutes(input: { strapi: Core.Strapi; directory: ClinicDi
   const { strapi, directory, server, fallbacks } = input;
 
   async function run<T>(document: DocumentNode, variables: Record<string, unknown>, contextValue: GraphQLContext): Promise<T> {
-    const request: GraphQLRequest = { query: document as unknown as string, variables };
-    const response = await server.executeOperation<T>(request as never, { contextValue });
+    const response = await server.executeOperation<T>({ query: document, variables }, { contextValue });
     if (response.body.kind !== 'single') throw new PageError('INTERNAL', 'The page query answered in parts.');
     const { data, errors } = response.body.singleResult;
     const first = errors?.[0];
@@ -144,22 +142,22 @@ export function sitePageRoutes(input: { strapi: Core.Strapi; directory: ClinicDi
   }
 
   async function profileOf(context: GraphQLContext, locale: string): Promise<PageFrame['profile']> {
-    return (await run<ClinicProfileQuery>(ClinicProfileDocument as unknown as DocumentNode, { locale }, context)).clinic;
+    return (await run<ClinicProfileQuery>(ClinicProfileDocument, { locale }, context)).clinic;
   }
 
   const handlePage = async (ctx: KoaContext) => {
     const locale = ctx.params.locale ?? '';
     try {
-      const type = ctx.params.type as PageType;
-      if (!PAGE_TYPES.includes(type)) throw new PageError('NOT_FOUND', `There are no "${ctx.params.type}" pages; pages are techniques and conditions.`);
+      const type = ctx.params.type ?? '';
+      if (!isPageType(type)) throw new PageError('NOT_FOUND', `There are no "${ctx.params.type}" pages; pages are techniques and conditions.`);
       const slug = ctx.params.slug ?? '';
       const { frame, context } = await open(ctx, { type, slug });
       const variables = { slug, locale };
       if (type === 'techniques') {
-        const [profile, data] = await Promise.all([profileOf(context, locale), run<TherapyPageQuery>(TherapyPageDocument as unknown as DocumentNode, variables, context)]);
+        const [profile, data] = await Promise.all([profileOf(context, locale), run<TherapyPageQuery>(TherapyPageDocument, variables, context)]);
         send(ctx, renderTherapyPage({ ...frame, profile }, data.therapyPage), locale, frame.preview !== undefined);
       } else {
-        const [profile, data] = await Promise.all([profileOf(context, locale), run<ConditionPageQuery>(ConditionPageDocument as unknown as DocumentNode, variables, context)]);
+        const [profile, data] = await Promise.all([profileOf(context, locale), run<ConditionPageQuery>(ConditionPageDocument, variables, context)]);
         if (data.condition === null) throw new PageError('NOT_FOUND', `There is no condition "${slug}" in ${locale}.`);
         send(ctx, renderConditionPage({ ...frame, profile }, data.condition), locale, frame.preview !== undefined);
       }

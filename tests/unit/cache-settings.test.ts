@@ -1,5 +1,6 @@
 import { cacheSettings, CacheSettingsError } from '../../src/cache';
-import { changedTags, readTags } from '../../src/cache/tags';
+import { changedTags } from '../../src/cache/tags';
+import { readTags } from '../../src/content/tags';
 
 describe('cache settings', () => {
   it('defaults to an in-process cache of 64 MB and CDN-friendly Cache-Control values', () => {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'fs';
 import path from 'path';
-import { SLUG_PATTERN } from '../../src/content-validation/rules';
+import { SLUG_PATTERN } from '../../src/content/model';
 import { FIELD_HELP } from '../../src/editor-help/field-help';
 
 const SRC = path.resolve(__dirname, '..', '..', 'src');
