@@ -8,7 +8,7 @@
  * Raise `version` whenever you change a layout here.
  */
 import type { Core } from '@strapi/strapi';
-import { UIDS } from '../content/model';
+import { contentManagerViews, UIDS, type ContentManagerModel, type ContentManagerViews } from '../content/model';
 
 export interface EditCell {
   name: string;
@@ -113,30 +113,7 @@ export function editRows(layout: EditorLayout): EditCell[][] {
 
 // ---------------------------------------------------------------- applying
 
-interface ContentManagerAttribute {
-  type: string;
-}
-
-interface ContentManagerModel {
-  attributes: Record<string, ContentManagerAttribute>;
-  config?: { attributes?: Record<string, { hidden?: boolean }> };
-}
-
-interface ModelConfiguration {
-  metadatas?: Record<string, unknown>;
-  settings?: Record<string, unknown>;
-  layouts?: { list?: string[]; edit?: EditCell[][] };
-}
-
-interface ContentTypesService {
-  findContentType(uid: string): ContentManagerModel | undefined;
-  findConfiguration(model: { uid: string }): Promise<ModelConfiguration>;
-  updateConfiguration(model: { uid: string }, configuration: ModelConfiguration): Promise<unknown>;
-}
-
-interface FieldSizesService {
-  getFieldSize(type: string): { default: number; isResizable: boolean };
-}
+type FieldSizes = ContentManagerViews['fieldSizes'];
 
 const STORE = { type: 'plugin', name: 'clinic-editor', key: 'layout-versions' } as const;
 const ROW_COLUMNS = 12;
@@ -162,7 +139,7 @@ export class LayoutError extends Error {
  * over 12 columns, a column the list cannot show) stop the start; fields the schema lacks are left
  * out and fields the layout forgot are added at the end, so no field ever disappears from the view.
  */
-function resolveLayout(input: { uid: string; layout: EditorLayout; model: ContentManagerModel; sizes: FieldSizesService }): {
+function resolveLayout(input: { uid: string; layout: EditorLayout; model: ContentManagerModel; sizes: FieldSizes }): {
   list: string[];
   edit: EditCell[][];
   notes: string[];
@@ -195,7 +172,7 @@ function resolveLayout(input: { uid: string; layout: EditorLayout; model: Conten
   }
   for (const name of editable.filter((field) => !placed.has(field))) {
     notes.push(`added ${name}, which the layout does not place`);
-    edit.push([{ name, size: sizes.getFieldSize((model.attributes[name] as ContentManagerAttribute).type).default }]);
+    edit.push([{ name, size: sizes.getFieldSize((model.attributes[name] as { type: string }).type).default }]);
   }
   const list = layout.list.filter((name) => {
     const attribute = model.attributes[name];
@@ -221,9 +198,7 @@ export async function applyEditorLayouts(
   strapi: Core.Strapi,
   layouts: Readonly<Record<string, EditorLayout>> = EDITOR_LAYOUTS,
 ): Promise<string[]> {
-  const contentManager = strapi.plugin('content-manager');
-  const service = contentManager.service<ContentTypesService>('content-types');
-  const sizes = contentManager.service<FieldSizesService>('field-sizes');
+  const { contentTypes: service, fieldSizes: sizes } = contentManagerViews(strapi);
   const applied = ((await strapi.store.get(STORE)) ?? {}) as Record<string, number>;
   const written: string[] = [];
   for (const [uid, layout] of Object.entries(layouts)) {

@@ -1,8 +1,9 @@
 /**
  * Typed handles on the Strapi services the content model rests on, for the calls this project makes:
- * the i18n plugin's locales (which locales exist, the default one) and a type's Document Service for
- * code that treats every type alike. Strapi types the first as `any` and the second per type, which a
- * loop over types cannot name; the shapes are written here once.
+ * the i18n plugin's locales (which locales exist, the default one), the content manager's views of each
+ * type (labels, help texts, layouts), and a type's Document Service for code that treats every type
+ * alike. Strapi types plugin services as `any` and the Document Service per type, which a loop over
+ * types cannot name; the shapes are written here once.
  */
 import type { Core } from '@strapi/strapi';
 import type { ContentUid } from './registry';
@@ -38,6 +39,42 @@ export function i18nPermissions(strapi: Core.Strapi): LocalePermissionsService {
 /** The locale codes that exist in Strapi, in its order. */
 export async function localeCodes(strapi: Core.Strapi): Promise<string[]> {
   return (await i18nLocales(strapi).find()).map((locale) => locale.code);
+}
+
+/** A model as the content manager sees it: its attributes, and which of them it hides from editors. */
+export interface ContentManagerModel {
+  attributes: Record<string, { type: string }>;
+  config?: { attributes?: Record<string, { hidden?: boolean }> };
+}
+
+/** A content type's or component's view in the content manager: field labels and help, list and edit layouts. */
+export interface ViewConfiguration {
+  settings?: Record<string, unknown>;
+  metadatas?: Record<string, { edit?: Record<string, unknown>; list?: Record<string, unknown> }>;
+  layouts?: { list?: string[]; edit?: Array<Array<{ name: string; size: number }>> };
+}
+
+export interface ViewConfigurations {
+  findConfiguration(model: { uid: string }): Promise<ViewConfiguration>;
+  updateConfiguration(model: { uid: string }, configuration: ViewConfiguration): Promise<unknown>;
+}
+
+export interface ContentManagerViews {
+  /** Content types' views, and the content manager's view of each type. */
+  contentTypes: ViewConfigurations & { findContentType(uid: string): ContentManagerModel | undefined };
+  components: ViewConfigurations;
+  /** How many of an edit row's 12 columns a field of a type takes, and whether editors may resize it. */
+  fieldSizes: { getFieldSize(type: string): { default: number; isResizable: boolean } };
+}
+
+/** The content manager plugin's services for the views editors work in. */
+export function contentManagerViews(strapi: Core.Strapi): ContentManagerViews {
+  const plugin = strapi.plugin('content-manager');
+  return {
+    contentTypes: plugin.service<ContentManagerViews['contentTypes']>('content-types'),
+    components: plugin.service<ViewConfigurations>('components'),
+    fieldSizes: plugin.service<ContentManagerViews['fieldSizes']>('field-sizes'),
+  };
 }
 
 /** The Document Service calls made on any type, with entries as plain records. */
