@@ -1,7 +1,7 @@
 /**
  * Stored values as the content layer reads them: when a field counts as empty (it is then served from
  * the next locale of the chain, fr-CA → fr → en, so a regional locale holds only what differs), and
- * timestamps as one value whichever way the database driver returned them.
+ * timestamps and dates as one value whichever way the database driver (or a writer) gave them.
  */
 
 /** True when a value holds nothing a reader would see: null, blank text, no items, blocks without text. */
@@ -47,4 +47,19 @@ export function toEpochMs(raw: unknown): number {
 /** A timestamp as ISO 8601 in UTC (see toEpochMs). */
 export function toIso(raw: unknown): string {
   return new Date(toEpochMs(raw)).toISOString();
+}
+
+/**
+ * A date field's value as YYYY-MM-DD, or null when it holds none. Text (SQLite, write input) starts with
+ * the day. A Date stands for its local calendar day: Strapi stores a Date written to a date field as
+ * that day, and node-postgres reads a DATE back as local midnight.
+ */
+export function toDay(value: unknown): string | null {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return null;
+    const pad = (part: number) => String(part).padStart(2, '0');
+    return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
+  }
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) return value.slice(0, 10);
+  return null;
 }

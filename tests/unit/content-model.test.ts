@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'fs';
 import path from 'path';
 import { isPageType, isServedUid, MODELS, modelByName, modelByPageType, PAGE_MODELS, SERVED_MODELS, SLUG_PATTERN, UIDS } from '../../src/content/model';
-import { isEmptyValue, toEpochMs, toIso } from '../../src/content/values';
+import { isEmptyValue, toDay, toEpochMs, toIso } from '../../src/content/values';
 import { FIELD_HELP } from '../../src/editor-help/field-help';
 
 const SRC = path.resolve(__dirname, '..', '..', 'src');
@@ -139,6 +139,14 @@ describe('content values', () => {
     expect(toIso(Date.parse(iso))).toBe(iso);
     expect(toIso('2024-05-01 12:30:00Z')).toBe(iso);
     expect(toEpochMs(iso)).toBe(Date.parse(iso));
+  });
+
+  it('reads a date field as YYYY-MM-DD: text as written, a Date as its local calendar day, anything else as none', () => {
+    expect(toDay('2026-05-01')).toBe('2026-05-01');
+    expect(toDay(new Date(2026, 4, 1))).toBe('2026-05-01');
+    expect(toDay(new Date('invalid'))).toBeNull();
+    expect(toDay('May 1st')).toBeNull();
+    expect(toDay(null)).toBeNull();
   });
 
   it('refuses a timestamp it cannot read instead of guessing', () => {
