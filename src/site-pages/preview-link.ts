@@ -90,8 +90,9 @@ export async function previewUrl(
   uid: string,
   params: { documentId: string; locale?: string | null; status?: string | null },
 ): Promise<string | null> {
-  const type = isServedUid(uid) ? MODELS[uid].pageType : null;
-  if (!isServedUid(uid) || type === null) return null;
+  if (!isServedUid(uid)) return null;
+  const type = MODELS[uid].pageType;
+  if (type === null) return null;
   const entry = (await strapi.db.query(uid).findOne({
     where: { documentId: params.documentId, ...(params.status === 'published' ? { publishedAt: { $notNull: true } } : { publishedAt: null }) },
     select: ['slug'],
