@@ -50,11 +50,12 @@ export async function ensureDevAdmin(strapi: Core.Strapi, from: Settings = setti
   const problem = passwordProblem(password);
   if (problem !== null) throw new AdminAccountError(`ADMIN_PASSWORD ${problem}.`);
 
-  const users = strapi.service('admin::user') as unknown as AdminUserService;
+  // Strapi types its services as bags of `any`; these are the calls made on them.
+  const users = strapi.service('admin::user') as AdminUserService;
   const normalizedEmail = email.toLowerCase();
   if ((await users.findOneByEmail(normalizedEmail)) !== null) return 'exists';
 
-  const superAdmin = await (strapi.service('admin::role') as unknown as AdminRoleService).getSuperAdmin();
+  const superAdmin = await (strapi.service('admin::role') as AdminRoleService).getSuperAdmin();
   if (superAdmin === null) throw new AdminAccountError('The super admin role is missing; the admin plugin did not bootstrap.');
   await users.create({
     email: normalizedEmail,

@@ -15,21 +15,18 @@ import type { Core } from '@strapi/strapi';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { writePipeline } from '../content/writes';
+import { i18nLocales, UIDS } from '../content/model';
 import { createContentReader, type ContentStatus } from '../content/reader';
 import type { ClinicEntry } from '../content/types';
 import { settings } from '../settings';
 import { createKeyUseRecorder } from './key-use';
 import { hashKey, isWellFormedKey, type AuthenticatedKey, type StoredKey } from './keys';
 
-const CLINIC = 'api::clinic.clinic';
+const CLINIC = UIDS.clinic;
 
 /** Models whose writes change what the directory holds. */
-const WATCHED = new Set([CLINIC, 'clinic.address', 'plugin::i18n.locale', 'strapi::core-store']);
+const WATCHED = new Set<string>([CLINIC, 'clinic.address', 'plugin::i18n.locale', 'strapi::core-store']);
 
-interface LocaleService {
-  find(): Promise<Array<{ code: string }>>;
-  getDefaultLocale(): Promise<string>;
-}
 
 /** What a presented key turned out to be, at the moment it was checked. */
 export type KeyCheck =
@@ -132,7 +129,7 @@ export function createClinicDirectory(input: { strapi: Core.Strapi; ttlMs?: numb
   const callerOf = (check: KeyCheck): AuthenticatedKey | null => (check.status === 'active' ? check.caller : null);
 
   async function load(): Promise<Snapshot> {
-    const locales = strapi.plugin('i18n').service('locales') as unknown as LocaleService;
+    const locales = i18nLocales(strapi);
     const [rows, known, defaultLocale] = await Promise.all([
       strapi.db.query(CLINIC).findMany({
         select: ['documentId', 'slug', 'accessKeys', 'rateLimitPerMinute', 'publishedAt'],

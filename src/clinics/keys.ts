@@ -8,6 +8,7 @@
 import { createHash, randomBytes } from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { writePipeline } from '../content/writes';
+import { UIDS } from '../content/model';
 import { lastUses } from './key-use';
 
 export type KeyKind = 'public' | 'preview';
@@ -52,7 +53,7 @@ export class ClinicKeyError extends Error {
   }
 }
 
-const CLINIC = 'api::clinic.clinic';
+const CLINIC = UIDS.clinic;
 const KEY_PATTERN = /^cck_(live|preview)_[A-Za-z0-9_-]{43}$/;
 
 /** Revoked wins over expired: a revoked key stays revoked whatever its expiry. */

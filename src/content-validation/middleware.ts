@@ -1,6 +1,7 @@
 import type { Core, Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { validateContent, type AttributeShape, type ContentIssue } from './validate';
+import { findModelMeta, localeCodes } from '../content/model';
+import { validateContent, type ContentIssue } from './validate';
 
 /** The content types whose writes are checked; Strapi's own types are left to Strapi. */
 const CHECKED_PREFIX = 'api::';
@@ -14,20 +15,6 @@ export class ContentFormatError extends errors.ValidationError {
       errors: issues.map((issue) => ({ path: issue.path.map(String), message: issue.message, name: 'ValidationError' })),
     });
   }
-}
-
-async function knownLocales(strapi: Core.Strapi): Promise<string[]> {
-  const locales = (await strapi.plugin('i18n').service('locales').find()) as Array<{ code: string }>;
-  return locales.map((locale) => locale.code);
-}
-
-function attributesOf(strapi: Core.Strapi) {
-  return (uid: string): Record<string, AttributeShape> | undefined => {
-    const model = uid.includes('::')
-      ? strapi.contentTypes[uid as keyof typeof strapi.contentTypes]
-      : strapi.components[uid as keyof typeof strapi.components];
-    return model?.attributes as Record<string, AttributeShape> | undefined;
-  };
 }
 
 /**
@@ -44,8 +31,8 @@ export function contentFormatMiddleware(strapi: Core.Strapi): Modules.Documents.
     const issues = validateContent({
       uid: context.uid,
       data: data as Record<string, unknown>,
-      attributesOf: attributesOf(strapi),
-      context: { knownLocales: 'locales' in data ? await knownLocales(strapi) : [] },
+      fieldOf: (uid, field) => findModelMeta(strapi, uid)?.field(field),
+      context: { knownLocales: 'locales' in data ? await localeCodes(strapi) : [] },
     });
     if (issues.length > 0) throw new ContentFormatError(issues);
     return next();

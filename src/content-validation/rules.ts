@@ -3,8 +3,9 @@
  * REST or scripts) and the seed validator, so an editor and a seed file get the same clear message.
  * Each rule returns null when the value is fine, or a sentence that names the field and says how to fix it.
  */
+import { SLUG_PATTERN } from '../content/model';
+import { toDay } from '../content/values';
 
-export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE_CHARACTERS = /^\+?[0-9 ().-]+$/;
 const COUNTRY_PATTERN = /^[A-Z]{2}$/;
@@ -126,13 +127,6 @@ export function localesRule(field: string, value: unknown, knownLocales: readonl
       return `${field} has ${show(code)}, which is not a locale of this service (known: ${knownLocales.join(', ')}); add it under Settings → Internationalization first`;
     }
   }
-  return null;
-}
-
-/** Dates arrive as YYYY-MM-DD strings (Strapi's date type) or Date objects. */
-function toDay(value: unknown): string | null {
-  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) return value.slice(0, 10);
   return null;
 }
 

@@ -1,4 +1,5 @@
 import { describeUnknownTokens, stringsIn, unknownTokens } from '../clinics/tokens';
+import { UIDS, type FieldMeta } from '../content/model';
 import {
   countryRule,
   emailRule,
@@ -23,14 +24,8 @@ export interface ValidationContext {
   knownLocales: readonly string[];
 }
 
-/** The part of a Strapi attribute definition the walker needs. */
-export interface AttributeShape {
-  type: string;
-  component?: string;
-  repeatable?: boolean;
-}
-
-export type AttributesOf = (uid: string) => Record<string, AttributeShape> | undefined;
+/** A field of a content type or component (content/model's metadata), or undefined when it has none. */
+export type FieldOf = (uid: string, field: string) => Pick<FieldMeta, 'type' | 'component'> | undefined;
 
 type FieldRule = (field: string, value: unknown, context: ValidationContext) => RuleResult;
 /** A rule across the fields of one record; `field` names the field its issue belongs to (else the record). */
@@ -43,12 +38,12 @@ const slug: FieldRule = (field, value) => slugRule(field, value);
 
 /** Per content type or component: the format each field must have. */
 const FIELD_RULES: Record<string, Record<string, FieldRule>> = {
-  'api::condition.condition': { slug },
-  'api::cause.cause': { slug },
-  'api::technique.technique': { slug },
-  'api::provider-type.provider-type': { slug },
-  'api::benefit.benefit': { slug },
-  'api::clinic.clinic': {
+  [UIDS.condition]: { slug },
+  [UIDS.cause]: { slug },
+  [UIDS.technique]: { slug },
+  [UIDS.providerType]: { slug },
+  [UIDS.benefit]: { slug },
+  [UIDS.clinic]: {
     slug,
     email: (field, value) => emailRule(field, value),
     phone: (field, value) => phoneRule(field, value),
@@ -70,7 +65,7 @@ const RECORD_RULES: Record<string, RecordRule[]> = {
         reviewDatesRule(`${prefix}nextReviewDue`, record.lastReviewed, record.nextReviewDue),
     },
   ],
-  'api::clinic.clinic': [
+  [UIDS.clinic]: [
     {
       field: 'revalidationSecret',
       // Only a write that carries the secret is checked: a partial update setting the URL alone
@@ -103,14 +98,13 @@ function join(path: Array<string | number>): string {
 export function validateContent(input: {
   uid: string;
   data: Record<string, unknown>;
-  attributesOf: AttributesOf;
+  fieldOf: FieldOf;
   context: ValidationContext;
   path?: Array<string | number>;
 }): ContentIssue[] {
-  const { uid, data, attributesOf, context, path = [] } = input;
+  const { uid, data, fieldOf, context, path = [] } = input;
   const issues: ContentIssue[] = [];
   const rules = FIELD_RULES[uid] ?? {};
-  const attributes = attributesOf(uid) ?? {};
 
   for (const [name, value] of Object.entries(data)) {
     if (isEmpty(value)) continue;
@@ -120,15 +114,13 @@ export function validateContent(input: {
       const message = rule(join(fieldPath), value, context);
       if (message !== null) issues.push({ path: fieldPath, message });
     }
-    const attribute = attributes[name];
-    if (attribute?.type === 'component' && attribute.component) {
-      const items = attribute.repeatable && Array.isArray(value) ? value : [value];
+    const component = fieldOf(uid, name)?.component ?? null;
+    if (component !== null) {
+      const items = component.isRepeatable && Array.isArray(value) ? value : [value];
       items.forEach((item, index) => {
         if (!isRecord(item)) return;
-        const itemPath = attribute.repeatable ? [...fieldPath, index] : fieldPath;
-        issues.push(
-          ...validateContent({ uid: attribute.component as string, data: item, attributesOf, context, path: itemPath }),
-        );
+        const itemPath = component.isRepeatable ? [...fieldPath, index] : fieldPath;
+        issues.push(...validateContent({ uid: component.uid, data: item, fieldOf, context, path: itemPath }));
       });
     }
   }
@@ -136,7 +128,7 @@ export function validateContent(input: {
   // Clinic tokens are checked once, from the top, in every string the write carries.
   if (path.length === 0) {
     for (const [name, value] of Object.entries(data)) {
-      if (attributes[name]?.type === 'relation') continue;
+      if (fieldOf(uid, name)?.type === 'relation') continue;
       for (const [innerPath, text] of stringsIn(value, [name])) {
         const tokens = unknownTokens(text);
         if (tokens.length > 0) {

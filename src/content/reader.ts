@@ -4,10 +4,11 @@
  * the scope's DataLoader gathers each level of a GraphQL request into one such call.
  */
 import type { Core } from '@strapi/strapi';
-import { linksTag, readTags, typeTag } from '../cache/tags';
-import { decode, ReadSql, toIso, type ContentStatus } from './sql';
-import { isEmptyValue } from '../l10n/fields';
-import { MODELS, type ContentUid, type EntryByUid } from './types';
+import { MODELS, type ContentUid } from './model';
+import { decode, ReadSql, type ContentStatus } from './sql';
+import { linksTag, readTags, typeTag } from './tags';
+import type { EntryByUid } from './types';
+import { isEmptyValue, toIso } from './values';
 
 export type { ContentStatus } from './sql';
 
@@ -62,7 +63,7 @@ const OWN_FIELDS = new Set(['documentId', 'slug', 'locale', 'updatedAt']);
 
 /**
  * One document's rows in the chain's locales, merged: the first row is the entry; each field it leaves
- * empty (fields.ts) is taken from the next row that has it, and (relations aside) listed in
+ * empty (values.ts) is taken from the next row that has it, and (relations aside) listed in
  * `fallbackFields`.
  * `dependsOnUpTo` is the last locale whose row the answer depends on (null: all of the chain's).
  */
@@ -96,8 +97,14 @@ export function mergeAlongChain(
   return { data, dependsOnUpTo: isComplete ? (chain[depth] ?? null) : null };
 }
 
+/** The rows of a raw statement's result: SQLite's driver returns them, PostgreSQL's wraps them. */
 function rowsOf(result: unknown): Array<Record<string, unknown>> {
   return (Array.isArray(result) ? result : (result as { rows: Array<Record<string, unknown>> }).rows);
+}
+
+/** Fields every entry has, checked once per entry read: the rest is as the type's statement selects it. */
+function isEntry(value: object): value is AnyEntry {
+  return 'documentId' in value && typeof value.documentId === 'string' && 'locale' in value && typeof value.locale === 'string' && 'fallbackFields' in value && Array.isArray(value.fallbackFields);
 }
 
 export function createContentReader(input: {
@@ -106,7 +113,7 @@ export function createContentReader(input: {
   chain: readonly string[];
   /** Applied to every string of every loaded entry (renders clinic tokens). */
   renderText: (text: string) => string;
-  /** Told the cache tags of everything read (see cache/tags.ts). */
+  /** Told the cache tags of everything read (see tags.ts). */
   onRead?: (tags: string[]) => void;
 }): ContentReader {
   const { strapi, status, chain, renderText, onRead } = input;
@@ -134,7 +141,8 @@ export function createContentReader(input: {
         entry[field] = render(value);
       }
     }
-    return entry as unknown as AnyEntry;
+    if (!isEntry(entry)) throw new Error(`A loaded ${uid} entry lacks its documentId, locale or fallback fields.`);
+    return entry;
   }
 
   return {
@@ -240,4 +248,24 @@ export function createContentReader(input: {
       return candidates;
     },
   };
+}
+
+/** The documents of a type with a row in `locale` and `status`, by slug (the sources translations are made from). */
+export async function documentsIn(strapi: Core.Strapi, input: { uid: ContentUid; locale: string; status: ContentStatus }): Promise<Array<{ documentId: string; slug: string }>> {
+  const sql = readSql(strapi);
+  const statement = sql.documentsIn({ table: sql.entry(input.uid).table, locale: input.locale, status: input.status });
+  return rowsOf(await strapi.db.connection.raw(statement.sql, statement.bindings)).map((row) => ({ documentId: String(row.document_id), slug: String(row.slug) }));
+}
+
+/** When each document's drafts were last edited: documentId → locale → ISO time (drafts are what editors and translators change). */
+export async function draftEditTimes(strapi: Core.Strapi, uid: ContentUid): Promise<Map<string, Map<string, string>>> {
+  const sql = readSql(strapi);
+  const statement = sql.draftEdits(sql.entry(uid).table);
+  const edited = new Map<string, Map<string, string>>();
+  for (const row of rowsOf(await strapi.db.connection.raw(statement.sql, statement.bindings))) {
+    const perLocale = edited.get(String(row.document_id)) ?? new Map<string, string>();
+    perLocale.set(String(row.locale), toIso(row.updated_at));
+    edited.set(String(row.document_id), perLocale);
+  }
+  return edited;
 }

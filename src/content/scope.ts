@@ -4,9 +4,9 @@
  * requests or clinics.
  */
 import DataLoader from 'dataloader';
-import { SLUG_PATTERN } from '../content-validation/rules';
+import { SLUG_PATTERN, type ContentUid } from './model';
 import type { AnyEntry, ContentReader, ListCandidate, LoadRequest } from './reader';
-import type { ContentUid, EntryByUid } from './types';
+import type { EntryByUid } from './types';
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -67,6 +67,10 @@ export function validatePage(page: number, pageSize: number): void {
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
     throw new PageRequestError(`pageSize must be between 1 and ${MAX_PAGE_SIZE}, not ${pageSize}; request further pages instead`);
   }
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
 function compare(field: SortField, locale: string) {
@@ -131,7 +135,9 @@ export function createContentScope(input: { reader: ContentReader; locale: strin
     links(uid, entry, field) {
       const inherited = entry.fallbackFields.find((fallback) => fallback.field === field);
       reader.noteLinksRead(uid, entry.documentId, inherited?.locale ?? entry.locale, String(field));
-      return entry[field] as unknown as string[];
+      const documentIds: unknown = entry[field];
+      if (!isStringList(documentIds)) throw new Error(`${uid} field "${String(field)}" is not a relation list.`);
+      return documentIds;
     },
 
     bySlug: async (uid, slug) => {

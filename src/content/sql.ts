@@ -10,33 +10,11 @@
  * tables, starting from the entry row.
  */
 import type { Core } from '@strapi/strapi';
-import { MODELS, type ContentUid } from './types';
+import { MODELS, modelMeta, type ContentUid, type FieldMeta, type JoinTable, type ModelMeta } from './model';
+import { toIso } from './values';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type ContentStatus = 'published' | 'draft';
-
-interface JoinTable {
-  name: string;
-  joinColumn: { name: string; referencedColumn: string };
-  inverseJoinColumn: { name: string; referencedColumn: string };
-  on?: Record<string, string>;
-  orderColumnName?: string;
-}
-
-interface Attribute {
-  type: string;
-  columnName?: string;
-  private?: boolean;
-  target?: string;
-  relation?: string;
-  joinTable?: JoinTable;
-}
-
-interface Model {
-  uid: string;
-  tableName: string;
-  attributes: Record<string, Attribute>;
-}
 
 /** Attribute types stored in the entry's own row. */
 const SCALARS = new Set([
@@ -46,8 +24,8 @@ const SCALARS = new Set([
 const JSON_TYPES = new Set(['json', 'blocks']);
 const TIMESTAMPS = new Set(['datetime', 'timestamp']);
 
-/** Bookkeeping columns the read API never serves. */
-const OMITTED = new Set(['id', 'createdAt', 'publishedAt']);
+/** Bookkeeping fields the read API never serves. */
+const OMITTED = new Set(['createdAt', 'publishedAt']);
 
 /** Identifiers come from Strapi's metadata; quoting keeps reserved words (`order`) usable. */
 function quote(identifier: string): string {
@@ -84,8 +62,8 @@ export class ReadSql {
     })();
   }
 
-  private model(uid: string): Model {
-    return this.strapi.db.metadata.get(uid) as unknown as Model;
+  private model(uid: string): ModelMeta {
+    return modelMeta(this.strapi, uid);
   }
 
   private object(pairs: Array<[string, string]>): string {
@@ -95,11 +73,12 @@ export class ReadSql {
   }
 
   /** A scalar column as a JSON value. */
-  private scalar(alias: string, attribute: Attribute, name: string): string {
-    const column = `${alias}.${quote(attribute.columnName ?? name)}`;
+  private scalar(alias: string, field: FieldMeta): string {
+    if (field.column === null) throw new Error(`Field "${field.name}" has no column of its own.`);
+    const column = `${alias}.${quote(field.column)}`;
     if (this.dialect === 'postgres') return column;
-    if (JSON_TYPES.has(attribute.type)) return `json(${column})`;
-    if (attribute.type === 'boolean') return `(case when ${column} is null then null when ${column} then json('true') else json('false') end)`;
+    if (JSON_TYPES.has(field.type)) return `json(${column})`;
+    if (field.type === 'boolean') return `(case when ${column} is null then null when ${column} then json('true') else json('false') end)`;
     return column;
   }
 
@@ -118,33 +97,34 @@ export class ReadSql {
     const model = this.model(uid);
     const pairs: Array<[string, string]> = [];
     const decoder: Decoder = { timestamps: [], components: {} };
-    for (const [name, attribute] of Object.entries(model.attributes)) {
-      if (name === 'id') continue;
-      if (!SCALARS.has(attribute.type)) {
-        throw new Error(`Component ${uid} has a nested ${attribute.type} field "${name}", which the read API does not load.`);
+    for (const field of model.fields) {
+      if (!SCALARS.has(field.type)) {
+        throw new Error(`Component ${uid} has a nested ${field.type} field "${field.name}", which the read API does not load.`);
       }
-      pairs.push([name, this.scalar(alias, attribute, name)]);
-      if (TIMESTAMPS.has(attribute.type)) decoder.timestamps.push(name);
+      pairs.push([field.name, this.scalar(alias, field)]);
+      if (TIMESTAMPS.has(field.type)) decoder.timestamps.push(field.name);
     }
     return { json: this.object(pairs), decoder };
   }
 
-  private component(field: string, attribute: Attribute, single: boolean): { json: string; decoder: Decoder } {
-    const join = attribute.joinTable as JoinTable;
-    const target = this.model(attribute.target as string);
+  private component(field: FieldMeta): { json: string; decoder: Decoder } {
+    const join = joinTableOf(field);
+    if (field.component === null) throw new Error(`Field "${field.name}" holds no component.`);
+    const target = this.model(field.component.uid);
     const { json, decoder } = this.componentObject(target.uid, 'c');
-    const on = Object.entries(join.on ?? { field }).map(([column, value]) => `j.${quote(column)} = ${literal(value)}`);
+    const on = Object.entries(join.on ?? { field: field.name }).map(([column, value]) => `j.${quote(column)} = ${literal(value)}`);
     const order = `j.${quote(join.orderColumnName ?? 'order')}, j."id"`;
     const from =
       `from ${quote(join.name)} j join ${quote(target.tableName)} c on c.${quote(join.inverseJoinColumn.referencedColumn)} = j.${quote(join.inverseJoinColumn.name)} ` +
       `where j.${quote(join.joinColumn.name)} = t.${quote(join.joinColumn.referencedColumn)} and ${on.join(' and ')}`;
-    const subquery = single ? `select ${json} ${from} order by ${order} limit 1` : `select ${this.aggregate(json, order)} ${from}`;
+    const subquery = field.component.isRepeatable ? `select ${this.aggregate(json, order)} ${from}` : `select ${json} ${from} order by ${order} limit 1`;
     return { json: this.nested(subquery), decoder };
   }
 
-  private relation(attribute: Attribute): string {
-    const join = attribute.joinTable as JoinTable;
-    const target = this.model(attribute.target as string);
+  private relation(field: FieldMeta): string {
+    const join = joinTableOf(field);
+    if (field.relation === null) throw new Error(`Field "${field.name}" is no relation.`);
+    const target = this.model(field.relation.target);
     const order = `l.${quote(join.orderColumnName ?? 'id')}, l."id"`;
     return this.nested(
       `select ${this.aggregate('r."document_id"', order)} from ${quote(join.name)} l ` +
@@ -159,19 +139,21 @@ export class ReadSql {
     if (cached !== undefined) return cached;
     const model = this.model(uid);
     const served = MODELS[uid];
-    const pairs: Array<[string, string]> = [];
+    // documentId is Strapi's own column, not a schema field; it leads the entry as it leads the row.
+    const pairs: Array<[string, string]> = [['documentId', 't."document_id"']];
     const decoder: Decoder = { timestamps: [], components: {} };
-    for (const [name, attribute] of Object.entries(model.attributes)) {
-      if (OMITTED.has(name) || attribute.private === true) continue;
-      if (SCALARS.has(attribute.type)) {
-        pairs.push([name, this.scalar('t', attribute, name)]);
-        if (TIMESTAMPS.has(attribute.type)) decoder.timestamps.push(name);
+    for (const field of model.fields) {
+      const { name } = field;
+      if (OMITTED.has(name) || field.isPrivate) continue;
+      if (SCALARS.has(field.type)) {
+        pairs.push([name, this.scalar('t', field)]);
+        if (TIMESTAMPS.has(field.type)) decoder.timestamps.push(name);
       } else if (served.components.includes(name)) {
-        const component = this.component(name, attribute, attribute.relation === 'oneToOne');
+        const component = this.component(field);
         pairs.push([name, component.json]);
         decoder.components[name] = component.decoder;
       } else if (name in served.relations) {
-        pairs.push([name, this.relation(attribute)]);
+        pairs.push([name, this.relation(field)]);
       }
     }
     for (const name of [...served.components, ...Object.keys(served.relations)]) {
@@ -210,6 +192,20 @@ export class ReadSql {
     return { sql: `select x."id" from ${quote(table)} x where ${where.join(' and ')}`, bindings };
   }
 
+  /** The documents of a type with a row in `locale` and `status` (document_id, slug), by slug. */
+  documentsIn(input: { table: string; locale: string; status: ContentStatus }): { sql: string; bindings: unknown[] } {
+    const published = input.status === 'published' ? 'is not null' : 'is null';
+    return {
+      sql: `select t."document_id", t."slug" from ${quote(input.table)} t where t."locale" = ? and t."published_at" ${published} order by t."slug"`,
+      bindings: [input.locale],
+    };
+  }
+
+  /** Every draft row of a type: its document, locale and last edit (document_id, locale, updated_at). */
+  draftEdits(table: string): { sql: string; bindings: unknown[] } {
+    return { sql: `select t."document_id", t."locale", t."updated_at" from ${quote(table)} t where t."published_at" is null`, bindings: [] };
+  }
+
   quote(identifier: string): string {
     return quote(identifier);
   }
@@ -229,8 +225,7 @@ export function decode(value: Record<string, unknown>, decoder: Decoder): Record
   return value;
 }
 
-export function toIso(raw: unknown): string {
-  const date = raw instanceof Date ? raw : new Date(typeof raw === 'number' ? raw : String(raw));
-  if (Number.isNaN(date.getTime())) throw new Error(`Unreadable timestamp ${JSON.stringify(raw)}`);
-  return date.toISOString();
+function joinTableOf(field: FieldMeta): JoinTable {
+  if (field.joinTable === null) throw new Error(`Field "${field.name}" is not stored in a join table.`);
+  return field.joinTable;
 }

@@ -1,30 +1,9 @@
 /**
  * Content as the read API serves it: one entry in the locale it was served in, clinic tokens already
  * rendered, relations as the documentIds they point at (resolved per request through DataLoaders).
+ * Which types exist and what their fields are is the registry's (content/model).
  */
-export type ContentUid =
-  | 'api::technique.technique'
-  | 'api::condition.condition'
-  | 'api::cause.cause'
-  | 'api::provider-type.provider-type'
-  | 'api::benefit.benefit'
-  | 'api::clinic.clinic';
-
-/** The names people and other systems use for the content types (coverage, XLIFF, webhooks). */
-export type ContentTypeName = 'technique' | 'condition' | 'cause' | 'provider-type' | 'benefit' | 'clinic';
-
-export const CONTENT_TYPE_UIDS: Readonly<Record<ContentTypeName, ContentUid>> = {
-  technique: 'api::technique.technique',
-  condition: 'api::condition.condition',
-  cause: 'api::cause.cause',
-  'provider-type': 'api::provider-type.provider-type',
-  benefit: 'api::benefit.benefit',
-  clinic: 'api::clinic.clinic',
-};
-
-export const CONTENT_TYPE_NAMES = Object.fromEntries(
-  Object.entries(CONTENT_TYPE_UIDS).map(([name, uid]) => [uid, name]),
-) as Readonly<Record<ContentUid, ContentTypeName>>;
+import { UIDS } from './model';
 
 export type Blocks = unknown[];
 
@@ -166,37 +145,10 @@ export interface ClinicEntry extends BaseEntry {
 }
 
 export interface EntryByUid {
-  'api::technique.technique': TechniqueEntry;
-  'api::condition.condition': ConditionEntry;
-  'api::cause.cause': CauseEntry;
-  'api::provider-type.provider-type': ProviderTypeEntry;
-  'api::benefit.benefit': BenefitEntry;
-  'api::clinic.clinic': ClinicEntry;
+  [UIDS.technique]: TechniqueEntry;
+  [UIDS.condition]: ConditionEntry;
+  [UIDS.cause]: CauseEntry;
+  [UIDS.providerType]: ProviderTypeEntry;
+  [UIDS.benefit]: BenefitEntry;
+  [UIDS.clinic]: ClinicEntry;
 }
-
-/** Which fields of each type are components and which are relations (and to what). */
-export const MODELS: { [U in ContentUid]: { components: string[]; relations: Record<string, ContentUid> } } = {
-  'api::technique.technique': {
-    components: ['procedure', 'assessments', 'progressMeasures', 'faqs', 'callToAction', 'seo', 'medicalReview'],
-    relations: {
-      treats: 'api::condition.condition',
-      causes: 'api::cause.cause',
-      providerTypes: 'api::provider-type.provider-type',
-      benefits: 'api::benefit.benefit',
-    },
-  },
-  'api::condition.condition': {
-    components: ['symptoms', 'seo', 'medicalReview'],
-    relations: { causes: 'api::cause.cause', techniques: 'api::technique.technique' },
-  },
-  'api::cause.cause': {
-    components: [],
-    relations: { conditions: 'api::condition.condition', techniques: 'api::technique.technique' },
-  },
-  'api::provider-type.provider-type': { components: [], relations: { techniques: 'api::technique.technique' } },
-  'api::benefit.benefit': { components: [], relations: { techniques: 'api::technique.technique' } },
-  'api::clinic.clinic': {
-    components: ['address'],
-    relations: { offeredTechniques: 'api::technique.technique', providerTypes: 'api::provider-type.provider-type' },
-  },
-};

@@ -36,6 +36,8 @@ export const STATEMENT_CACHE_SIZE = 500;
 const installed = new WeakSet<object>();
 
 export function cachePreparedStatements(strapi: Core.Strapi, size = STATEMENT_CACHE_SIZE): boolean {
+  // Knex does not type its dialect clients' internals; these are the better-sqlite3 client's methods
+  // this module wraps (checked by driverName before use).
   const client = strapi.db.connection.client as unknown as BetterSqliteClient;
   if (client.driverName !== 'better-sqlite3' || installed.has(client)) return false;
   installed.add(client);

@@ -1,21 +1,6 @@
 import type { Core } from '@strapi/strapi';
+import { contentManagerViews } from '../content/model';
 import { FIELD_HELP } from './field-help';
-
-interface FieldMetadata {
-  edit?: Record<string, unknown>;
-  list?: Record<string, unknown>;
-}
-
-interface ModelConfiguration {
-  metadatas?: Record<string, FieldMetadata>;
-  settings?: Record<string, unknown>;
-  layouts?: Record<string, unknown>;
-}
-
-interface ConfigurationService {
-  findConfiguration(model: { uid: string }): Promise<ModelConfiguration>;
-  updateConfiguration(model: { uid: string }, configuration: ModelConfiguration): Promise<unknown>;
-}
 
 /**
  * Writes our labels and help texts into the content manager's view configuration, where the admin
@@ -23,9 +8,9 @@ interface ConfigurationService {
  * writes only when something differs, so edits to other view settings are kept.
  */
 export async function applyFieldHelp(strapi: Core.Strapi): Promise<void> {
-  const contentManager = strapi.plugin('content-manager');
+  const views = contentManagerViews(strapi);
   for (const [uid, fields] of Object.entries(FIELD_HELP)) {
-    const service = contentManager.service(uid.includes('::') ? 'content-types' : 'components') as ConfigurationService;
+    const service = uid.includes('::') ? views.contentTypes : views.components;
     const current = await service.findConfiguration({ uid });
     const metadatas = { ...(current.metadatas ?? {}) };
     let isChanged = false;

@@ -2,6 +2,8 @@
  * The label and help text editors see on every field in the admin. A test checks that every field of
  * every content type and component has both, so a new field cannot ship without them.
  */
+import { UIDS } from '../content/model';
+
 export interface FieldHelp {
   label: string;
   description: string;
@@ -27,7 +29,7 @@ const techniquesBackLink = (what: string): FieldHelp => ({
 });
 
 export const FIELD_HELP: Record<string, Record<string, FieldHelp>> = {
-  'api::condition.condition': {
+  [UIDS.condition]: {
     name: { label: 'Name', description: 'The condition as patients call it, e.g. "Back pain".' },
     slug: slugHelp('back-pain'),
     summary: { label: 'Summary', description: 'One or two plain sentences shown in lists and search results.' },
@@ -38,7 +40,7 @@ export const FIELD_HELP: Record<string, Record<string, FieldHelp>> = {
     seo: seoHelp,
     medicalReview: reviewHelp,
   },
-  'api::cause.cause': {
+  [UIDS.cause]: {
     name: { label: 'Name', description: 'The cause in a short phrase, e.g. "Stiff fascia".' },
     slug: slugHelp('stiff-fascia'),
     summary: { label: 'Summary', description: 'One or two plain sentences on how this cause produces pain or restriction.' },
@@ -46,7 +48,7 @@ export const FIELD_HELP: Record<string, Record<string, FieldHelp>> = {
     conditions: { label: 'Conditions', description: 'Conditions this cause brings about; edit the link on the condition.' },
     techniques: techniquesBackLink('cause'),
   },
-  'api::technique.technique': {
+  [UIDS.technique]: {
     name: { label: 'Name', description: 'Full name of the therapy, e.g. "Myofascial Release Therapy".' },
     abbreviation: { label: 'Abbreviation', description: 'Short form readers meet in the text, e.g. "MRT". Leave empty if none.' },
     slug: slugHelp('myofascial-release-therapy'),
@@ -69,19 +71,19 @@ export const FIELD_HELP: Record<string, Record<string, FieldHelp>> = {
     providerTypes: { label: 'Delivered by', description: 'Professions that can deliver this therapy.' },
     benefits: { label: 'Benefits', description: 'Outcomes patients can expect.' },
   },
-  'api::provider-type.provider-type': {
+  [UIDS.providerType]: {
     name: { label: 'Name', description: 'The profession, e.g. "Massage therapist".' },
     slug: slugHelp('massage-therapist'),
     summary: { label: 'Summary', description: 'One or two plain sentences on what this profession does.' },
     techniques: techniquesBackLink('provider type'),
   },
-  'api::benefit.benefit': {
+  [UIDS.benefit]: {
     name: { label: 'Name', description: 'The outcome in a short phrase, e.g. "Return to normal function".' },
     slug: slugHelp('return-to-normal-function'),
     summary: { label: 'Summary', description: 'One or two plain sentences on what the patient gains.' },
     techniques: techniquesBackLink('benefit'),
   },
-  'api::clinic.clinic': {
+  [UIDS.clinic]: {
     name: { label: 'Clinic name', description: 'Shown wherever content says {{clinic.name}}, in every language.' },
     slug: slugHelp('northside-physio'),
     description: { label: 'About the clinic', description: 'A short description of the clinic in this language.' },

@@ -8,6 +8,7 @@
  * Raise `version` whenever you change a layout here.
  */
 import type { Core } from '@strapi/strapi';
+import { contentManagerViews, UIDS, type ContentManagerModel, type ContentManagerViews } from '../content/model';
 
 export interface EditCell {
   name: string;
@@ -45,7 +46,7 @@ const listedWithTechniques: EditorLayout = {
 };
 
 export const EDITOR_LAYOUTS: Readonly<Record<string, EditorLayout>> = {
-  'api::technique.technique': {
+  [UIDS.technique]: {
     version: 1,
     list: ['name', 'abbreviation', 'slug', 'updatedAt'],
     settings: byName,
@@ -67,7 +68,7 @@ export const EDITOR_LAYOUTS: Readonly<Record<string, EditorLayout>> = {
       { group: 'Links', rows: [[half('treats'), half('causes')], [half('providerTypes'), half('benefits')]] },
     ],
   },
-  'api::condition.condition': {
+  [UIDS.condition]: {
     version: 1,
     list: ['name', 'slug', 'updatedAt'],
     settings: byName,
@@ -78,7 +79,7 @@ export const EDITOR_LAYOUTS: Readonly<Record<string, EditorLayout>> = {
       { group: 'Links', rows: [[half('causes'), half('techniques')]] },
     ],
   },
-  'api::cause.cause': {
+  [UIDS.cause]: {
     version: 1,
     list: ['name', 'slug', 'updatedAt'],
     settings: byName,
@@ -88,9 +89,9 @@ export const EDITOR_LAYOUTS: Readonly<Record<string, EditorLayout>> = {
       { group: 'Links', rows: [[half('conditions'), half('techniques')]] },
     ],
   },
-  'api::provider-type.provider-type': listedWithTechniques,
-  'api::benefit.benefit': listedWithTechniques,
-  'api::clinic.clinic': {
+  [UIDS.providerType]: listedWithTechniques,
+  [UIDS.benefit]: listedWithTechniques,
+  [UIDS.clinic]: {
     version: 1,
     list: ['name', 'slug', 'email', 'phone', 'updatedAt'],
     settings: byName,
@@ -112,30 +113,7 @@ export function editRows(layout: EditorLayout): EditCell[][] {
 
 // ---------------------------------------------------------------- applying
 
-interface ContentManagerAttribute {
-  type: string;
-}
-
-interface ContentManagerModel {
-  attributes: Record<string, ContentManagerAttribute>;
-  config?: { attributes?: Record<string, { hidden?: boolean }> };
-}
-
-interface ModelConfiguration {
-  metadatas?: Record<string, unknown>;
-  settings?: Record<string, unknown>;
-  layouts?: { list?: string[]; edit?: EditCell[][] };
-}
-
-interface ContentTypesService {
-  findContentType(uid: string): ContentManagerModel | undefined;
-  findConfiguration(model: { uid: string }): Promise<ModelConfiguration>;
-  updateConfiguration(model: { uid: string }, configuration: ModelConfiguration): Promise<unknown>;
-}
-
-interface FieldSizesService {
-  getFieldSize(type: string): { default: number; isResizable: boolean };
-}
+type FieldSizes = ContentManagerViews['fieldSizes'];
 
 const STORE = { type: 'plugin', name: 'clinic-editor', key: 'layout-versions' } as const;
 const ROW_COLUMNS = 12;
@@ -161,7 +139,7 @@ export class LayoutError extends Error {
  * over 12 columns, a column the list cannot show) stop the start; fields the schema lacks are left
  * out and fields the layout forgot are added at the end, so no field ever disappears from the view.
  */
-function resolveLayout(input: { uid: string; layout: EditorLayout; model: ContentManagerModel; sizes: FieldSizesService }): {
+function resolveLayout(input: { uid: string; layout: EditorLayout; model: ContentManagerModel; sizes: FieldSizes }): {
   list: string[];
   edit: EditCell[][];
   notes: string[];
@@ -194,7 +172,7 @@ function resolveLayout(input: { uid: string; layout: EditorLayout; model: Conten
   }
   for (const name of editable.filter((field) => !placed.has(field))) {
     notes.push(`added ${name}, which the layout does not place`);
-    edit.push([{ name, size: sizes.getFieldSize((model.attributes[name] as ContentManagerAttribute).type).default }]);
+    edit.push([{ name, size: sizes.getFieldSize((model.attributes[name] as { type: string }).type).default }]);
   }
   const list = layout.list.filter((name) => {
     const attribute = model.attributes[name];
@@ -220,9 +198,7 @@ export async function applyEditorLayouts(
   strapi: Core.Strapi,
   layouts: Readonly<Record<string, EditorLayout>> = EDITOR_LAYOUTS,
 ): Promise<string[]> {
-  const contentManager = strapi.plugin('content-manager');
-  const service = contentManager.service('content-types') as unknown as ContentTypesService;
-  const sizes = contentManager.service('field-sizes') as unknown as FieldSizesService;
+  const { contentTypes: service, fieldSizes: sizes } = contentManagerViews(strapi);
   const applied = ((await strapi.store.get(STORE)) ?? {}) as Record<string, number>;
   const written: string[] = [];
   for (const [uid, layout] of Object.entries(layouts)) {

@@ -11,13 +11,11 @@
  */
 import type { Core } from '@strapi/strapi';
 import { chainOf, localeSettings } from '../locales/config';
-import { isEmptyValue } from '../l10n/fields';
+import { UIDS } from '../content/model';
+import { isEmptyValue, toDay } from '../content/values';
 import { textTable } from '../reports/text-table';
 
-export const REVIEWED_TYPES = {
-  technique: 'api::technique.technique',
-  condition: 'api::condition.condition',
-} as const;
+export const REVIEWED_TYPES = { technique: UIDS.technique, condition: UIDS.condition } as const;
 
 export type ReviewedType = keyof typeof REVIEWED_TYPES;
 export type ReviewStatus = 'overdue' | 'due-soon' | 'missing';
@@ -83,17 +81,6 @@ interface DraftRow {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** A date column as YYYY-MM-DD: SQLite hands back the text, a PostgreSQL driver may hand back a Date. */
-function toDay(value: unknown): string | null {
-  if (value instanceof Date) {
-    // node-postgres builds a DATE as local midnight; its local calendar day is the stored day.
-    const pad = (part: number) => String(part).padStart(2, '0');
-    return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
-  }
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) return value.slice(0, 10);
-  return null;
-}
-
 function dayNumber(day: string): number {
   return Date.parse(`${day}T00:00:00Z`) / DAY_MS;
 }
@@ -129,8 +116,8 @@ export async function reviewsDue(
   const settings = localeSettings(strapi);
   const entries: ReviewDueEntry[] = [];
 
-  for (const [type, uid] of Object.entries(REVIEWED_TYPES) as Array<[ReviewedType, string]>) {
-    const query = strapi.db.query(uid as never);
+  for (const [type, uid] of Object.entries(REVIEWED_TYPES) as Array<[ReviewedType, (typeof REVIEWED_TYPES)[ReviewedType]]>) {
+    const query = strapi.db.query(uid);
     const drafts = (await query.findMany({
       where: { publishedAt: { $null: true } },
       select: ['id', 'documentId', 'slug', 'locale', 'name'],

@@ -3,7 +3,7 @@
  * preview pages (src/site-pages) run the sites' own operations through Apollo this way. Answers are
  * values (data, or the first error's code and message), so callers need nothing of GraphQL's types.
  */
-import type { ApolloServer, GraphQLRequest } from '@apollo/server';
+import type { ApolloServer } from '@apollo/server';
 import type { Core } from '@strapi/strapi';
 import { GraphQLError, type DocumentNode } from 'graphql';
 import type { ClinicDirectory } from '../clinics/directory';
@@ -16,9 +16,7 @@ export function createClinicOperations(input: { strapi: Core.Strapi; directory: 
   const { strapi, directory, apollo, fallbacks } = input;
 
   async function run<T>(contextValue: GraphQLContext, document: DocumentNode, variables: Record<string, unknown>): Promise<OperationResult<T>> {
-    // executeOperation takes a document node where GraphQLRequest's type says string.
-    const request = { query: document, variables } as unknown as GraphQLRequest;
-    const response = await apollo.executeOperation<T>(request, { contextValue });
+    const response = await apollo.executeOperation<T>({ query: document, variables }, { contextValue });
     if (response.body.kind !== 'single') return { kind: 'error', code: 'INTERNAL', message: 'The page query answered in parts.' };
     const { data, errors } = response.body.singleResult;
     const first = errors?.[0];

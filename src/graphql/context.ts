@@ -2,7 +2,7 @@
 import type { Core } from '@strapi/strapi';
 import { GraphQLError } from 'graphql';
 import type { ResponseMedia } from './http-semantics';
-import { clinicTag, LOCALES_TAG } from '../cache/tags';
+import { clinicTag, LOCALES_TAG } from '../content/tags';
 import type { ClinicDirectory } from '../clinics/directory';
 import { renderTokens, type ClinicTokenValues } from '../clinics/tokens';
 import { createContentReader } from '../content/reader';
@@ -29,7 +29,7 @@ export interface GraphQLContext {
   clinic: ClinicEntry;
   /** The scope for a `locale` argument: validated, cached for the request. */
   scope(locale: string | null | undefined): Promise<ContentScope>;
-  /** Cache tags of everything this request read (see cache/tags.ts). */
+  /** Cache tags of everything this request read (see content/tags.ts). */
   reads: Set<string>;
 }
 

@@ -8,12 +8,10 @@
  * is exactly a field the API lists in `fallbackFields` with the default locale.
  */
 import type { Core } from '@strapi/strapi';
-import { createContentReader, readSql, type ContentStatus } from '../content/reader';
-import { CONTENT_TYPE_UIDS, type ContentUid } from '../content/types';
+import { localeCodes, modelByName, SERVED_MODELS } from '../content/model';
+import { createContentReader, documentsIn, draftEditTimes, type ContentStatus } from '../content/reader';
 import { chainOf, localeSettings } from '../locales/config';
 import { textTable } from '../reports/text-table';
-
-export const COVERAGE_TYPES: Readonly<Record<string, ContentUid>> = CONTENT_TYPE_UIDS;
 
 export class CoverageInputError extends Error {
   constructor(
@@ -65,14 +63,6 @@ export interface CoverageReport {
   locales: LocaleCoverage[];
 }
 
-function rowsOf(result: unknown): Array<Record<string, unknown>> {
-  return Array.isArray(result) ? result : (result as { rows: Array<Record<string, unknown>> }).rows;
-}
-
-function iso(value: unknown): string {
-  return (value instanceof Date ? value : new Date(typeof value === 'number' ? value : String(value))).toISOString();
-}
-
 export interface CoverageRequest {
   locales?: readonly string[];
   types?: readonly string[];
@@ -82,7 +72,7 @@ export interface CoverageRequest {
 export async function translationCoverage(strapi: Core.Strapi, request: CoverageRequest = {}): Promise<CoverageReport> {
   const settings = localeSettings(strapi);
   const { defaultLocale } = settings;
-  const existing = ((await strapi.plugin('i18n').service('locales').find()) as Array<{ code: string }>).map((locale) => locale.code);
+  const existing = await localeCodes(strapi);
   const translatable = [...new Set([...settings.locales.map((locale) => locale.code), ...existing])].filter((code) => code !== defaultLocale);
 
   const status = request.status ?? 'published';
@@ -98,34 +88,19 @@ export async function translationCoverage(strapi: Core.Strapi, request: Coverage
       throw new CoverageInputError(`Unknown locale "${locale}"; this service translates into ${translatable.join(', ')}.`, 'locale');
     }
   }
-  const types = request.types !== undefined && request.types.length > 0 ? [...request.types] : Object.keys(COVERAGE_TYPES);
-  for (const type of types) {
-    if (!(type in COVERAGE_TYPES)) {
-      throw new CoverageInputError(`Unknown content type "${type}"; use one of ${Object.keys(COVERAGE_TYPES).join(', ')}.`, 'type');
-    }
-  }
+  const names = SERVED_MODELS.map((model) => model.name);
+  const models = (request.types !== undefined && request.types.length > 0 ? [...request.types] : names).map((type) => {
+    const model = modelByName(type);
+    if (model === undefined) throw new CoverageInputError(`Unknown content type "${type}"; use one of ${names.join(', ')}.`, 'type');
+    return model;
+  });
 
-  const sql = readSql(strapi);
   const known = [...new Set([...settings.locales.map((locale) => locale.code), ...existing])];
   const report: CoverageReport = { status, defaultLocale, locales: locales.map((locale) => ({ locale, chain: chainOf(settings, locale, known), types: [] })) };
 
-  for (const type of types) {
-    const uid = COVERAGE_TYPES[type] as ContentUid;
-    const table = sql.quote(sql.entry(uid).table);
-    const published = status === 'published' ? 'is not null' : 'is null';
-    const sources = rowsOf(
-      await strapi.db.connection.raw(
-        `select t."document_id", t."slug" from ${table} t where t."locale" = ? and t."published_at" ${published} order by t."slug"`,
-        [defaultLocale],
-      ),
-    ).map((row) => ({ documentId: String(row.document_id), slug: String(row.slug) }));
-    // Edit times of the drafts, the versions editors and translators change.
-    const edited = new Map<string, Map<string, string>>();
-    for (const row of rowsOf(await strapi.db.connection.raw(`select t."document_id", t."locale", t."updated_at" from ${table} t where t."published_at" is null`))) {
-      const perLocale = edited.get(String(row.document_id)) ?? new Map<string, string>();
-      perLocale.set(String(row.locale), iso(row.updated_at));
-      edited.set(String(row.document_id), perLocale);
-    }
+  for (const { name: type, uid } of models) {
+    const sources = await documentsIn(strapi, { uid, locale: defaultLocale, status });
+    const edited = await draftEditTimes(strapi, uid);
 
     for (const localeReport of report.locales) {
       const { locale, chain } = localeReport;

@@ -1,20 +1,29 @@
 /**
- * Publishing needs the required fields (fields.ts) — in the locale published, or in a locale its chain
- * falls back to that is published (or published in the same call). A regional locale may therefore
- * hold only what differs from its fallback, and no published entry serves without a name (nor a
- * technique or condition without a medical review).
+ * Publishing needs the type's required localized fields (the registry's `requiredLocalized`) — in the
+ * locale published, or in a locale its chain falls back to that is published (or published in the same
+ * call). A regional locale may therefore hold only what differs from its fallback, and no published
+ * entry serves without a name (nor a technique or condition without a medical review). A field counts
+ * as empty as the reader sees it (content/values.ts), so what passes here is what the API serves.
  */
 import type { Core, Modules } from '@strapi/strapi';
+import { isServedUid, MODELS, modelMeta } from '../content/model';
+import { isEmptyValue } from '../content/values';
 import { ContentFormatError } from '../content-validation/middleware';
 import { chainOf, localeSettings } from '../locales/config';
-import { isEmptyValue, REQUIRED_BECAUSE, REQUIRED_LOCALIZED } from './fields';
+
+/**
+ * Why a required field is required, where the bare rule would puzzle an editor: appended to the
+ * refusal. Medical content goes out only after a clinician has reviewed it (issue #8).
+ */
+const REQUIRED_BECAUSE: Readonly<Record<string, string>> = {
+  medicalReview: 'a technique or condition is published only with a medical review',
+};
 
 type Row = Record<string, unknown> & { locale: string; publishedAt: string | null };
 
 /** Components are rows of their own: a query must populate them, as `select` sees only columns. */
 function isComponentField(strapi: Core.Strapi, uid: string, field: string): boolean {
-  const model = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as unknown as { attributes: Record<string, { type: string }> } | undefined;
-  return model?.attributes[field]?.type === 'component';
+  return modelMeta(strapi, uid).field(field)?.type === 'component';
 }
 
 /** The refusal for one field: what is missing where, why (when the rule alone would puzzle), and the fix. */
@@ -30,8 +39,8 @@ function refusal(input: { field: string; locale: string; fallbacks: string[]; is
 
 export function requiredAlongChainMiddleware(strapi: Core.Strapi): Modules.Documents.Middleware.Middleware {
   return async (context, next) => {
-    const required = REQUIRED_LOCALIZED[context.uid];
-    if (context.action !== 'publish' || required === undefined) return next();
+    const required = isServedUid(context.uid) ? MODELS[context.uid].requiredLocalized : [];
+    if (context.action !== 'publish' || required.length === 0) return next();
     const params = context.params as { documentId?: string; locale?: string | string[] };
     if (typeof params.documentId !== 'string') return next();
     const settings = localeSettings(strapi);

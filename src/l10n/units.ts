@@ -9,6 +9,7 @@
  * but never translates.
  */
 import type { Core } from '@strapi/strapi';
+import { modelMeta } from '../content/model';
 import type { InlineNode, TextNode } from '../rich-text/blocks';
 
 /** Components whose fields are facts rather than prose (a reviewer's name, dates): never translated. */
@@ -18,7 +19,7 @@ const UNTRANSLATED_FIELDS = new Set(['url']);
 
 export type Mark = 'b' | 'i' | 'u' | 's' | 'code';
 export const MARKS: readonly Mark[] = ['b', 'i', 'u', 's', 'code'];
-const MARK_FLAGS: Record<Mark, string> = { b: 'bold', i: 'italic', u: 'underline', s: 'strikethrough', code: 'code' };
+const MARK_FLAGS: Record<Mark, 'bold' | 'italic' | 'underline' | 'strikethrough' | 'code'> = { b: 'bold', i: 'italic', u: 'underline', s: 'strikethrough', code: 'code' };
 
 /** Inline content, as XLIFF holds it: text, clinic tokens, and spans of formatting or links. */
 export type Inline = string | { token: string } | { span: Mark | 'link'; children: Inline[] };
@@ -44,29 +45,20 @@ interface FieldShape {
   subfields?: Array<{ field: string; kind: 'text' | 'blocks' }>;
 }
 
-interface Attribute {
-  type: string;
-  component?: string;
-  repeatable?: boolean;
-  pluginOptions?: { i18n?: { localized?: boolean } };
-}
-
 const TEXT_TYPES = new Set(['string', 'text']);
 
 /** The translatable fields of a content type, from its schema: adding a text field needs no code. */
 export function translatableShape(strapi: Core.Strapi, uid: string): FieldShape[] {
-  const model = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as unknown as { attributes: Record<string, Attribute> };
   const shapes: FieldShape[] = [];
-  for (const [field, attribute] of Object.entries(model.attributes)) {
-    if (attribute.pluginOptions?.i18n?.localized !== true) continue;
-    if (TEXT_TYPES.has(attribute.type)) shapes.push({ field, kind: 'text' });
-    else if (attribute.type === 'blocks') shapes.push({ field, kind: 'blocks' });
-    else if (attribute.type === 'component' && attribute.component !== undefined && !UNTRANSLATED_COMPONENTS.has(attribute.component)) {
-      const component = strapi.components[attribute.component as keyof typeof strapi.components] as unknown as { attributes: Record<string, Attribute> };
-      const subfields = Object.entries(component.attributes)
-        .filter(([name, inner]) => !UNTRANSLATED_FIELDS.has(name) && (TEXT_TYPES.has(inner.type) || inner.type === 'blocks'))
-        .map(([name, inner]) => ({ field: name, kind: inner.type === 'blocks' ? ('blocks' as const) : ('text' as const) }));
-      if (subfields.length > 0) shapes.push({ field, kind: 'component', repeatable: attribute.repeatable === true, subfields });
+  for (const { name: field, type, isLocalized, component } of modelMeta(strapi, uid).fields) {
+    if (!isLocalized) continue;
+    if (TEXT_TYPES.has(type)) shapes.push({ field, kind: 'text' });
+    else if (type === 'blocks') shapes.push({ field, kind: 'blocks' });
+    else if (component !== null && !UNTRANSLATED_COMPONENTS.has(component.uid)) {
+      const subfields = modelMeta(strapi, component.uid)
+        .fields.filter((inner) => !UNTRANSLATED_FIELDS.has(inner.name) && (TEXT_TYPES.has(inner.type) || inner.type === 'blocks'))
+        .map((inner) => ({ field: inner.name, kind: inner.type === 'blocks' ? ('blocks' as const) : ('text' as const) }));
+      if (subfields.length > 0) shapes.push({ field, kind: 'component', repeatable: component.isRepeatable, subfields });
     }
   }
   return shapes;
@@ -92,7 +84,7 @@ export function textWithTokens(text: string): Inline[] {
 
 
 function marksOf(node: TextNode): Mark[] {
-  return MARKS.filter((mark) => (node as unknown as Record<string, unknown>)[MARK_FLAGS[mark]] === true);
+  return MARKS.filter((mark) => node[MARK_FLAGS[mark]] === true);
 }
 
 /** Adjacent text with the same marks is one run: the same content always gives the same units. */
@@ -155,7 +147,7 @@ export function blocksFromInline(content: Inline[], links: readonly string[]): I
       if (typeof item === 'string' || 'token' in item) {
         const text = typeof item === 'string' ? item : item.token;
         const node: TextNode = { type: 'text', text };
-        for (const mark of marks) (node as unknown as Record<string, unknown>)[MARK_FLAGS[mark]] = true;
+        for (const mark of marks) node[MARK_FLAGS[mark]] = true;
         (into ?? (result as TextNode[])).push(node);
       } else if (item.span === 'link') {
         if (into !== null) throw new InlineError('a link inside a link');

@@ -13,8 +13,8 @@
 import { readFile } from 'fs/promises';
 import type { Core } from '@strapi/strapi';
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { documentsOf, modelByName, modelMeta, SERVED_MODELS, type ContentUid } from '../content/model';
 import { localeSettings } from '../locales/config';
-import { COVERAGE_TYPES } from './coverage';
 import { contentAt, InlineError, MARKS, sameContent, setAt, textWithTokens, translatableShape, unitsOf, type Inline, type Mark, type Unit } from './units';
 
 const XLIFF_NS = 'urn:oasis:names:tc:xliff:document:2.0';
@@ -40,26 +40,19 @@ interface Entry {
   data: Record<string, unknown>;
 }
 
-interface Documents {
-  findMany(params: Record<string, unknown>): Promise<Array<Record<string, unknown>>>;
-  update(params: { documentId: string; locale: string; data: Record<string, unknown> }): Promise<unknown>;
-}
-
-function documents(strapi: Core.Strapi, uid: string): Documents {
-  return strapi.documents(uid as never) as unknown as Documents;
-}
-
-async function drafts(strapi: Core.Strapi, uid: string, locale: string): Promise<Map<string, Entry>> {
-  const rows = await documents(strapi, uid).findMany({ locale, status: 'draft', populate: '*', sort: 'slug:asc' });
+async function drafts(strapi: Core.Strapi, uid: ContentUid, locale: string): Promise<Map<string, Entry>> {
+  const rows = await documentsOf(strapi, uid).findMany({ locale, status: 'draft', populate: '*', sort: 'slug:asc' });
   return new Map(rows.map((row) => [String(row.documentId), { documentId: String(row.documentId), slug: String(row.slug), data: row }]));
 }
 
+const TYPE_NAMES = SERVED_MODELS.map((model) => model.name);
+
 function checkTypes(types: readonly string[] | undefined): string[] {
-  const chosen = types !== undefined && types.length > 0 ? [...types] : Object.keys(COVERAGE_TYPES);
+  const chosen = types !== undefined && types.length > 0 ? [...types] : TYPE_NAMES;
   for (const type of chosen) {
-    if (!(type in COVERAGE_TYPES)) throw new XliffError([`Unknown content type "${type}"; use one of ${Object.keys(COVERAGE_TYPES).join(', ')}.`]);
+    if (modelByName(type) === undefined) throw new XliffError([`Unknown content type "${type}"; use one of ${TYPE_NAMES.join(', ')}.`]);
   }
-  return Object.keys(COVERAGE_TYPES).filter((type) => chosen.includes(type));
+  return TYPE_NAMES.filter((type) => chosen.includes(type));
 }
 
 function checkTargetLocale(strapi: Core.Strapi, locale: string | undefined, where: string): string {
@@ -73,17 +66,17 @@ function checkTargetLocale(strapi: Core.Strapi, locale: string | undefined, wher
 
 interface TypeUnits {
   type: string;
-  uid: string;
+  uid: ContentUid;
   units: Unit[];
   entries: Map<string, Entry>;
   targets: Map<string, Entry>;
 }
 
-async function collectUnits(strapi: Core.Strapi, types: string[], locale: string): Promise<TypeUnits[]> {
+/** The units of the types named (in registry order). */
+async function collectUnits(strapi: Core.Strapi, types: readonly string[], locale: string): Promise<TypeUnits[]> {
   const { defaultLocale } = localeSettings(strapi);
   const result: TypeUnits[] = [];
-  for (const type of types) {
-    const uid = COVERAGE_TYPES[type] as string;
+  for (const { name: type, uid } of SERVED_MODELS.filter((model) => types.includes(model.name))) {
     const shape = translatableShape(strapi, uid);
     const entries = await drafts(strapi, uid, defaultLocale);
     const targets = await drafts(strapi, uid, locale);
@@ -376,9 +369,9 @@ export async function importXliff(strapi: Core.Strapi, input: { file: string; is
   const types = [...new Set(parsed.units.map((unit) => unit.id.split('.')[0] as string))];
   const problems: string[] = [];
   for (const type of types) {
-    if (!(type in COVERAGE_TYPES)) problems.push(`${file}: unit ${parsed.units.find((unit) => unit.id.startsWith(`${type}.`))?.id}: unknown id (no content type "${type}")`);
+    if (modelByName(type) === undefined) problems.push(`${file}: unit ${parsed.units.find((unit) => unit.id.startsWith(`${type}.`))?.id}: unknown id (no content type "${type}")`);
   }
-  const collected = await collectUnits(strapi, types.filter((type) => type in COVERAGE_TYPES), locale);
+  const collected = await collectUnits(strapi, types, locale);
   const current = new Map<string, { unit: Unit; typeUnits: TypeUnits }>();
   for (const typeUnits of collected) for (const unit of typeUnits.units) current.set(unit.id, { unit, typeUnits });
 
@@ -449,7 +442,7 @@ export async function importXliff(strapi: Core.Strapi, input: { file: string; is
         data[field] = holder[field];
       }
       try {
-        await documents(strapi, typeUnits.uid).update({ documentId, locale, data });
+        await documentsOf(strapi, typeUnits.uid).update({ documentId, locale, data });
       } catch (error) {
         throw new XliffError([`${file}: ${typeUnits.type} "${source.slug}" (${documentId}): ${(error as Error).message}; nothing was imported`]);
       }
@@ -466,14 +459,11 @@ export async function importXliff(strapi: Core.Strapi, input: { file: string; is
   };
 }
 
-function sharedFields(strapi: Core.Strapi, uid: string, data: Record<string, unknown>): Record<string, unknown> {
-  const model = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as unknown as {
-    attributes: Record<string, { type: string; private?: boolean; pluginOptions?: { i18n?: { localized?: boolean } } }>;
-  };
+function sharedFields(strapi: Core.Strapi, uid: ContentUid, data: Record<string, unknown>): Record<string, unknown> {
   const shared: Record<string, unknown> = {};
-  for (const [field, attribute] of Object.entries(model.attributes)) {
-    if (attribute.pluginOptions?.i18n?.localized === true || attribute.type === 'relation' || attribute.private === true) continue;
-    if (field in data && !['createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy', 'locale'].includes(field)) shared[field] = stripIds(data[field]);
+  for (const field of modelMeta(strapi, uid).fields) {
+    if (field.isLocalized || field.type === 'relation' || field.isPrivate) continue;
+    if (field.name in data && !['createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy', 'locale'].includes(field.name)) shared[field.name] = stripIds(data[field.name]);
   }
   return shared;
 }

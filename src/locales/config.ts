@@ -3,6 +3,7 @@
  * locales, no cycles, a configured default. Every mistake is reported at start, naming the locale.
  */
 import type { Core } from '@strapi/strapi';
+import { i18nLocales, i18nPermissions } from '../content/model';
 import { LocaleConfigError, localeChain, type FallbackMap } from './chain';
 
 export interface ConfiguredLocale {
@@ -104,12 +105,6 @@ export function chainOf(settings: LocaleSettings, requested: string, knownLocale
   });
 }
 
-interface LocaleService {
-  find(): Promise<Array<{ id: number; code: string; name: string; isDefault?: boolean }>>;
-  getDefaultLocale(): Promise<string>;
-  setDefaultLocale(locale: { code: string }): Promise<unknown>;
-}
-
 /**
  * Makes Strapi's locales match the configuration: creates the configured locales it lacks and sets
  * the default. Locales only Strapi has (added in the admin) are kept — deleting one would delete its
@@ -117,14 +112,13 @@ interface LocaleService {
  */
 export async function syncLocales(strapi: Core.Strapi): Promise<void> {
   const settings = localeSettings(strapi);
-  const service = strapi.plugin('i18n').service('locales') as unknown as LocaleService;
+  const service = i18nLocales(strapi);
   const existing = await service.find();
   const missing = settings.locales.filter((locale) => !existing.some((row) => row.code === locale.code));
   if (missing.length > 0) {
     // All at once, then the super admin's permissions once: the i18n service would redo them per locale.
     await strapi.db.query('plugin::i18n.locale').createMany({ data: missing.map((locale) => ({ code: locale.code, name: `${locale.name} (${locale.code})` })) });
-    const permissions = strapi.plugin('i18n').service('permissions') as unknown as { actions: { syncSuperAdminPermissionsWithLocales(): Promise<void> } };
-    await permissions.actions.syncSuperAdminPermissionsWithLocales();
+    await i18nPermissions(strapi).actions.syncSuperAdminPermissionsWithLocales();
     strapi.log.info(`Locale${missing.length === 1 ? '' : 's'} ${missing.map((locale) => `"${locale.code}" (${locale.name})`).join(', ')} created from ${settings.source}.`);
   }
   if ((await service.getDefaultLocale()) !== settings.defaultLocale) {

@@ -7,6 +7,8 @@
  * different values: the most recently updated one is what an editor last saved and published.
  */
 import type { Core } from '@strapi/strapi';
+import { UIDS } from '../content/model';
+import { toEpochMs } from '../content/values';
 import { MIN_SIGNING_SECRET_LENGTH } from '../content-validation/rules';
 
 export interface ClinicRevalidation {
@@ -32,14 +34,6 @@ interface ClinicRow {
   updatedAt: unknown;
 }
 
-/** A timestamp as the database driver returns it (Date, epoch milliseconds or ISO text). */
-function timeOf(value: unknown): number {
-  if (value instanceof Date) return value.getTime();
-  if (typeof value === 'number') return value;
-  const parsed = Date.parse(String(value));
-  return Number.isNaN(parsed) ? 0 : parsed;
-}
-
 const text = (value: string | null | undefined): string | null => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
 
 /** True when requests can be sent: a URL and a secret long enough to sign with. */
@@ -52,11 +46,11 @@ export function isConfigured(clinic: ClinicRevalidation): boolean {
  * write's transaction it sees that write.
  */
 export async function clinicRevalidationSettings(strapi: Core.Strapi, filter: { documentId?: string } = {}): Promise<ClinicRevalidation[]> {
-  const rows = (await strapi.db.query('api::clinic.clinic').findMany({
+  const rows = (await strapi.db.query(UIDS.clinic).findMany({
     where: filter.documentId === undefined ? {} : { documentId: filter.documentId },
     select: ['documentId', 'slug', 'name', 'revalidationUrl', 'revalidationSecret', 'locales', 'publishedAt', 'updatedAt'],
   })) as ClinicRow[];
-  const rank = (row: ClinicRow): [number, number] => [row.publishedAt === null || row.publishedAt === undefined ? 0 : 1, timeOf(row.updatedAt)];
+  const rank = (row: ClinicRow): [number, number] => [row.publishedAt === null || row.publishedAt === undefined ? 0 : 1, toEpochMs(row.updatedAt)];
   const chosen = new Map<string, ClinicRow>();
   for (const row of rows) {
     const known = chosen.get(row.documentId);

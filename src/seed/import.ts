@@ -8,7 +8,9 @@
  * Likewise an entry an editor unpublished stays unpublished.
  */
 import { createHash } from 'crypto';
-import type { Core, UID } from '@strapi/strapi';
+import type { Core } from '@strapi/strapi';
+import { documentsOf, modelMeta, type ContentUid, type ModelMeta } from '../content/model';
+import { toIso } from '../content/values';
 import { paragraphsToBlocks } from './blocks';
 import type { SeedSet } from './load';
 import { translatableFields, type FieldKind, type SeedEntry, type SeedTypeSpec } from './schema';
@@ -16,7 +18,7 @@ import { translatableFields, type FieldKind, type SeedEntry, type SeedTypeSpec }
 export type SeedAction = 'created' | 'updated' | 'unchanged' | 'kept-edited';
 
 export interface SeedOutcome {
-  uid: UID.ContentType;
+  uid: ContentUid;
   slug: string;
   locale: string;
   documentId: string;
@@ -36,14 +38,6 @@ type Fingerprints = Record<string, string>;
 /** seed file → slug → documentId */
 type DocumentIds = Map<string, Map<string, string>>;
 
-/** The Document Service calls the seed makes, typed once for every seeded content type. */
-interface SeedDocuments {
-  findMany(params: Record<string, unknown>): Promise<unknown[]>;
-  create(params: { locale: string; data: Record<string, unknown> }): Promise<{ documentId: string }>;
-  update(params: { documentId: string; locale: string; data: Record<string, unknown> }): Promise<{ documentId: string } | null>;
-  publish(params: { documentId: string; locale: string }): Promise<unknown>;
-}
-
 interface DraftRecord {
   documentId: string;
   slug: string;
@@ -53,7 +47,7 @@ interface DraftRecord {
 /** Drops nulls, empty lists and component ids, and sorts keys, so equal content compares equal. */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) return toIso(value);
   if (typeof value === 'object' && value !== null) {
     const result: Record<string, unknown> = {};
     for (const key of Object.keys(value).sort()) {
@@ -74,8 +68,7 @@ function fingerprint(value: unknown): string {
 /** The fields the seed writes: all for a default-locale entry, the translatable ones for a translation. */
 function managedFields(spec: SeedTypeSpec, entry: SeedEntry): string[] {
   if (entry.isTranslation === true) return translatableFields(spec);
-  const shape = (spec.schema as unknown as { shape: Record<string, unknown> }).shape;
-  return Object.keys(shape).filter((field) => field !== 'slug' && field !== 'locale');
+  return Object.keys(spec.schema.shape).filter((field) => field !== 'slug' && field !== 'locale');
 }
 
 function convert(kind: FieldKind | undefined, value: unknown): unknown {
@@ -119,9 +112,9 @@ function dataFromSeed(input: {
   spec: SeedTypeSpec;
   entry: SeedEntry;
   documentIds: DocumentIds;
-  attributes: Record<string, { type: string; repeatable?: boolean }>;
+  model: ModelMeta;
 }): Record<string, unknown> {
-  const { spec, entry, documentIds, attributes } = input;
+  const { spec, entry, documentIds, model } = input;
   const data: Record<string, unknown> = { slug: entry.slug };
   for (const field of managedFields(spec, entry)) {
     const kind = spec.fields[field];
@@ -136,8 +129,7 @@ function dataFromSeed(input: {
       };
     } else {
       // Absent optional fields are cleared, so removing a field from the seed removes it from the entry.
-      const attribute = attributes[field];
-      const empty = attribute?.type === 'component' && attribute.repeatable === true ? [] : null;
+      const empty = model.field(field)?.component?.isRepeatable === true ? [] : null;
       data[field] = convert(kind, entry[field]) ?? empty;
     }
   }
@@ -153,8 +145,8 @@ async function importType(input: {
 }): Promise<SeedOutcome[]> {
   const { strapi, spec, entries, documentIds, shouldOverwriteEdits } = input;
   const { uid } = spec;
-  const documents = strapi.documents(uid) as unknown as SeedDocuments;
-  const attributes = strapi.contentType(uid).attributes as Record<string, { type: string; repeatable?: boolean }>;
+  const documents = documentsOf(strapi, uid);
+  const model = modelMeta(strapi, uid);
   const slugs = [...new Set(entries.map((entry) => entry.slug))];
 
   const rows = (await strapi.db.query(uid).findMany({
@@ -186,7 +178,7 @@ async function importType(input: {
     let action: SeedAction;
 
     if (draft === undefined) {
-      const data = dataFromSeed({ spec, entry, documentIds, attributes });
+      const data = dataFromSeed({ spec, entry, documentIds, model });
       const existingId = ids.get(entry.slug);
       // Another locale of the document exists: updating in this locale creates it.
       const written =
@@ -203,7 +195,7 @@ async function importType(input: {
         const wasUnpublished = !published.has(key) && fingerprints[key] !== undefined;
         action = wasUnpublished && !shouldOverwriteEdits ? 'kept-edited' : 'unchanged';
       } else if (fingerprints[key] === current || shouldOverwriteEdits) {
-        const data = dataFromSeed({ spec, entry, documentIds, attributes });
+        const data = dataFromSeed({ spec, entry, documentIds, model });
         await documents.update({ documentId: draft.documentId, locale: entry.locale, data });
         action = 'updated';
       } else {

@@ -1,28 +1,19 @@
 import path from 'path';
 import type { Core } from '@strapi/strapi';
+import { localeCodes } from '../content/model';
 import { importSeed, type SeedReport } from './import';
 import { loadSeed } from './load';
+import { SEED_TYPES } from './schema';
 import { chainOf, localeSettings } from '../locales/config';
 
 export { SeedValidationError, formatIssue, type SeedIssue } from './load';
 export type { SeedReport, SeedOutcome, SeedAction } from './import';
 
-export const SEED_UIDS = [
-  'api::cause.cause',
-  'api::benefit.benefit',
-  'api::provider-type.provider-type',
-  'api::condition.condition',
-  'api::technique.technique',
-  'api::clinic.clinic',
-] as const;
+/** The content types the seed fills, in import order. */
+export const SEED_UIDS = SEED_TYPES.map((spec) => spec.uid);
 
 export function defaultSeedDir(strapi: Core.Strapi): string {
   return path.join(strapi.dirs.app.root, 'data', 'seed');
-}
-
-async function localeCodes(strapi: Core.Strapi): Promise<string[]> {
-  const locales = (await strapi.plugin('i18n').service('locales').find()) as Array<{ code: string }>;
-  return locales.map((locale) => locale.code);
 }
 
 /** Validates every seed file, then imports and publishes; throws SeedValidationError before any write. */

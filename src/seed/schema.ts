@@ -3,7 +3,7 @@
  * the Document Service middleware applies to every write (src/content-validation/rules.ts).
  */
 import { z } from 'zod';
-import type { UID } from '@strapi/strapi';
+import { UIDS, type ContentUid } from '../content/model';
 import {
   countryRule,
   emailRule,
@@ -147,8 +147,8 @@ export type FieldKind = 'blocks' | 'list' | 'faqs' | { relation: SeedFile };
 
 export interface SeedTypeSpec {
   file: SeedFile;
-  uid: UID.ContentType;
-  schema: z.ZodTypeAny;
+  uid: ContentUid;
+  schema: z.AnyZodObject;
   fields: Record<string, FieldKind>;
 }
 
@@ -162,18 +162,18 @@ export type SeedFile =
 
 /** In import order: every type comes after the types it links to. */
 export const SEED_TYPES: readonly SeedTypeSpec[] = [
-  { file: 'causes.json', uid: 'api::cause.cause', schema: causeEntry, fields: { description: 'blocks' } },
-  { file: 'benefits.json', uid: 'api::benefit.benefit', schema: benefitEntry, fields: {} },
-  { file: 'provider-types.json', uid: 'api::provider-type.provider-type', schema: providerTypeEntry, fields: {} },
+  { file: 'causes.json', uid: UIDS.cause, schema: causeEntry, fields: { description: 'blocks' } },
+  { file: 'benefits.json', uid: UIDS.benefit, schema: benefitEntry, fields: {} },
+  { file: 'provider-types.json', uid: UIDS.providerType, schema: providerTypeEntry, fields: {} },
   {
     file: 'conditions.json',
-    uid: 'api::condition.condition',
+    uid: UIDS.condition,
     schema: conditionEntry,
     fields: { description: 'blocks', symptoms: 'list', causes: { relation: 'causes.json' } },
   },
   {
     file: 'techniques.json',
-    uid: 'api::technique.technique',
+    uid: UIDS.technique,
     schema: techniqueEntry,
     fields: {
       intro: 'blocks',
@@ -189,7 +189,7 @@ export const SEED_TYPES: readonly SeedTypeSpec[] = [
   },
   {
     file: 'clinics.json',
-    uid: 'api::clinic.clinic',
+    uid: UIDS.clinic,
     schema: clinicEntry,
     fields: {
       offeredTechniques: { relation: 'techniques.json' },
@@ -209,9 +209,8 @@ export interface SeedEntry {
 
 /** Fields a translation (data/seed/<locale>/<file>) may hold: the localized ones, never relations. */
 export function translatableFields(spec: SeedTypeSpec): string[] {
-  if (spec.uid === 'api::clinic.clinic') return ['description'];
-  const shape = (spec.schema as unknown as { shape: Record<string, unknown> }).shape;
-  return Object.keys(shape).filter((field) => field !== 'slug' && field !== 'locale' && typeof spec.fields[field] !== 'object');
+  if (spec.uid === UIDS.clinic) return ['description'];
+  return Object.keys(spec.schema.shape).filter((field) => field !== 'slug' && field !== 'locale' && typeof spec.fields[field] !== 'object');
 }
 
 /**
@@ -219,8 +218,7 @@ export function translatableFields(spec: SeedTypeSpec): string[] {
  * fields, each checked as in the default locale. A field left out is served from the locale's fallback.
  */
 export function translationSchema(spec: SeedTypeSpec): z.ZodTypeAny {
-  const object = spec.schema as unknown as z.ZodObject<Record<string, z.ZodTypeAny>>;
   const picked: Record<string, true> = { slug: true };
   for (const field of translatableFields(spec)) picked[field] = true;
-  return object.pick(picked).partial().required({ slug: true }).strict();
+  return spec.schema.pick(picked).partial().required({ slug: true }).strict();
 }

@@ -8,10 +8,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { settings } from '../settings';
-
-export const PAGE_TYPES = { 'api::technique.technique': 'techniques', 'api::condition.condition': 'conditions' } as const;
-export type PageUid = keyof typeof PAGE_TYPES;
-export type PageType = (typeof PAGE_TYPES)[PageUid];
+import { i18nLocales, isServedUid, MODELS, UIDS, type PageType } from '../content/model';
 
 export const SITE_PAGES_PATH = '/sites';
 
@@ -65,7 +62,7 @@ interface ClinicRow {
 async function previewClinic(strapi: Core.Strapi, locale: string): Promise<string | null> {
   const configured = settings().PREVIEW_CLINIC;
   if (configured !== null) return configured;
-  const rows = (await strapi.db.query('api::clinic.clinic').findMany({
+  const rows = (await strapi.db.query(UIDS.clinic).findMany({
     select: ['slug', 'name', 'locales', 'publishedAt'],
     orderBy: [{ name: 'asc' }],
   })) as ClinicRow[];
@@ -83,15 +80,15 @@ export async function previewUrl(
   uid: string,
   params: { documentId: string; locale?: string | null; status?: string | null },
 ): Promise<string | null> {
-  if (!(uid in PAGE_TYPES)) return null;
-  const type = PAGE_TYPES[uid as PageUid];
-  const entry = (await strapi.db.query(uid as PageUid).findOne({
+  if (!isServedUid(uid)) return null;
+  const type = MODELS[uid].pageType;
+  if (type === null) return null;
+  const entry = (await strapi.db.query(uid).findOne({
     where: { documentId: params.documentId, ...(params.status === 'published' ? { publishedAt: { $notNull: true } } : { publishedAt: null }) },
     select: ['slug'],
   })) as { slug?: string | null } | null;
   if (entry?.slug === undefined || entry.slug === null || entry.slug === '') return null;
-  const i18n = strapi.plugin('i18n').service('locales') as unknown as { getDefaultLocale(): Promise<string> };
-  const locale = params.locale ?? (await i18n.getDefaultLocale());
+  const locale = params.locale ?? (await i18nLocales(strapi).getDefaultLocale());
   const clinic = await previewClinic(strapi, locale);
   if (clinic === null) return null;
   const path = pagePath({

@@ -7,7 +7,9 @@
 import { escapeHtml } from '../rich-text/blocks';
 import { jsonLdScriptText } from '../seo/json-ld';
 import type { ClinicProfileQuery, ConditionPageQuery, TherapyPageQuery } from '../../types/graphql/client/graphql';
-import { clinicPath, pagePath, type PageType } from './preview-link';
+import type { PageType } from '../content/model';
+import { toIso } from '../content/values';
+import { clinicPath, pagePath } from './preview-link';
 
 type Labels = Record<
   | 'skip' | 'languages' | 'goal' | 'howItWorks' | 'procedure' | 'assessments' | 'progress' | 'course' | 'providers'
@@ -71,7 +73,7 @@ const e = escapeHtml;
  * DateTime scalar gives a Date there, where a site receives its ISO string.
  */
 function iso(value: unknown): string {
-  return value instanceof Date ? value.toISOString() : String(value);
+  return typeof value === 'string' ? value : toIso(value);
 }
 
 export interface PageFrame {

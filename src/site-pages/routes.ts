@@ -10,6 +10,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import type { DocumentNode } from 'graphql';
+import { isPageType, type PageType } from '../content/model';
 import { etagOf, matchesEtag } from '../http/etag';
 import { statusOfCode } from '../http/status';
 import {
@@ -20,7 +21,7 @@ import {
   type ConditionPageQuery,
   type TherapyPageQuery,
 } from '../../types/graphql/client/graphql';
-import { checkPreviewToken, SITE_PAGES_PATH, type PageType } from './preview-link';
+import { checkPreviewToken, SITE_PAGES_PATH } from './preview-link';
 import { renderClinicIndex, renderConditionPage, renderErrorPage, renderTherapyPage, type PageFrame } from './render';
 
 /** The parts of Koa's context a page uses (query values are whatever Strapi's qs parser made of them). */
@@ -43,8 +44,6 @@ class PageError extends Error {
     super(message);
   }
 }
-
-const PAGE_TYPES: readonly PageType[] = ['techniques', 'conditions'];
 
 type PagePath = Partial<Record<'clinic' | 'locale' | 'type' | 'slug', string>>;
 
@@ -146,23 +145,23 @@ export function sitePageRoutes(input: { strapi: Core.Strapi; operations: ClinicO
   }
 
   async function profileOf(context: PageContext, locale: string): Promise<PageFrame['profile']> {
-    return (await run<ClinicProfileQuery>(ClinicProfileDocument as unknown as DocumentNode, { locale }, context)).clinic;
+    return (await run<ClinicProfileQuery>(ClinicProfileDocument, { locale }, context)).clinic;
   }
 
   const handlePage = async (ctx: Context) => {
     const params = pagePath(ctx);
     const locale = params.locale ?? '';
     try {
-      const type = params.type as PageType;
-      if (!PAGE_TYPES.includes(type)) throw new PageError('NOT_FOUND', `There are no "${params.type}" pages; pages are techniques and conditions.`);
+      const type = params.type ?? '';
+      if (!isPageType(type)) throw new PageError('NOT_FOUND', `There are no "${params.type}" pages; pages are techniques and conditions.`);
       const slug = params.slug ?? '';
       const { frame, context } = await open(ctx, params, { type, slug });
       const variables = { slug, locale };
       if (type === 'techniques') {
-        const [profile, data] = await Promise.all([profileOf(context, locale), run<TherapyPageQuery>(TherapyPageDocument as unknown as DocumentNode, variables, context)]);
+        const [profile, data] = await Promise.all([profileOf(context, locale), run<TherapyPageQuery>(TherapyPageDocument, variables, context)]);
         send(ctx, renderTherapyPage({ ...frame, profile }, data.therapyPage), locale, frame.preview !== undefined);
       } else {
-        const [profile, data] = await Promise.all([profileOf(context, locale), run<ConditionPageQuery>(ConditionPageDocument as unknown as DocumentNode, variables, context)]);
+        const [profile, data] = await Promise.all([profileOf(context, locale), run<ConditionPageQuery>(ConditionPageDocument, variables, context)]);
         if (data.condition === null) throw new PageError('NOT_FOUND', `There is no condition "${slug}" in ${locale}.`);
         send(ctx, renderConditionPage({ ...frame, profile }, data.condition), locale, frame.preview !== undefined);
       }

@@ -1,4 +1,5 @@
 import { errors } from '@strapi/utils';
+import { findModelMeta, i18nLocales, isServedUid, localeCodes, modelMeta, SERVED_MODELS, UIDS } from '../../src/content/model';
 import { startApp, type TestApp } from '../helpers/strapi';
 import { paths, rejection } from '../helpers/validation';
 
@@ -132,5 +133,53 @@ describe('content writes through the Document Service', () => {
     const messages = (error.details as { errors: Array<{ message: string }> }).errors.map((item) => item.message);
     expect(messages).toContainEqual(expect.stringMatching(/^summary uses \{\{clinic\.fax\}\}, which is not a clinic token; use one of \{\{clinic\.name\}\}/));
     expect(messages).toContainEqual(expect.stringMatching(/^intro\[0\]\[0\] uses \{\{clinc\.phone\}\}/));
+  });
+});
+
+describe("the content model's view of Strapi's metadata", () => {
+  it.each(SERVED_MODELS.map((model) => [model.uid, model] as const))('finds the components and relations the registry lists for %s', (uid, model) => {
+    const meta = modelMeta(app.strapi, uid);
+    expect(meta.fields.filter((field) => field.component !== null).map((field) => field.name).sort()).toEqual([...model.components].sort());
+    const served = meta.fields.filter((field) => field.relation !== null && isServedUid(field.relation.target) && field.name !== 'localizations');
+    expect(Object.fromEntries(served.map((field) => [field.name, field.relation?.target]))).toEqual(model.relations);
+    for (const field of served) expect({ field: field.name, joinTable: typeof field.joinTable?.name }).toEqual({ field: field.name, joinTable: 'string' });
+  });
+
+  it('describes a component field: the component, whether it is a list, and the join table it is stored in', () => {
+    const technique = modelMeta(app.strapi, UIDS.technique);
+    expect(technique.tableName).toBe('techniques');
+    expect(technique.field('procedure')).toMatchObject({
+      type: 'component',
+      column: null,
+      isLocalized: true,
+      component: { uid: 'content.procedure-step', isRepeatable: true },
+      relation: null,
+      joinTable: { name: 'techniques_cmps', on: { field: 'procedure' }, orderColumnName: 'order' },
+    });
+    expect(technique.field('medicalReview')?.component).toEqual({ uid: 'medical.review', isRepeatable: false });
+    const review = modelMeta(app.strapi, 'medical.review');
+    expect(review.tableName).toBe('components_medical_reviews');
+    expect(review.fields.map((field) => field.name)).toEqual(['reviewedBy', 'reviewerType', 'reviewerCredentials', 'lastReviewed', 'nextReviewDue']);
+  });
+
+  it('describes both sides of a relation, and which fields are localized, required, private and where they are stored', () => {
+    const technique = modelMeta(app.strapi, UIDS.technique);
+    expect(technique.field('treats')?.relation).toEqual({ target: UIDS.condition, kind: 'manyToMany', inversedBy: 'techniques', mappedBy: null });
+    expect(modelMeta(app.strapi, UIDS.condition).field('techniques')?.relation).toEqual({ target: UIDS.technique, kind: 'manyToMany', inversedBy: null, mappedBy: 'treats' });
+    expect(modelMeta(app.strapi, UIDS.clinic).field('offeredTechniques')?.relation).toMatchObject({ inversedBy: null, mappedBy: null });
+    expect(technique.field('name')).toMatchObject({ type: 'string', column: 'name', isLocalized: true, isRequired: false });
+    expect(technique.field('slug')).toMatchObject({ type: 'uid', isLocalized: false, isRequired: true });
+    expect(modelMeta(app.strapi, UIDS.clinic).field('accessKeys')).toMatchObject({ type: 'json', column: 'access_keys', isPrivate: true });
+    expect(technique.field('documentId')).toBeUndefined();
+  });
+
+  it('answers undefined for a model Strapi does not have, and modelMeta refuses it', () => {
+    expect(findModelMeta(app.strapi, 'api::widget.widget')).toBeUndefined();
+    expect(() => modelMeta(app.strapi, 'api::widget.widget')).toThrow('Strapi has no model "api::widget.widget"');
+  });
+
+  it("reads the i18n plugin's locales and default locale", async () => {
+    expect(await localeCodes(app.strapi)).toContain('en');
+    expect(await i18nLocales(app.strapi).getDefaultLocale()).toBe('en');
   });
 });

@@ -1,6 +1,7 @@
 import { cacheSettings } from '../../src/cache';
 import { parseSettings, SettingsError } from '../../src/settings';
-import { changedTags, readTags } from '../../src/cache/tags';
+import { changedTags } from '../../src/cache/tags';
+import { readTags } from '../../src/content/tags';
 
 describe('cache settings', () => {
   it('defaults to an in-process cache of 64 MB and CDN-friendly Cache-Control values', () => {

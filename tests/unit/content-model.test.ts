@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'fs';
 import path from 'path';
-import { SLUG_PATTERN } from '../../src/content-validation/rules';
+import { isPageType, isServedUid, MODELS, modelByName, modelByPageType, PAGE_MODELS, SERVED_MODELS, SLUG_PATTERN, UIDS } from '../../src/content/model';
+import { isEmptyValue, toDay, toEpochMs, toIso } from '../../src/content/values';
 import { FIELD_HELP } from '../../src/editor-help/field-help';
 
 const SRC = path.resolve(__dirname, '..', '..', 'src');
@@ -40,5 +41,124 @@ describe('slug format', () => {
     const [, api, type] = /^api::([^.]+)\.(.+)$/.exec(uid) ?? [];
     const schema = JSON.parse(readFileSync(path.join(SRC, 'api', api ?? '', 'content-types', type ?? '', 'schema.json'), 'utf8'));
     expect(schema.attributes.slug.regex).toBe(SLUG_PATTERN.source);
+  });
+});
+
+interface SchemaAttribute {
+  type: string;
+  target?: string;
+  component?: string;
+  pluginOptions?: { i18n?: { localized?: boolean } };
+}
+
+/** Each content type's schema.json, by the uid Strapi gives it. */
+function contentTypeSchemas(): Map<string, Record<string, SchemaAttribute>> {
+  return new Map(
+    schemas()
+      .filter(([uid]) => uid.startsWith('api::'))
+      .map(([uid]) => {
+        const [, api, type] = /^api::([^.]+)\.(.+)$/.exec(uid) ?? [];
+        const schema = JSON.parse(readFileSync(path.join(SRC, 'api', api ?? '', 'content-types', type ?? '', 'schema.json'), 'utf8'));
+        return [uid, schema.attributes as Record<string, SchemaAttribute>];
+      }),
+  );
+}
+
+const GRAPHQL_SDL = readdirSync(path.join(SRC, 'graphql', 'schema'))
+  .map((file) => readFileSync(path.join(SRC, 'graphql', 'schema', file), 'utf8'))
+  .join('\n');
+
+describe('content-model registry', () => {
+  const types = contentTypeSchemas();
+
+  it('has one record per content type of src/api, and no other', () => {
+    expect(Object.keys(MODELS).sort()).toEqual([...types.keys()].sort());
+    expect(SERVED_MODELS.map((model) => model.uid)).toEqual(Object.keys(MODELS));
+  });
+
+  it.each(SERVED_MODELS.map((model) => [model.uid, model] as const))('lists the components of %s as its schema.json has them', (uid, model) => {
+    const attributes = types.get(uid) ?? {};
+    const components = Object.entries(attributes).filter(([, attribute]) => attribute.type === 'component').map(([name]) => name);
+    expect([...model.components].sort()).toEqual(components.sort());
+  });
+
+  it.each(SERVED_MODELS.map((model) => [model.uid, model] as const))('lists the relations of %s, and their targets, as its schema.json has them', (uid, model) => {
+    const attributes = types.get(uid) ?? {};
+    const relations = Object.fromEntries(
+      Object.entries(attributes)
+        .filter(([, attribute]) => attribute.type === 'relation')
+        .map(([name, attribute]) => [name, attribute.target]),
+    );
+    expect(model.relations).toEqual(relations);
+  });
+
+  it.each(SERVED_MODELS.map((model) => [model.uid, model] as const))('requires along the chain only localized fields %s has', (uid, model) => {
+    const attributes = types.get(uid) ?? {};
+    for (const field of model.requiredLocalized) {
+      expect({ field, localized: attributes[field]?.pluginOptions?.i18n?.localized }).toEqual({ field, localized: true });
+    }
+  });
+
+  it('gives every type its own name, GraphQL type, cache tag and page path', () => {
+    const unique = (values: unknown[]) => new Set(values).size === values.length;
+    expect(unique(SERVED_MODELS.map((model) => model.name))).toBe(true);
+    expect(unique(SERVED_MODELS.map((model) => model.graphqlName))).toBe(true);
+    expect(unique(SERVED_MODELS.map((model) => model.cacheTag))).toBe(true);
+    expect(unique(PAGE_MODELS.map((model) => model.pageType))).toBe(true);
+    for (const model of SERVED_MODELS) {
+      expect({ type: model.graphqlName, inSchema: new RegExp(`^type ${model.graphqlName}\\b`, 'm').test(GRAPHQL_SDL) }).toEqual({ type: model.graphqlName, inSchema: true });
+      expect(modelByName(model.name)).toBe(model);
+      expect(isServedUid(model.uid)).toBe(true);
+    }
+  });
+
+  it('finds the types with pages by their path segment, and no other', () => {
+    expect(PAGE_MODELS.map((model) => [model.pageType, model.uid])).toEqual([
+      ['techniques', UIDS.technique],
+      ['conditions', UIDS.condition],
+    ]);
+    expect(modelByPageType('techniques')?.uid).toBe(UIDS.technique);
+    expect(isPageType('conditions')).toBe(true);
+    expect(isPageType('causes')).toBe(false);
+    expect(modelByPageType('clinics')).toBeUndefined();
+  });
+
+  it('names every served type in UIDS, and knows no other uid', () => {
+    expect(Object.values(UIDS).sort()).toEqual(Object.keys(MODELS).sort());
+    expect(isServedUid('plugin::i18n.locale')).toBe(false);
+    expect(isServedUid('toString')).toBe(false);
+    expect(modelByName('technique')?.uid).toBe(UIDS.technique);
+    expect(modelByName('widget')).toBeUndefined();
+  });
+});
+
+describe('content values', () => {
+  it('reads a timestamp as ISO text whether the driver gave a Date, epoch milliseconds or text', () => {
+    const iso = '2024-05-01T12:30:00.000Z';
+    expect(toIso(new Date(iso))).toBe(iso);
+    expect(toIso(Date.parse(iso))).toBe(iso);
+    expect(toIso('2024-05-01 12:30:00Z')).toBe(iso);
+    expect(toEpochMs(iso)).toBe(Date.parse(iso));
+  });
+
+  it('reads a date field as YYYY-MM-DD: text as written, a Date as its local calendar day, anything else as none', () => {
+    expect(toDay('2026-05-01')).toBe('2026-05-01');
+    expect(toDay(new Date(2026, 4, 1))).toBe('2026-05-01');
+    expect(toDay(new Date('invalid'))).toBeNull();
+    expect(toDay('May 1st')).toBeNull();
+    expect(toDay(null)).toBeNull();
+  });
+
+  it('refuses a timestamp it cannot read instead of guessing', () => {
+    expect(() => toIso('not a time')).toThrow('Unreadable timestamp "not a time"');
+  });
+
+  it('counts blank text, no items and blocks without text as empty; a set switch alone does not fill a component', () => {
+    expect(isEmptyValue('  ')).toBe(true);
+    expect(isEmptyValue([])).toBe(true);
+    expect(isEmptyValue([{ type: 'paragraph', children: [{ type: 'text', text: ' ' }] }])).toBe(true);
+    expect(isEmptyValue({ id: 3, metaTitle: '', noIndex: true })).toBe(true);
+    expect(isEmptyValue([{ type: 'paragraph', children: [{ type: 'text', text: 'Hi' }] }])).toBe(false);
+    expect(isEmptyValue({ metaTitle: 'Title', noIndex: false })).toBe(false);
   });
 });

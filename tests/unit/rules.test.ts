@@ -64,4 +64,16 @@ describe('format rules', () => {
     expect(reviewDatesRule('nextReviewDue', '2026-01-01', '2027-01-01')).toBeNull();
     expect(reviewDatesRule('nextReviewDue', '2026-01-01', '2026-01-01')).toMatch(/must be after lastReviewed/);
   });
+
+  it('reads a Date as the local calendar day Strapi stores for it, far from UTC too', () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'Pacific/Kiritimati'; // UTC+14: local midnight of 1 May is still 30 April in UTC
+    try {
+      expect(reviewDatesRule('nextReviewDue', new Date(2026, 4, 1), '2026-05-01')).toBe('nextReviewDue "2026-05-01" must be after lastReviewed "2026-05-01"');
+      expect(reviewDatesRule('nextReviewDue', new Date(2026, 4, 1), '2026-05-02')).toBeNull();
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
 });

@@ -32,8 +32,11 @@ function database(rows: Stored[]) {
           return rows.filter((row) => matches(row, where));
         },
       }),
-      metadata: { get: () => ({ tableName: 'clinics', attributes: { offeredTechniques: { target: 'api::technique.technique' } } }) },
+      metadata: { has: () => true, get: () => ({ tableName: 'clinics', attributes: { offeredTechniques: { target: 'api::technique.technique' } } }) },
     },
+    // The schema side of the content-model adapter (src/content/model/metadata.ts).
+    contentTypes: { [CLINIC]: { attributes: { offeredTechniques: { type: 'relation', relation: 'manyToMany', target: 'api::technique.technique' } } } },
+    components: {},
   } as unknown as Core.Strapi;
   return { strapi, reads };
 }

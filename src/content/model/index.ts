@@ -1,2 +1,7 @@
-/** The content-model registry and the typed adapter over Strapi's metadata: see registry.ts. */
+/**
+ * The content model: the registry of served types (registry.ts), the typed view of Strapi's model
+ * metadata (metadata.ts) and typed handles on the Strapi services it rests on (services.ts).
+ */
 export * from './registry';
+export * from './metadata';
+export * from './services';

@@ -4,15 +4,23 @@
  * relations, components, fields required along a locale chain, cache tag name). Everything else —
  * coverage, XLIFF, webhooks, cache tags, page paths, the change feed, publish checks — derives from it.
  * Adding a content type: its schema.json, its .graphql, and one record here.
+ *
+ * Strapi's own description of each type (fields, tables, join tables) is read through metadata.ts;
+ * tests/unit/content-model.test.ts checks every record here against its schema.json.
  */
+import type { UID } from '@strapi/strapi';
 
-export type ContentUid =
+/** Only content types Strapi knows (types/generated/contentTypes.d.ts) may be listed. */
+type KnownContentType<U extends UID.ContentType> = U;
+
+export type ContentUid = KnownContentType<
   | 'api::technique.technique'
   | 'api::condition.condition'
   | 'api::cause.cause'
   | 'api::provider-type.provider-type'
   | 'api::benefit.benefit'
-  | 'api::clinic.clinic';
+  | 'api::clinic.clinic'
+>;
 
 /** The names people and other systems use for the content types (coverage, XLIFF, webhooks, cache tags). */
 export type ContentTypeName = 'technique' | 'condition' | 'cause' | 'provider-type' | 'benefit' | 'clinic';
@@ -138,8 +146,14 @@ export function isServedUid(uid: string): uid is ContentUid {
   return Object.prototype.hasOwnProperty.call(MODELS, uid);
 }
 
+/** A type that has pages of its own. */
+export type PageModel = ContentModel & { pageType: PageType };
+
+/** The types that have pages of their own, in registry order. */
+export const PAGE_MODELS: readonly PageModel[] = SERVED_MODELS.flatMap((model) => (model.pageType === null ? [] : [{ ...model, pageType: model.pageType }]));
+
 const BY_NAME = new Map<string, ContentModel>(SERVED_MODELS.map((model) => [model.name, model]));
-const BY_PAGE_TYPE = new Map<string, ContentModel>(SERVED_MODELS.filter((model) => model.pageType !== null).map((model) => [model.pageType as string, model]));
+const BY_PAGE_TYPE = new Map<string, PageModel>(PAGE_MODELS.map((model) => [model.pageType, model]));
 
 /** The type people call `name` (coverage, XLIFF, webhooks), or undefined. */
 export function modelByName(name: string): ContentModel | undefined {
@@ -147,9 +161,14 @@ export function modelByName(name: string): ContentModel | undefined {
 }
 
 /** The type whose pages live under `pageType` (techniques, conditions), or undefined. */
-export function modelByPageType(pageType: string): ContentModel | undefined {
+export function modelByPageType(pageType: string): PageModel | undefined {
   return BY_PAGE_TYPE.get(pageType);
 }
 
-/** The types that have pages of their own, in registry order. */
-export const PAGE_MODELS: readonly ContentModel[] = SERVED_MODELS.filter((model) => model.pageType !== null);
+/** True for the path segment of a type's pages. */
+export function isPageType(value: string): value is PageType {
+  return BY_PAGE_TYPE.has(value);
+}
+
+/** The slug format of every served type: the `regex` of `slug` in each schema.json. */
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -5,7 +5,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { MODELS, isServedUid, type ContentUid } from '../model';
+import { MODELS, isServedUid, modelMeta, type ContentUid, type JoinTable } from '../model';
 import type { LinkedRow, RowVersion } from './change';
 
 const COLUMNS = ['id', 'documentId', 'locale', 'publishedAt', 'slug'];
@@ -16,12 +16,6 @@ interface StoredVersion {
   locale: string | null;
   publishedAt: unknown;
   slug?: string | null;
-}
-
-interface JoinTable {
-  name: string;
-  joinColumn: { name: string };
-  inverseJoinColumn: { name: string };
 }
 
 /** A two-sided relation field of a served type, as its join table stores it. */
@@ -68,17 +62,13 @@ function linksOf(strapi: Core.Strapi, uid: ContentUid): Link[] {
   }
   const cached = known.get(uid);
   if (cached !== undefined) return cached;
-  // Strapi's model metadata (its join tables) is not part of its typed API.
-  const meta = strapi.db.metadata.get(uid) as unknown as {
-    attributes: Record<string, { target?: string; joinTable?: JoinTable; inversedBy?: string; mappedBy?: string }>;
-  };
+  const meta = modelMeta(strapi, uid);
   const links: Link[] = [];
   for (const field of Object.keys(MODELS[uid].relations)) {
-    const attribute = meta.attributes[field];
-    const inverseField = attribute?.inversedBy ?? attribute?.mappedBy;
-    if (attribute?.joinTable === undefined || attribute.target === undefined || inverseField === undefined || !isServedUid(attribute.target)) continue;
-    const targetTable = (strapi.db.metadata.get(attribute.target) as unknown as { tableName: string }).tableName;
-    links.push({ field, target: attribute.target, inverseField, join: attribute.joinTable, targetTable });
+    const { relation, joinTable } = meta.field(field) ?? {};
+    const inverseField = relation?.inversedBy ?? relation?.mappedBy ?? null;
+    if (relation === undefined || relation === null || joinTable === undefined || joinTable === null || inverseField === null || !isServedUid(relation.target)) continue;
+    links.push({ field, target: relation.target, inverseField, join: joinTable, targetTable: modelMeta(strapi, relation.target).tableName });
   }
   known.set(uid, links);
   return links;

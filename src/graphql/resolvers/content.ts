@@ -1,7 +1,7 @@
 /** Techniques, conditions, causes, provider types and benefits: by slug, in lists, and their relations. */
+import { MODELS, UIDS, type ContentUid } from '../../content/model';
 import type { ContentScope, ListRequest } from '../../content/scope';
-import { reviewerTypeOf, type ContentUid, type EntryByUid, type ListItem, type MedicalReviewData } from '../../content/types';
-import { typeName } from '../../cache/tags';
+import { reviewerTypeOf, type EntryByUid, type ListItem, type MedicalReviewData } from '../../content/types';
 import { renderBlocks } from '../../rich-text/blocks';
 import { clientError } from '../errors';
 import type { GraphQLContext } from '../context';
@@ -34,7 +34,7 @@ async function bySlug<U extends ContentUid>(context: GraphQLContext, uid: U, slu
   const entry = await scope.bySlug(uid, slug);
   if (entry === null) {
     // Whether it does not exist or is only a draft, a live key learns the same thing.
-    throw clientError('NOT_FOUND', `There is no ${typeName(uid).replace('-', ' ')} "${slug}" to serve in ${scope.locale}.`);
+    throw clientError('NOT_FOUND', `There is no ${MODELS[uid].name.replace('-', ' ')} "${slug}" to serve in ${scope.locale}.`);
   }
   return serve(entry, scope);
 }
@@ -93,11 +93,7 @@ const listOf = <U extends ContentUid>(uid: U) => ({
   pageInfo,
 });
 
-const TECHNIQUE = 'api::technique.technique';
-const CONDITION = 'api::condition.condition';
-const CAUSE = 'api::cause.cause';
-const PROVIDER_TYPE = 'api::provider-type.provider-type';
-const BENEFIT = 'api::benefit.benefit';
+const { technique: TECHNIQUE, condition: CONDITION, cause: CAUSE, providerType: PROVIDER_TYPE, benefit: BENEFIT } = UIDS;
 
 export const contentResolvers: Resolvers = {
   Query: {

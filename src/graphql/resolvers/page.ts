@@ -1,4 +1,5 @@
 /** The therapy page: one request for all a page needs, with its SEO and JSON-LD. */
+import { UIDS } from '../../content/model';
 import { therapyPageJsonLd } from '../../seo/json-ld';
 import { clientError } from '../errors';
 import { serve, type TherapyPageParent } from '../mappers';
@@ -24,8 +25,8 @@ export const pageResolvers: Resolvers = {
     therapyPage: async (_, { slug, locale }, context) => {
       const scope = await context.scope(locale);
       const [technique, clinic] = await Promise.all([
-        scope.bySlug('api::technique.technique', slug),
-        scope.entry('api::clinic.clinic', context.caller.clinicDocumentId),
+        scope.bySlug(UIDS.technique, slug),
+        scope.entry(UIDS.clinic, context.caller.clinicDocumentId),
       ]);
       if (technique === null) throw clientError('NOT_FOUND', `There is no technique "${slug}" to serve in ${scope.locale}.`);
       if (clinic === null) throw clientError('NOT_FOUND', `Clinic "${context.caller.clinicSlug}" has no version to serve.`);
@@ -39,9 +40,9 @@ export const pageResolvers: Resolvers = {
     jsonLd: async (parent) => {
       const { technique, clinic } = parent;
       const scope = technique.scope;
-      const conditions = await scope.entries('api::condition.condition', scope.links('api::technique.technique', technique, 'treats'));
-      const causeIds = conditions.flatMap((condition) => scope.links('api::condition.condition', condition, 'causes'));
-      const causes = await scope.entries('api::cause.cause', [...new Set(causeIds)]);
+      const conditions = await scope.entries(UIDS.condition, scope.links(UIDS.technique, technique, 'treats'));
+      const causeIds = conditions.flatMap((condition) => scope.links(UIDS.condition, condition, 'causes'));
+      const causes = await scope.entries(UIDS.cause, [...new Set(causeIds)]);
       const causeNames = new Map(causes.map((cause) => [cause.documentId, cause.name]));
       const seo = pageSeo(parent);
       return therapyPageJsonLd({
