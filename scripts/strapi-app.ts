@@ -85,8 +85,8 @@ const CORE_STORE_TABLE = 'strapi_core_store_settings';
 
 /**
  * A light boot for commands that only write rows (clinic:key): Strapi and the app register as in a
- * server (.env read as Strapi reads it, plugins, the app's register(): database lifecycles, the change
- * feed, and the clinic directory, which announces each committed write that changes what clinic
+ * server (.env read as Strapi reads it, plugins, the app's register(): the write pipeline and the
+ * clinic directory, which announces each committed write that changes what clinic
  * directories hold to running instances through Redis when REDIS_URL is set; without Redis they
  * reread within CLINIC_CACHE_TTL_MS), and the database opens on Strapi's models. Nothing else runs:
  * no schema sync, no HTTP middlewares, no plugin or app bootstrap (GraphQL, locales, editor layouts,

@@ -2,7 +2,7 @@
  * The content-model registry: one record per content type the API serves, and the only place its
  * facts are written down (uid, the name people and other systems use, GraphQL type, page type,
  * relations, components, fields required along a locale chain, cache tag name). Everything else —
- * coverage, XLIFF, webhooks, cache tags, page paths, the change feed, publish checks — derives from it.
+ * coverage, XLIFF, webhooks, cache tags, page paths, the write pipeline, publish checks — derives from it.
  * Adding a content type: its schema.json, its .graphql, and one record here.
  *
  * Strapi's own description of each type (fields, tables, join tables) is read through metadata.ts;
