@@ -11,7 +11,7 @@ let isGuardInstalled = false;
 
 export function keepRunningOnStrayRejections(strapi: Core.Strapi): void {
   // Under jest the test runner reports stray rejections itself, as failures.
-  if (isGuardInstalled || settings().JEST_WORKER_ID !== undefined) return;
+  if (isGuardInstalled || settings().JEST_WORKER_ID !== null) return;
   isGuardInstalled = true;
   process.on('unhandledRejection', (reason: unknown) => {
     const text = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);

@@ -10,7 +10,7 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 export function ownTerminationSignals(shutdown: (signal: string) => Promise<void>): void {
   // Under jest the runner owns the process; tests stop Strapi themselves.
-  if (settings().JEST_WORKER_ID !== undefined) return;
+  if (settings().JEST_WORKER_ID !== null) return;
   let isStopping = false;
   for (const signal of SIGNALS) {
     process.removeAllListeners(signal);
