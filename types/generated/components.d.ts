@@ -1,5 +1,25 @@
 import type { Schema, Struct } from '@strapi/strapi';
 
+export interface AdaptationHiddenEntry extends Struct.ComponentSchema {
+  collectionName: 'components_adaptation_hidden_entries';
+  info: {
+    description: 'A related entry the clinic leaves off its pages, e.g. a condition it does not treat.';
+    displayName: 'Hidden entry';
+    icon: 'eyeStriked';
+  };
+  attributes: {
+    relation: Schema.Attribute.Enumeration<
+      ['treats', 'causes', 'providerTypes', 'benefits', 'techniques']
+    > &
+      Schema.Attribute.Required;
+    slug: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+  };
+}
+
 export interface ClinicAddress extends Struct.ComponentSchema {
   collectionName: 'components_clinic_addresss';
   info: {
@@ -164,6 +184,7 @@ export interface SeoMeta extends Struct.ComponentSchema {
 declare module '@strapi/strapi' {
   export namespace Public {
     export interface ComponentSchemas {
+      'adaptation.hidden-entry': AdaptationHiddenEntry;
       'clinic.address': ClinicAddress;
       'content.call-to-action': ContentCallToAction;
       'content.faq-item': ContentFaqItem;

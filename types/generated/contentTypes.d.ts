@@ -572,6 +572,118 @@ export interface ApiCauseCause extends Struct.CollectionTypeSchema {
   };
 }
 
+export interface ApiClinicAdaptationClinicAdaptation
+  extends Struct.CollectionTypeSchema {
+  collectionName: 'clinic_adaptations';
+  info: {
+    description: "One clinic's version of one vetted technique or condition: its own intro, summary, call to action, SEO, FAQs and local section, and the related entries it hides. Vetted medical fields are never adapted.";
+    displayName: 'Clinic adaptation';
+    pluralName: 'clinic-adaptations';
+    singularName: 'clinic-adaptation';
+  };
+  options: {
+    draftAndPublish: true;
+  };
+  pluginOptions: {
+    i18n: {
+      localized: true;
+    };
+  };
+  attributes: {
+    basis: Schema.Attribute.JSON &
+      Schema.Attribute.SetPluginOptions<{
+        i18n: {
+          localized: true;
+        };
+      }>;
+    callToAction: Schema.Attribute.Component<'content.call-to-action', false> &
+      Schema.Attribute.SetPluginOptions<{
+        i18n: {
+          localized: true;
+        };
+      }>;
+    clinic: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetPluginOptions<{
+        i18n: {
+          localized: false;
+        };
+      }> &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    condition: Schema.Attribute.String &
+      Schema.Attribute.SetPluginOptions<{
+        i18n: {
+          localized: false;
+        };
+      }> &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    faqs: Schema.Attribute.Component<'content.faq-item', true> &
+      Schema.Attribute.SetPluginOptions<{
+        i18n: {
+          localized: true;
+        };
+      }>;
+    hidden: Schema.Attribute.Component<'adaptation.hidden-entry', true> &
+      Schema.Attribute.SetPluginOptions<{
+        i18n: {
+          localized: false;
+        };
+      }>;
+    intro: Schema.Attribute.Blocks &
+      Schema.Attribute.SetPluginOptions<{
+        i18n: {
+          localized: true;
+        };
+      }>;
+    locale: Schema.Attribute.String;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::clinic-adaptation.clinic-adaptation'
+    >;
+    localSection: Schema.Attribute.Blocks &
+      Schema.Attribute.SetPluginOptions<{
+        i18n: {
+          localized: true;
+        };
+      }>;
+    publishedAt: Schema.Attribute.DateTime;
+    seo: Schema.Attribute.Component<'seo.meta', false> &
+      Schema.Attribute.SetPluginOptions<{
+        i18n: {
+          localized: true;
+        };
+      }>;
+    summary: Schema.Attribute.Text &
+      Schema.Attribute.SetPluginOptions<{
+        i18n: {
+          localized: true;
+        };
+      }> &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 400;
+      }>;
+    technique: Schema.Attribute.String &
+      Schema.Attribute.SetPluginOptions<{
+        i18n: {
+          localized: false;
+        };
+      }> &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
 export interface ApiClinicClinic extends Struct.CollectionTypeSchema {
   collectionName: 'clinics';
   info: {
@@ -1396,6 +1508,7 @@ declare module '@strapi/strapi' {
       'admin::user': AdminUser;
       'api::benefit.benefit': ApiBenefitBenefit;
       'api::cause.cause': ApiCauseCause;
+      'api::clinic-adaptation.clinic-adaptation': ApiClinicAdaptationClinicAdaptation;
       'api::clinic.clinic': ApiClinicClinic;
       'api::condition.condition': ApiConditionCondition;
       'api::provider-type.provider-type': ApiProviderTypeProviderType;

@@ -46,6 +46,11 @@ export interface ContentModel<U extends ContentUid = ContentUid> {
   requiredLocalized: readonly string[];
   /** The type's part of cache tags (src/cache/tags.ts): `technique:<documentId>:<locale>`. */
   cacheTag: string;
+  /**
+   * Fields a clinic adaptation may override for its clinic (see ADAPTATION below); every other field
+   * is vetted medical content. Empty for types clinics do not adapt.
+   */
+  adaptable: readonly string[];
 }
 
 const TECHNIQUE: ContentModel<'api::technique.technique'> = {
@@ -62,6 +67,7 @@ const TECHNIQUE: ContentModel<'api::technique.technique'> = {
   },
   requiredLocalized: ['name', 'summary', 'intro', 'goal', 'medicalReview'],
   cacheTag: 'technique',
+  adaptable: ['summary', 'intro', 'callToAction', 'seo'],
 };
 
 const CONDITION: ContentModel<'api::condition.condition'> = {
@@ -73,6 +79,7 @@ const CONDITION: ContentModel<'api::condition.condition'> = {
   relations: { causes: 'api::cause.cause', techniques: 'api::technique.technique' },
   requiredLocalized: ['name', 'summary', 'medicalReview'],
   cacheTag: 'condition',
+  adaptable: ['summary', 'seo'],
 };
 
 const CAUSE: ContentModel<'api::cause.cause'> = {
@@ -84,6 +91,7 @@ const CAUSE: ContentModel<'api::cause.cause'> = {
   relations: { conditions: 'api::condition.condition', techniques: 'api::technique.technique' },
   requiredLocalized: ['name', 'summary'],
   cacheTag: 'cause',
+  adaptable: [],
 };
 
 const PROVIDER_TYPE: ContentModel<'api::provider-type.provider-type'> = {
@@ -95,6 +103,7 @@ const PROVIDER_TYPE: ContentModel<'api::provider-type.provider-type'> = {
   relations: { techniques: 'api::technique.technique' },
   requiredLocalized: ['name', 'summary'],
   cacheTag: 'provider-type',
+  adaptable: [],
 };
 
 const BENEFIT: ContentModel<'api::benefit.benefit'> = {
@@ -106,6 +115,7 @@ const BENEFIT: ContentModel<'api::benefit.benefit'> = {
   relations: { techniques: 'api::technique.technique' },
   requiredLocalized: ['name', 'summary'],
   cacheTag: 'benefit',
+  adaptable: [],
 };
 
 const CLINIC: ContentModel<'api::clinic.clinic'> = {
@@ -117,6 +127,7 @@ const CLINIC: ContentModel<'api::clinic.clinic'> = {
   relations: { offeredTechniques: 'api::technique.technique', providerTypes: 'api::provider-type.provider-type' },
   requiredLocalized: [],
   cacheTag: 'clinic',
+  adaptable: [],
 };
 
 /** Every served type, by uid. */
@@ -172,3 +183,29 @@ export function isPageType(value: string): value is PageType {
 
 /** The slug format of every served type: the `regex` of `slug` in each schema.json. */
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** The types a clinic may adapt (their `adaptable` fields are not empty). */
+export const ADAPTABLE_MODELS: readonly ContentModel[] = SERVED_MODELS.filter((model) => model.adaptable.length > 0);
+
+/**
+ * Clinic adaptations (api::clinic-adaptation.clinic-adaptation): one clinic's version of one
+ * technique or condition. Strapi 5 keeps relations between localized types per locale, so the clinic
+ * and the target are named by slug in non-localized fields (the same in every locale of the
+ * adaptation): one adaptation per clinic and target across locales.
+ */
+export const ADAPTATION = {
+  uid: 'api::clinic-adaptation.clinic-adaptation',
+  /** The non-localized field naming the clinic (its slug). */
+  clinicField: 'clinic',
+  /** The non-localized fields naming the target, by the type they point at; exactly one is set. */
+  targetFields: { technique: TECHNIQUE.uid, condition: CONDITION.uid } as const,
+  /** The clinic's own content, added to the target's rather than overriding it. */
+  ownFields: ['faqs', 'localSection'],
+  /** Related entries the clinic hides: one item per entry, `{ relation, slug }`. */
+  hiddenField: 'hidden',
+  /** The base values the overrides were made against (per field: locale, hash, text); kept by the service. */
+  basisField: 'basis',
+} as const;
+
+export type AdaptationUid = typeof ADAPTATION.uid;
+export type AdaptationTargetField = keyof typeof ADAPTATION.targetFields;
