@@ -5,6 +5,7 @@
  * too; confirming (or saving) records the new base and clears it; an unpublished base lists nothing.
  */
 import { spawn } from 'child_process';
+import { createServer, type Server } from 'http';
 import path from 'path';
 import { outdatedAdaptations } from '../../src/clinics/adaptations/drift';
 import { runSeed } from '../../src/seed';
@@ -17,6 +18,9 @@ const ADAPTATION = 'api::clinic-adaptation.clinic-adaptation';
 
 let app: TestApp;
 let token: string;
+let receiver: Server;
+/** Bodies the clinic sites' webhook endpoints received, by path (/harbour, /northside). */
+const received: Array<{ path: string; body: any }> = [];
 
 type Documents = {
   create(params: object): Promise<{ documentId: string }>;
@@ -56,9 +60,34 @@ async function technique(slug: string, intro: string): Promise<string> {
 
 const ours = (report: { adaptations: Array<{ target: string }> }) => report.adaptations.filter((item) => item.target.startsWith('drift-'));
 
+/** Points a seeded clinic's revalidation webhook at the local receiver, and publishes it. */
+async function hook(slug: string): Promise<void> {
+  const clinic = await documents('api::clinic.clinic').findFirst({ filters: { slug }, locale: 'en' });
+  await documents('api::clinic.clinic').update({
+    documentId: clinic?.documentId,
+    locale: 'en',
+    data: { revalidationUrl: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/${slug}`, revalidationSecret: `${slug}-signing-secret-0123456789` },
+  });
+  await documents('api::clinic.clinic').publish({ documentId: clinic?.documentId, locale: 'en' });
+}
+
 beforeAll(async () => {
-  app = await startApp({ isListening: true, environment: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password } });
+  receiver = createServer((incoming, response) => {
+    let text = '';
+    incoming.on('data', (chunk) => (text += chunk));
+    incoming.on('end', () => {
+      received.push({ path: incoming.url ?? '', body: JSON.parse(text) });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  app = await startApp({
+    isListening: true,
+    environment: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, REVALIDATION_POLL_MS: '100', REVALIDATION_RETRY_BASE_MS: '50' },
+  });
   await runSeed({ strapi: app.strapi });
+  await hook('harbour-chiro');
+  await hook('northside-physio');
   const response = await fetch(`${app.baseUrl}/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
   token = ((await response.json()) as any).data.token as string;
   techniqueId = await technique('drift-technique', 'The vetted intro, first version.');
@@ -66,7 +95,18 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.stop();
+  await new Promise((resolve) => receiver?.close(resolve));
 });
+
+async function eventually<T>(read: () => T | undefined, timeoutMs = 5000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 describe('adaptation drift', () => {
   let adaptationId: string;
@@ -95,6 +135,17 @@ describe('adaptation drift', () => {
     expect(item.fields).toEqual([
       { field: 'intro', was: { locale: 'en', text: 'The vetted intro, first version.' }, now: { locale: 'en', text: 'The vetted intro, second version.' } },
     ]);
+  });
+
+  it("tells only the adapting clinic's site, with an adaptation.outdated webhook", async () => {
+    const delivery = await eventually(() => received.find((item) => item.body.event === 'adaptation.outdated'));
+    expect(delivery.path).toBe('/harbour-chiro');
+    expect(delivery.body).toMatchObject({
+      clinic: { slug: 'harbour-chiro' },
+      entries: [{ type: 'technique', slug: 'drift-technique', locales: ['en'] }],
+      adaptations: [{ documentId: adaptationId, type: 'technique', slug: 'drift-technique', locale: 'en', fields: ['intro'], hidden: [] }],
+    });
+    expect(received.filter((item) => item.body.event === 'adaptation.outdated' && item.path !== '/harbour-chiro')).toEqual([]);
   });
 
   it('serves the same report to admins over HTTP, filtered by clinic, and refuses an unknown clinic', async () => {
