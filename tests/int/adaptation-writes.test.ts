@@ -213,6 +213,21 @@ describe('an adaptation saved through the admin', () => {
     });
   });
 
+  it('duplicates an adaptation for another clinic only, with the basis of its own overrides', async () => {
+    await withAdaptation({ clinic: HARBOUR, technique: TECHNIQUE, intro: paragraph('Ours.') }, async (documentId) => {
+      const same = await adminRequest(`${COLLECTION}/clone/${documentId}?locale=en`, { method: 'POST', body: { intro: paragraph('Copy.') } });
+      expect(refusal(same)).toMatchObject({ status: 400, paths: ['technique'], message: expect.stringContaining(`clinic "${HARBOUR}" already adapts technique "${TECHNIQUE}"`) });
+      const north = await adminRequest(`${COLLECTION}/clone/${documentId}?locale=en`, { method: 'POST', body: { clinic: NORTH, intro: paragraph('North.') } });
+      expect(north.status).toBe(200);
+      const cloned = north.body.data?.documentId ?? '';
+      try {
+        expect(await storedRow(cloned)).toMatchObject({ clinic: NORTH, technique: TECHNIQUE, basis: { intro: expect.objectContaining({ hash: fingerprint(BASE_INTRO).hash }) } });
+      } finally {
+        await documents(ADAPTATION.uid).delete({ documentId: cloned, locale: '*' });
+      }
+    });
+  });
+
   it('refuses an adaptation of both a technique and a condition, or of neither', async () => {
     expect(refusal(await createAdaptation({ clinic: HARBOUR, technique: TECHNIQUE, condition: CONDITION }))).toEqual({
       status: 400,
