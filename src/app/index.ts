@@ -12,7 +12,9 @@
  */
 import type { Core } from '@strapi/strapi';
 import { ensureDevAdmin } from '../admin-account/ensure-dev-admin';
+import { adaptationBodyIssues, adaptationWritesMiddleware } from '../clinics/adaptations';
 import { registerKeyUses } from '../clinics/key-use';
+import { ADAPTATION } from '../content/model';
 import { mountHttpSettle, writePipeline } from '../content/writes';
 import { contentFormatMiddleware } from '../content-validation/middleware';
 import { acquireBootLock, type ReleaseBootLock } from '../database/boot-lock';
@@ -27,6 +29,7 @@ import { revalidationSettings } from '../revalidation/settings';
 import { isContentEmpty, runSeed, summarize } from '../seed';
 import { shouldSeedOnEmpty } from '../seed/settings';
 import { GRAPHQL_ENDPOINT_SERVICE, type GraphQLEndpoint } from '../graphql/endpoint';
+import { checkContentManagerBodies } from '../http/content-manager-writes';
 import type { FrontDoor } from '../http/front-door';
 import { keepRunningOnStrayRejections } from './process-guards';
 import { loadSettings, settings } from '../settings';
@@ -100,7 +103,11 @@ function createApp(strapi: Core.Strapi): App {
       // Held until bootstrap ends: schema sync, start-up writes and the seed run one instance at a time.
       releaseBootLock = await acquireBootLock(strapi);
       strapi.documents.use(contentFormatMiddleware(strapi));
+      strapi.documents.use(adaptationWritesMiddleware(strapi));
       strapi.documents.use(requiredAlongChainMiddleware(strapi));
+      // The admin's raw body of an adaptation write: the content manager drops unknown fields before
+      // the Document Service sees them, and a vetted field must be refused, not dropped.
+      checkContentManagerBodies(strapi, { [ADAPTATION.uid]: (input) => adaptationBodyIssues(strapi, input) });
       // One write pipeline: each write's change, its subscribers (outbox, purges, directory), one settle point.
       writePipeline(strapi);
       revalidation = createRevalidation({ strapi, settings: revalidationSettings() });

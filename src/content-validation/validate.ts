@@ -1,5 +1,5 @@
 import { describeUnknownTokens, stringsIn, unknownTokens } from '../clinics/tokens';
-import { UIDS, type FieldMeta } from '../content/model';
+import { ADAPTATION, UIDS, type FieldMeta } from '../content/model';
 import {
   countryRule,
   emailRule,
@@ -53,6 +53,9 @@ const FIELD_RULES: Record<string, Record<string, FieldRule>> = {
     revalidationSecret: (field, value) => signingSecretRule(field, value),
     locales: (field, value, context) => localesRule(field, value, context.knownLocales),
   },
+  // The clinic and the target are named by slug (one adaptation per pair across locales).
+  [ADAPTATION.uid]: Object.fromEntries([ADAPTATION.clinicField, ...Object.keys(ADAPTATION.targetFields)].map((field) => [field, slug])),
+  'adaptation.hidden-entry': { slug },
   'content.call-to-action': { url: (field, value) => linkRule(field, value) },
   'clinic.address': { country: (field, value) => countryRule(field, value) },
 };
@@ -129,6 +132,8 @@ export function validateContent(input: {
   if (path.length === 0) {
     for (const [name, value] of Object.entries(data)) {
       if (fieldOf(uid, name)?.type === 'relation') continue;
+      // The service records the basis (the base texts an adaptation was written against), whatever a client sends.
+      if (uid === ADAPTATION.uid && name === ADAPTATION.basisField) continue;
       for (const [innerPath, text] of stringsIn(value, [name])) {
         const tokens = unknownTokens(text);
         if (tokens.length > 0) {

@@ -1,8 +1,12 @@
 /**
  * The label and help text editors see on every field in the admin. A test checks that every field of
  * every content type and component has both, so a new field cannot ship without them.
+ *
+ * What clinics may adapt is read from the registry (`adaptable`, ADAPTATION), never written here: the
+ * help of every field of a type clinics adapt says whether they may, and the adaptation's own fields
+ * say which fields of each type they override.
  */
-import { UIDS } from '../content/model';
+import { ADAPTABLE_MODELS, ADAPTATION, MODELS, UIDS, type ContentModel } from '../content/model';
 
 export interface FieldHelp {
   label: string;
@@ -28,7 +32,7 @@ const techniquesBackLink = (what: string): FieldHelp => ({
   description: `Techniques linked to this ${what}; edit the link on the technique.`,
 });
 
-export const FIELD_HELP: Record<string, Record<string, FieldHelp>> = {
+const BASE_HELP: Record<string, Record<string, FieldHelp>> = {
   [UIDS.condition]: {
     name: { label: 'Name', description: 'The condition as patients call it, e.g. "Back pain".' },
     slug: slugHelp('back-pain'),
@@ -149,3 +153,88 @@ export const FIELD_HELP: Record<string, Record<string, FieldHelp>> = {
     country: { label: 'Country', description: 'Two-letter ISO country code in capitals, e.g. "CA".' },
   },
 };
+
+// ---------------------------------------------------------------- clinic adaptations
+
+const ADAPTABLE = 'Clinics may adapt this field (in their clinic adaptation).';
+const VETTED = 'Vetted: clinics cannot adapt this field.';
+
+/** What the help of a field of an adaptable type says about adapting it. */
+function adaptationNote(model: ContentModel, field: string): string {
+  if (model.adaptable.includes(field)) return ADAPTABLE;
+  if (Object.hasOwn(model.relations, field)) return `${VETTED} A clinic may hide entries linked here from its pages (Hidden entries of its adaptation).`;
+  if ((ADAPTATION.ownFields as readonly string[]).includes(field)) return `${VETTED} A clinic adds its own in its adaptation.`;
+  return VETTED;
+}
+
+/** "Summary, Introduction and SEO": the labels editors know the fields by. */
+function labelsOf(model: ContentModel, fields: readonly string[]): string {
+  const labels = fields.map((field) => BASE_HELP[model.uid]?.[field]?.label ?? field);
+  return labels.length <= 1 ? labels.join('') : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1) ?? ''}`;
+}
+
+/** The types (by name, plural) that adapt a field, e.g. "techniques". */
+function adaptedBy(field: string): string {
+  const names = ADAPTABLE_MODELS.filter((model) => model.adaptable.includes(field)).map((model) => `${model.name}s`);
+  return names.length === ADAPTABLE_MODELS.length ? '' : ` (${names.join(' and ')} only)`;
+}
+
+function targetHelp(field: string, model: ContentModel, example: string): FieldHelp {
+  const others = Object.keys(ADAPTATION.targetFields).filter((other) => other !== field);
+  return {
+    label: `${model.name[0]?.toUpperCase() ?? ''}${model.name.slice(1)}`,
+    description:
+      `Slug of the ${model.name} this clinic adapts (e.g. "${example}"); leave empty when adapting a ${others.join(' or ')}. ` +
+      `Clinics may adapt a ${model.name}'s ${labelsOf(model, model.adaptable)}; everything else is vetted medical content and stays as reviewed.`,
+  };
+}
+
+const overrideHelp = (field: string, what: string, label = what): FieldHelp => ({
+  label: `Clinic's ${label}`,
+  description: `The clinic's own ${what}${adaptedBy(field)}, shown instead of the entry's. Empty: the entry's is shown. ${tokenNote}`,
+});
+
+const hiddenRelations = ADAPTABLE_MODELS.map((model) => `${Object.keys(model.relations).join(', ')} (a ${model.name}'s)`).join('; ');
+
+BASE_HELP[ADAPTATION.uid] = {
+  [ADAPTATION.clinicField]: {
+    label: 'Clinic',
+    description: 'Slug of the clinic this adaptation is for (e.g. "harbour-chiropractic"), the same in every language. A clinic has one adaptation per technique or condition.',
+  },
+  technique: targetHelp('technique', MODELS[UIDS.technique], 'myofascial-release-therapy'),
+  condition: targetHelp('condition', MODELS[UIDS.condition], 'back-pain'),
+  summary: overrideHelp('summary', 'summary'),
+  intro: overrideHelp('intro', 'introduction'),
+  callToAction: overrideHelp('callToAction', 'call to action'),
+  seo: overrideHelp('seo', 'SEO title and description', 'SEO'),
+  faqs: {
+    label: "Clinic's own FAQs",
+    description: `Questions only this clinic answers (e.g. "Do you bill my insurance directly?"), shown after the entry's and marked as the clinic's own, not medically reviewed. ${tokenNote}`,
+  },
+  localSection: {
+    label: 'At our clinic',
+    description: `A section of the clinic's own (rich text), shown on its page and marked as the clinic's own, not medically reviewed. ${tokenNote}`,
+  },
+  [ADAPTATION.hiddenField]: {
+    label: 'Hidden entries',
+    description: 'Linked entries the clinic leaves off its pages, e.g. a condition it does not treat or a provider type it does not have. Only entries the technique or condition links can be hidden.',
+  },
+  [ADAPTATION.basisField]: {
+    label: 'Basis',
+    description: 'Kept by the service: the base text each override was written against, so the clinic learns when the vetted entry changes. Not edited by hand.',
+  },
+};
+
+BASE_HELP['adaptation.hidden-entry'] = {
+  relation: { label: 'Link', description: `Which list of the technique or condition the entry is on: ${hiddenRelations}.` },
+  slug: { label: 'Entry slug', description: 'Slug of the linked entry to hide, e.g. "migraine-headaches".' },
+};
+
+/** The help of every field, with what adapting it means on the types clinics adapt. */
+export const FIELD_HELP: Readonly<Record<string, Readonly<Record<string, FieldHelp>>>> = Object.fromEntries(
+  Object.entries(BASE_HELP).map(([uid, fields]) => {
+    const model = ADAPTABLE_MODELS.find((candidate) => candidate.uid === uid);
+    if (model === undefined) return [uid, fields];
+    return [uid, Object.fromEntries(Object.entries(fields).map(([field, help]) => [field, { ...help, description: `${help.description} ${adaptationNote(model, field)}` }]))];
+  }),
+);

@@ -8,7 +8,7 @@
  * Raise `version` whenever you change a layout here.
  */
 import type { Core } from '@strapi/strapi';
-import { contentManagerViews, UIDS, type ContentManagerModel, type ContentManagerViews } from '../content/model';
+import { ADAPTABLE_MODELS, ADAPTATION, contentManagerViews, UIDS, type ContentManagerModel, type ContentManagerViews } from '../content/model';
 
 export interface EditCell {
   name: string;
@@ -28,6 +28,8 @@ export interface EditorLayout {
   list: string[];
   settings: { mainField: string; defaultSortBy: string; defaultSortOrder: 'ASC' | 'DESC'; pageSize: number };
   edit: EditGroup[];
+  /** Fields the service writes and editors never do: kept off the edit view. */
+  hidden?: readonly string[];
 }
 
 const half = (name: string): EditCell => ({ name, size: 6 });
@@ -44,6 +46,9 @@ const listedWithTechniques: EditorLayout = {
     { group: 'Links', rows: [[half('techniques')]] },
   ],
 };
+
+/** The fields an adaptation overrides, in the order the registry's types list them. */
+const ADAPTATION_OVERRIDES = [...new Set(ADAPTABLE_MODELS.flatMap((model) => model.adaptable))];
 
 export const EDITOR_LAYOUTS: Readonly<Record<string, EditorLayout>> = {
   [UIDS.technique]: {
@@ -104,6 +109,18 @@ export const EDITOR_LAYOUTS: Readonly<Record<string, EditorLayout>> = {
       { group: 'Site revalidation', rows: [[half('revalidationUrl'), half('revalidationSecret')]] },
     ],
   },
+  [ADAPTATION.uid]: {
+    version: 1,
+    list: [ADAPTATION.clinicField, ...Object.keys(ADAPTATION.targetFields), 'updatedAt'],
+    settings: { mainField: ADAPTATION.clinicField, defaultSortBy: ADAPTATION.clinicField, defaultSortOrder: 'ASC', pageSize: 20 },
+    edit: [
+      { group: 'What is adapted', rows: [[half(ADAPTATION.clinicField)], Object.keys(ADAPTATION.targetFields).map(half)] },
+      { group: 'Overrides', rows: ADAPTATION_OVERRIDES.map((field) => [whole(field)]) },
+      { group: "The clinic's own", rows: ADAPTATION.ownFields.map((field) => [whole(field)]) },
+      { group: 'Hidden entries', rows: [[whole(ADAPTATION.hiddenField)]] },
+    ],
+    hidden: [ADAPTATION.basisField],
+  },
 };
 
 /** The edit layout's rows as Strapi stores them. */
@@ -122,9 +139,11 @@ const SYSTEM_FIELDS = new Set(['id', 'documentId', 'createdAt', 'updatedAt', 'pu
 /** Types the list view cannot show as a column (the content manager refuses them). */
 const NOT_LISTABLE = new Set(['json', 'password', 'richtext', 'dynamiczone', 'blocks']);
 
-/** The fields an edit view shows: the content manager's own rule (visible, not system, not hidden). */
-function editableFields(model: ContentManagerModel): string[] {
-  return Object.keys(model.attributes).filter((name) => !SYSTEM_FIELDS.has(name) && model.config?.attributes?.[name]?.hidden !== true);
+/** The fields an edit view shows: the content manager's own rule (visible, not system, not hidden), less the layout's hidden ones. */
+function editableFields(model: ContentManagerModel, layout: EditorLayout): string[] {
+  return Object.keys(model.attributes).filter(
+    (name) => !SYSTEM_FIELDS.has(name) && model.config?.attributes?.[name]?.hidden !== true && !(layout.hidden ?? []).includes(name),
+  );
 }
 
 export class LayoutError extends Error {
@@ -145,7 +164,7 @@ function resolveLayout(input: { uid: string; layout: EditorLayout; model: Conten
   notes: string[];
 } {
   const { uid, layout, model, sizes } = input;
-  const editable = editableFields(model);
+  const editable = editableFields(model, layout);
   const notes: string[] = [];
   const placed = new Set<string>();
   const edit: EditCell[][] = [];
@@ -208,11 +227,16 @@ export async function applyEditorLayouts(
     const { list, edit, notes } = resolveLayout({ uid, layout, model, sizes });
     for (const note of notes) strapi.log.warn(`Editor layout of ${uid}: ${note}.`);
     const current = await service.findConfiguration({ uid });
+    const metadatas = { ...current.metadatas };
+    for (const name of layout.hidden ?? []) {
+      const existing = metadatas[name] ?? {};
+      metadatas[name] = { ...existing, edit: { ...existing.edit, visible: false } };
+    }
     await service.updateConfiguration(
       { uid },
       {
         settings: { ...current.settings, ...layout.settings },
-        metadatas: current.metadatas,
+        metadatas,
         layouts: { ...current.layouts, list, edit },
       },
     );

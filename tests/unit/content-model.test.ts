@@ -1,10 +1,32 @@
 import { readdirSync, readFileSync } from 'fs';
 import path from 'path';
-import { isPageType, isServedUid, MODELS, modelByName, modelByPageType, PAGE_MODELS, SERVED_MODELS, SLUG_PATTERN, UIDS } from '../../src/content/model';
+import {
+  ADAPTABLE_MODELS,
+  ADAPTATION,
+  isPageType,
+  isServedUid,
+  MODELS,
+  modelByName,
+  modelByPageType,
+  PAGE_MODELS,
+  SERVED_MODELS,
+  SLUG_PATTERN,
+  UIDS,
+} from '../../src/content/model';
 import { isEmptyValue, toDay, toEpochMs, toIso } from '../../src/content/values';
 import { FIELD_HELP } from '../../src/editor-help/field-help';
 
 const SRC = path.resolve(__dirname, '..', '..', 'src');
+
+interface SchemaAttribute {
+  type: string;
+  target?: string;
+  component?: string;
+  repeatable?: boolean;
+  regex?: string;
+  enum?: string[];
+  pluginOptions?: { i18n?: { localized?: boolean } };
+}
 
 /** Every content type and component schema in src, with the uid Strapi gives it. */
 function schemas(): Array<[string, string[]]> {
@@ -34,22 +56,44 @@ describe('editor help', () => {
     }
     expect(Object.keys(help ?? {}).sort()).toEqual([...fields].sort());
   });
-});
 
-describe('slug format', () => {
-  it.each(schemas().filter(([uid]) => uid.startsWith('api::')))('is the same pattern in the %s schema as in the server rules', (uid) => {
-    const [, api, type] = /^api::([^.]+)\.(.+)$/.exec(uid) ?? [];
-    const schema = JSON.parse(readFileSync(path.join(SRC, 'api', api ?? '', 'content-types', type ?? '', 'schema.json'), 'utf8'));
-    expect(schema.attributes.slug.regex).toBe(SLUG_PATTERN.source);
+  it.each(ADAPTABLE_MODELS.map((model) => [model.uid, model] as const))('tells editors of %s which fields clinics may adapt and which are vetted', (uid, model) => {
+    for (const [field, help] of Object.entries(FIELD_HELP[uid] ?? {})) {
+      const note = model.adaptable.includes(field) ? 'Clinics may adapt this field' : 'Vetted: clinics cannot adapt this field';
+      expect({ field, description: help.description }).toEqual({ field, description: expect.stringContaining(note) });
+    }
+    expect(FIELD_HELP[UIDS.cause]?.name?.description).not.toMatch(/adapt/);
+  });
+
+  it("names, on an adaptation's target fields, what clinics may adapt of each type", () => {
+    const help = FIELD_HELP[ADAPTATION.uid] ?? {};
+    expect(help.technique?.description).toContain("Clinics may adapt a technique's Summary, Introduction, Call to action and SEO; everything else is vetted");
+    expect(help.condition?.description).toContain("Clinics may adapt a condition's Summary and SEO; everything else is vetted");
   });
 });
 
-interface SchemaAttribute {
-  type: string;
-  target?: string;
-  component?: string;
-  pluginOptions?: { i18n?: { localized?: boolean } };
+/** A schema.json of a content type (`api::…`) or a component (`category.name`). */
+function readSchema(uid: string): { attributes: Record<string, SchemaAttribute> } {
+  const [, api, type] = /^api::([^.]+)\.(.+)$/.exec(uid) ?? [];
+  if (api !== undefined) return JSON.parse(readFileSync(path.join(SRC, 'api', api, 'content-types', type ?? '', 'schema.json'), 'utf8'));
+  const [category, name] = uid.split('.');
+  return JSON.parse(readFileSync(path.join(SRC, 'components', category ?? '', `${name ?? ''}.json`), 'utf8'));
 }
+
+describe('slug format', () => {
+  it.each(SERVED_MODELS.map((model) => model.uid))('is the same pattern in the %s schema as in the server rules', (uid) => {
+    expect(readSchema(uid).attributes.slug?.regex).toBe(SLUG_PATTERN.source);
+  });
+
+  it('is the slug pattern wherever an adaptation names a clinic, a target or a hidden entry', () => {
+    const attributes = readSchema(ADAPTATION.uid).attributes;
+    for (const field of [ADAPTATION.clinicField, ...Object.keys(ADAPTATION.targetFields)]) {
+      expect({ field, regex: attributes[field]?.regex }).toEqual({ field, regex: SLUG_PATTERN.source });
+    }
+    expect(readSchema('adaptation.hidden-entry').attributes.slug?.regex).toBe(SLUG_PATTERN.source);
+  });
+});
+
 
 /** Each content type's schema.json, by the uid Strapi gives it. */
 function contentTypeSchemas(): Map<string, Record<string, SchemaAttribute>> {
@@ -71,9 +115,10 @@ const GRAPHQL_SDL = readdirSync(path.join(SRC, 'graphql', 'schema'))
 describe('content-model registry', () => {
   const types = contentTypeSchemas();
 
-  it('has one record per content type of src/api, and no other', () => {
-    expect(Object.keys(MODELS).sort()).toEqual([...types.keys()].sort());
+  it('has one record per content type of src/api (the served types and clinic adaptations), and no other', () => {
+    expect([...Object.keys(MODELS), ADAPTATION.uid].sort()).toEqual([...types.keys()].sort());
     expect(SERVED_MODELS.map((model) => model.uid)).toEqual(Object.keys(MODELS));
+    expect(isServedUid(ADAPTATION.uid)).toBe(false);
   });
 
   it.each(SERVED_MODELS.map((model) => [model.uid, model] as const))('lists the components of %s as its schema.json has them', (uid, model) => {
@@ -97,6 +142,47 @@ describe('content-model registry', () => {
     for (const field of model.requiredLocalized) {
       expect({ field, localized: attributes[field]?.pluginOptions?.i18n?.localized }).toEqual({ field, localized: true });
     }
+  });
+
+  it.each(ADAPTABLE_MODELS.map((model) => [model.uid, model] as const))('lets clinics adapt only localized fields %s has, never a relation', (uid, model) => {
+    expect(model.adaptable.length).toBeGreaterThan(0);
+    const attributes = types.get(uid) ?? {};
+    for (const field of model.adaptable) {
+      expect({ field, type: attributes[field]?.type, localized: attributes[field]?.pluginOptions?.i18n?.localized }).toEqual({
+        field,
+        type: expect.not.stringMatching(/^relation$/),
+        localized: true,
+      });
+    }
+  });
+
+  it('gives an adaptation a field of the same type and component for every field some type lets clinics adapt', () => {
+    const adaptation = types.get(ADAPTATION.uid) ?? {};
+    for (const model of ADAPTABLE_MODELS) {
+      const base = types.get(model.uid) ?? {};
+      for (const field of model.adaptable) {
+        const pick = (attribute: SchemaAttribute | undefined) => ({ type: attribute?.type, component: attribute?.component, repeatable: attribute?.repeatable ?? false });
+        expect({ model: model.name, field, ...pick(adaptation[field]) }).toEqual({ model: model.name, field, ...pick(base[field]) });
+        expect({ field, localized: adaptation[field]?.pluginOptions?.i18n?.localized }).toEqual({ field, localized: true });
+      }
+    }
+  });
+
+  it('describes every field of an adaptation in ADAPTATION: the clinic, the target, overrides, its own content, hides and the basis', () => {
+    const adaptation = types.get(ADAPTATION.uid) ?? {};
+    const overrides = new Set(ADAPTABLE_MODELS.flatMap((model) => model.adaptable));
+    const described = [ADAPTATION.clinicField, ...Object.keys(ADAPTATION.targetFields), ...overrides, ...ADAPTATION.ownFields, ADAPTATION.hiddenField, ADAPTATION.basisField];
+    expect(Object.keys(adaptation).sort()).toEqual(described.sort());
+    for (const field of [ADAPTATION.clinicField, ...Object.keys(ADAPTATION.targetFields), ADAPTATION.hiddenField]) {
+      // The same in every locale of an adaptation: one adaptation per clinic and entry across locales.
+      expect({ field, localized: adaptation[field]?.pluginOptions?.i18n?.localized }).toEqual({ field, localized: false });
+    }
+    for (const [field, uid] of Object.entries(ADAPTATION.targetFields)) expect(MODELS[uid].name).toBe(field);
+  });
+
+  it('lets a hidden entry name exactly the relations of the types clinics adapt', () => {
+    const relation = readSchema('adaptation.hidden-entry').attributes.relation;
+    expect([...(relation?.enum ?? [])].sort()).toEqual([...new Set(ADAPTABLE_MODELS.flatMap((model) => Object.keys(model.relations)))].sort());
   });
 
   it('gives every type its own name, GraphQL type, cache tag and page path', () => {

@@ -1,0 +1,78 @@
+/**
+ * The rules of rules.ts that need the database: the clinic and the target exist (by slug, in any
+ * locale and status: a draft clinic may prepare its adaptations), no other adaptation has the same
+ * clinic and target (one per pair across locales: the fields are non-localized, the same in every
+ * locale of a document), and each hide names an entry the target links.
+ */
+import type { Core } from '@strapi/strapi';
+import { ADAPTATION, UIDS, type ContentUid } from '../../content/model';
+import type { ContentIssue } from '../../content-validation/validate';
+import { adaptationClinic, adaptationTarget, hiddenEntries, hiddenIssues, type AdaptationTarget, type HiddenEntry } from './rules';
+
+async function exists(strapi: Core.Strapi, uid: ContentUid, slug: string): Promise<boolean> {
+  return (await strapi.db.query(uid).findOne({ where: { slug }, select: ['id'] })) !== null;
+}
+
+/** Another adaptation (not `documentId`) of the same clinic and target, if any. */
+async function otherAdaptation(strapi: Core.Strapi, input: { clinic: string; target: AdaptationTarget; documentId: string | null }): Promise<string | null> {
+  const { clinic, target, documentId } = input;
+  const where: Record<string, unknown> = { [ADAPTATION.clinicField]: clinic };
+  for (const field of Object.keys(ADAPTATION.targetFields)) where[field] = field === target.field ? target.slug : null;
+  if (documentId !== null) where.documentId = { $ne: documentId };
+  const row = (await strapi.db.query(ADAPTATION.uid).findOne({ where, select: ['documentId'] })) as { documentId?: string } | null;
+  return row?.documentId ?? null;
+}
+
+/** The slugs the target's rows link (any locale, any status), for the relations the hides name. */
+async function linkedSlugs(strapi: Core.Strapi, input: { target: AdaptationTarget; hidden: readonly HiddenEntry[] }): Promise<Map<string, Set<string>>> {
+  const { target, hidden } = input;
+  const relations = [...new Set(hidden.map((entry) => entry.relation))].filter(
+    (relation): relation is string => relation !== null && Object.hasOwn(target.model.relations, relation),
+  );
+  const linked = new Map<string, Set<string>>(relations.map((relation) => [relation, new Set()]));
+  if (relations.length === 0) return linked;
+  const rows = (await strapi.db.query(target.model.uid).findMany({
+    where: { slug: target.slug },
+    select: ['id'],
+    populate: Object.fromEntries(relations.map((relation) => [relation, { select: ['slug'] }])),
+  })) as Array<Record<string, unknown>>;
+  for (const row of rows) {
+    for (const relation of relations) {
+      const entries = row[relation];
+      if (!Array.isArray(entries)) continue;
+      for (const entry of entries as Array<{ slug?: unknown }>) if (typeof entry.slug === 'string') linked.get(relation)?.add(entry.slug);
+    }
+  }
+  return linked;
+}
+
+/**
+ * The clinic, target and hides of an adaptation as a write leaves it (`record`: its non-localized
+ * fields after the write), checked. `documentId`: the adaptation written, null for a new one.
+ */
+export async function identityIssues(strapi: Core.Strapi, input: { record: Readonly<Record<string, unknown>>; documentId: string | null }): Promise<{ target: AdaptationTarget | null; issues: ContentIssue[] }> {
+  const { record, documentId } = input;
+  const { clinic, issues: clinicIssues } = adaptationClinic(record);
+  const { target, issues: targetIssues } = adaptationTarget(record);
+  const issues = [...clinicIssues, ...targetIssues];
+  if (clinic !== null && !(await exists(strapi, UIDS.clinic, clinic))) {
+    issues.push({ path: [ADAPTATION.clinicField], message: `${ADAPTATION.clinicField} "${clinic}" is not a clinic: no clinic has the slug "${clinic}"` });
+  }
+  if (target === null) return { target, issues };
+  if (!(await exists(strapi, target.model.uid, target.slug))) {
+    issues.push({ path: [target.field], message: `${target.field} "${target.slug}" is not a ${target.model.name}: no ${target.model.name} has the slug "${target.slug}"` });
+    return { target, issues };
+  }
+  if (clinic !== null) {
+    const other = await otherAdaptation(strapi, { clinic, target, documentId });
+    if (other !== null) {
+      issues.push({
+        path: [target.field],
+        message: `clinic "${clinic}" already adapts ${target.field} "${target.slug}" (adaptation ${other}): there is one adaptation per clinic and entry; edit that one, or add this locale to it`,
+      });
+    }
+  }
+  const hidden = hiddenEntries(record[ADAPTATION.hiddenField]);
+  if (hidden.length > 0) issues.push(...hiddenIssues({ target, hidden, linked: await linkedSlugs(strapi, { target, hidden }) }));
+  return { target, issues };
+}
