@@ -5,7 +5,7 @@
  *   app         src/app/, src/index.ts, src/middlewares/: the composition root and the entry points
  *               Strapi loads by location (lifecycles, the Koa middleware of /graphql); nothing imports it.
  *   transports  src/http/ (the front door and the shared HTTP pieces), src/graphql/, src/site-pages/,
- *               every src/<capability>/routes.ts, src/api/ (Strapi's factories), scripts/.
+ *               every routes.ts inside a capability (src/<capability>/…/routes.ts), src/api/ (Strapi's factories), scripts/.
  *               A transport imports no other transport except http/; http/ imports none.
  *   capabilities cache/, clinics/, l10n/, locales/, revalidation/, editorial/, seo/, content-validation/,
  *               editor-help/, observability/ (metrics), seed/, admin-account/, …: anything in src/ that
@@ -23,7 +23,7 @@ const CONTENT = '^src/content/';
 const ADMIN_PANEL = '^src/admin/';
 const APP = '^src/(app|middlewares)/|^src/index\\.ts$';
 /** One transport per match; `$1` in a `to` is the importing transport itself. */
-const TRANSPORT = '^(src/(?:http|graphql|site-pages|api)/|src/(?!app/)[^/]+/routes\\.ts$|scripts/)';
+const TRANSPORT = '^(src/(?:http|graphql|site-pages|api)/|src/(?!app/)[^/]+/routes\\.ts$|src/(?!app/)[^/]+/[^/]+/routes\\.ts$|scripts/)';
 const HTTP = '^src/http/';
 
 module.exports = {

@@ -5,11 +5,14 @@
  *   default message ("slug must match the following: /^[A-Za-z0-9-_.~]*$/"); editors get the same
  *   sentence the server gives instead (src/content-validation/rules.ts). Only uid fields use yup's
  *   default `matches` message; every other pattern check in the admin brings its own.
- * - Two home page widgets for editors: medical reviews due, and the webhooks sent to clinic sites.
+ * - Home page widgets for editors: medical reviews due, clinic adaptations whose vetted base changed,
+ *   and the webhooks sent to clinic sites.
+ * - The clinic adaptations' list view gets a "Base" column (up to date / out of date).
  */
 import { setLocale } from 'yup';
 import type { StrapiApp } from '@strapi/strapi/admin';
-import { Clock, ArrowClockwise } from '@strapi/icons';
+import { Clock, ArrowClockwise, Pencil } from '@strapi/icons';
+import { addBaseColumn } from './adaptation-column';
 
 export default {
   config: {
@@ -25,6 +28,12 @@ export default {
         component: async () => (await import('./widgets/ReviewDueWidget')).ReviewDueWidget,
       },
       {
+        id: 'adaptations-to-check',
+        icon: Pencil,
+        title: { id: 'clinic-content.widget.adaptations-to-check', defaultMessage: 'Clinic adaptations to check' },
+        component: async () => (await import('./widgets/AdaptationsToCheckWidget')).AdaptationsToCheckWidget,
+      },
+      {
         id: 'site-revalidation',
         icon: ArrowClockwise,
         title: { id: 'clinic-content.widget.revalidation', defaultMessage: 'Clinic site updates' },
@@ -33,7 +42,8 @@ export default {
       ...builtIn,
     ]);
   },
-  bootstrap() {
+  bootstrap(app: StrapiApp) {
+    app.registerHook('Admin/CM/pages/ListView/inject-column-in-table', addBaseColumn);
     setLocale({
       string: {
         matches: '${path} must be lowercase-kebab: lowercase letters and digits separated by single hyphens (e.g. "back-pain")',

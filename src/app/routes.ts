@@ -1,5 +1,6 @@
 /** Every route table of the service, mounted once on Strapi's router by the composition root. */
 import type { Core } from '@strapi/strapi';
+import { adaptationRoutes } from '../clinics/adaptations/routes';
 import { reviewRoutes } from '../editorial/routes';
 import { createClinicOperations } from '../graphql/clinic-operations';
 import { mountAdminRoutes } from '../http/admin-routes';
@@ -19,5 +20,10 @@ export function mountRoutes(input: { strapi: Core.Strapi; core: CoreServices; se
     ...sitePageRoutes({ strapi, operations }),
   ]);
   // The admin's JSON routes, through Strapi's admin authentication.
-  mountAdminRoutes(strapi, [...l10nRoutes({ strapi, directory }), ...revalidationRoutes({ strapi }), ...reviewRoutes({ strapi })]);
+  mountAdminRoutes(strapi, [
+    ...l10nRoutes({ strapi, directory }),
+    ...revalidationRoutes({ strapi }),
+    ...reviewRoutes({ strapi }),
+    ...adaptationRoutes({ strapi, clinicsOf: async () => null }),
+  ]);
 }

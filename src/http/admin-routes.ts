@@ -22,9 +22,20 @@ import type { Core } from '@strapi/strapi';
 import type { Context, Middleware, Next } from 'koa';
 import type { ClinicDirectory } from '../clinics/directory';
 import { bearerToken, WWW_AUTHENTICATE } from './bearer';
+import { statusOfCode } from './status';
 
 /** A refusal of the query parameters a route was given: 400 BAD_USER_INPUT with this message. */
 export class RouteInputError extends Error {}
+
+/** Any other refusal a route makes (FORBIDDEN, NOT_FOUND …): its status is the code's (status.ts). */
+export class RouteRefusal extends Error {
+  constructor(
+    readonly code: 'FORBIDDEN' | 'NOT_FOUND',
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /** The parts of Koa's context the JSON routes use (query values are whatever Strapi's qs parser made of them). */
 export interface JsonRouteContext {
@@ -115,11 +126,11 @@ export function routeQuery(ctx: JsonRouteContext, input: { path: string; paramet
   return query;
 }
 
-/** A JSON GET route of the admin table: `handle` validates its query and returns the data; a RouteInputError is a 400. */
-export function jsonRoute(input: { path: string; config: Core.RouteConfig; handle: (ctx: JsonRouteContext) => Promise<unknown> }): Core.Route {
-  const { path, config, handle } = input;
+/** A JSON route of the admin table (GET unless said): `handle` validates its query and returns the data; a RouteInputError is a 400. */
+export function jsonRoute(input: { path: string; method?: 'GET' | 'POST'; config: Core.RouteConfig; handle: (ctx: JsonRouteContext) => Promise<unknown> }): Core.Route {
+  const { path, method = 'GET', config, handle } = input;
   return {
-    method: 'GET',
+    method,
     path,
     info: { type: 'admin' },
     config,
@@ -128,20 +139,41 @@ export function jsonRoute(input: { path: string; config: Core.RouteConfig; handl
         answerJson(ctx, 200, { data: await handle(ctx) });
       } catch (error) {
         if (error instanceof RouteInputError) refuseJson(ctx, 400, 'BAD_USER_INPUT', error.message);
+        else if (error instanceof RouteRefusal) refuseJson(ctx, statusOfCode(error.code), error.code, error.message);
         else throw error;
       }
     },
   };
 }
 
+/** Who called an admin route and the path's parameters (`:documentId`), for routes that need them. */
+export interface AdminRequest {
+  /** The admin user of the session (Strapi's `ctx.state.user`). */
+  user: { id: number | string; email?: string; roles?: Array<{ code?: string }> } | null;
+  params: Record<string, string>;
+}
+
 /**
- * A GET route for the admin's editors: an admin session (Strapi's admin authentication) or 401, only
- * the named parameters and each at most once or 400, then `{ data }` from `load` (which may throw
- * RouteInputError for a 400).
+ * A route for the admin's editors (GET, or POST for an action such as a confirmation): an admin
+ * session (Strapi's admin authentication) or 401, only the named query parameters and each at most
+ * once or 400, then `{ data }` from `load` (which may throw RouteInputError for a 400).
  */
-export function adminJsonRoute(input: { path: string; parameters: readonly string[]; load: (query: Record<string, string | undefined>) => Promise<unknown> }): Core.Route {
-  const { path, parameters, load } = input;
-  return jsonRoute({ path, config: ADMIN_SESSION, handle: (ctx) => load(routeQuery(ctx, { path, parameters })) });
+export function adminJsonRoute(input: {
+  path: string;
+  method?: 'GET' | 'POST';
+  parameters: readonly string[];
+  load: (query: Record<string, string | undefined>, request: AdminRequest) => Promise<unknown>;
+}): Core.Route {
+  const { path, method, parameters, load } = input;
+  return jsonRoute({
+    path,
+    method,
+    config: ADMIN_SESSION,
+    handle: (ctx) => {
+      const { state, params } = ctx as JsonRouteContext & { state?: { user?: AdminRequest['user'] }; params?: Record<string, string> };
+      return load(routeQuery(ctx, { path, parameters }), { user: state?.user ?? null, params: params ?? {} });
+    },
+  });
 }
 
 /**

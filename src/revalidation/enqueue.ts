@@ -16,7 +16,7 @@ import { MODELS, UIDS, isServedUid } from '../content/model';
 import type { LinkedRow, RowVersion, TransactionSubscriber, WriteChange, WriteIntent } from '../content/writes';
 import { clinicRevalidationSettings, isConfigured, urlForLogs, type ClinicRevalidation } from './clinics';
 import { insertDelivery, replacePayload } from './outbox';
-import { mergePayload, type ChangedEntry, type RelatedEntry, type RevalidationEvent, type RevalidationPayload } from './payload';
+import { mergePayload, type OutdatedNotice, type ChangedEntry, type RelatedEntry, type RevalidationEvent, type RevalidationPayload } from './payload';
 
 /** What a write does to published content, or null for writes that change nothing public. */
 function eventOf(intent: WriteIntent): RevalidationEvent | null {
@@ -39,7 +39,11 @@ function affectedLocales(strapi: Core.Strapi, clinic: ClinicRevalidation, change
 /** Rows written in one transaction, per clinic and event, so later writes extend them. */
 const pendingByTransaction = new WeakMap<Knex.Transaction, Map<string, { deliveryId: string; payload: RevalidationPayload }>>();
 
-async function record(strapi: Core.Strapi, input: { trx: Knex.Transaction; clinic: ClinicRevalidation; event: RevalidationEvent; entries: ChangedEntry[]; related: RelatedEntry[] }): Promise<void> {
+/** Records one clinic's delivery of `event` in the write's transaction, or extends the one this transaction already has. */
+export async function record(
+  strapi: Core.Strapi,
+  input: { trx: Knex.Transaction; clinic: ClinicRevalidation; event: RevalidationEvent; entries: ChangedEntry[]; related: RelatedEntry[]; adaptations?: OutdatedNotice[] },
+): Promise<void> {
   const { trx, clinic, event } = input;
   const url = clinic.url;
   if (url === null) return;

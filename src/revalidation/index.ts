@@ -1,11 +1,13 @@
 /**
  * Revalidation webhooks: when published content changes, each clinic site that asked for it
  * (revalidationUrl and revalidationSecret on the clinic) gets a signed POST naming the pages to
- * rebuild. The write pipeline's outbox subscriber (enqueue.ts) records them with the write; the worker
+ * rebuild, and `adaptation.outdated` when a base publish leaves its adaptations out of date (drift.ts).
+ * The write pipeline's outbox subscribers (enqueue.ts, drift.ts) record them with the write; the worker
  * (worker.ts) sends them. The admin route (routes.ts) is mounted with the others.
  */
 import type { Core } from '@strapi/strapi';
 import { writePipeline } from '../content/writes';
+import { adaptationDriftSubscriber } from './drift';
 import { revalidationSubscriber } from './enqueue';
 import { ensureDeliveriesTable } from './outbox';
 import type { RevalidationSettings } from './settings';
@@ -35,7 +37,9 @@ export function createRevalidation(input: { strapi: Core.Strapi; settings: Reval
   const worker = createDeliveryWorker({ strapi, settings });
   return {
     register() {
-      writePipeline(strapi).inTransaction(revalidationSubscriber({ strapi, onEnqueued: () => worker.kick() }));
+      const pipeline = writePipeline(strapi);
+      pipeline.inTransaction(revalidationSubscriber({ strapi, onEnqueued: () => worker.kick() }));
+      pipeline.inTransaction(adaptationDriftSubscriber({ strapi, onEnqueued: () => worker.kick() }));
       (strapi.hook('strapi::content-types.afterSync') as Hook).register(() => ensureDeliveriesTable(strapi));
     },
     start() {

@@ -6,7 +6,22 @@ import type { ContentTypeName } from '../content/model';
 
 export type { ContentTypeName };
 
-export type RevalidationEvent = 'publish' | 'unpublish' | 'delete';
+/**
+ * publish, unpublish, delete: published content changed. adaptation.outdated: a base publish made
+ * some of the clinic's adaptations out of date (`entries`: the adapted entries, in the adaptations'
+ * locales; `adaptations`: what to check).
+ */
+export type RevalidationEvent = 'publish' | 'unpublish' | 'delete' | 'adaptation.outdated';
+
+/** An adaptation a base publish made out of date: the fields (and hides) whose base moved. */
+export interface OutdatedNotice {
+  documentId: string;
+  type: ContentTypeName;
+  slug: string;
+  locale: string;
+  fields: string[];
+  hidden: string[];
+}
 
 export interface ChangedEntry {
   type: ContentTypeName;
@@ -28,6 +43,8 @@ export interface RevalidationPayload {
   entries: ChangedEntry[];
   /** Published documents that link to a changed one (one level of relations): their pages list it. */
   related: RelatedEntry[];
+  /** adaptation.outdated only. */
+  adaptations?: OutdatedNotice[];
 }
 
 const key = (entry: RelatedEntry) => `${entry.type}:${entry.slug}`;
@@ -36,7 +53,7 @@ const key = (entry: RelatedEntry) => `${entry.type}:${entry.slug}`;
  * Adds a later change of the same transaction to a payload (e.g. a seed that publishes twenty
  * entries): the site gets one request listing them all rather than twenty.
  */
-export function mergePayload(into: RevalidationPayload, change: Pick<RevalidationPayload, 'entries' | 'related'>): RevalidationPayload {
+export function mergePayload(into: RevalidationPayload, change: Pick<RevalidationPayload, 'entries' | 'related' | 'adaptations'>): RevalidationPayload {
   const entries = new Map(into.entries.map((entry) => [key(entry), { ...entry, locales: [...entry.locales] }]));
   for (const entry of change.entries) {
     const known = entries.get(key(entry));
@@ -47,5 +64,11 @@ export function mergePayload(into: RevalidationPayload, change: Pick<Revalidatio
   for (const entry of [...into.related, ...change.related]) {
     if (!entries.has(key(entry))) related.set(key(entry), entry);
   }
-  return { ...into, entries: [...entries.values()], related: [...related.values()] };
+  const merged: RevalidationPayload = { ...into, entries: [...entries.values()], related: [...related.values()] };
+  if (into.adaptations !== undefined || change.adaptations !== undefined) {
+    const notices = new Map<string, OutdatedNotice>();
+    for (const notice of [...(into.adaptations ?? []), ...(change.adaptations ?? [])]) notices.set(`${notice.documentId}|${notice.locale}`, notice);
+    merged.adaptations = [...notices.values()];
+  }
+  return merged;
 }

@@ -123,10 +123,10 @@ export async function recordBasis(strapi: Core.Strapi, input: { target: Adaptati
 }
 
 /** An adaptation's rows (every locale, draft and published) with what its rules and its basis read. */
-export async function adaptationRows(strapi: Core.Strapi, where: Record<string, unknown>): Promise<Row[]> {
+export async function adaptationRows(strapi: Core.Strapi, where: Record<string, unknown>, options: { withBasis?: boolean } = {}): Promise<Row[]> {
   const meta = modelMeta(strapi, ADAPTATION.uid);
   const isComponent = (field: string) => meta.field(field)?.type === 'component';
-  const read = [ADAPTATION.clinicField, ...Object.keys(ADAPTATION.targetFields), ...OVERRIDE_FIELDS, ADAPTATION.hiddenField];
+  const read = [ADAPTATION.clinicField, ...Object.keys(ADAPTATION.targetFields), ...OVERRIDE_FIELDS, ADAPTATION.hiddenField, ...(options.withBasis === true ? [ADAPTATION.basisField] : [])];
   return (await strapi.db.query(ADAPTATION.uid).findMany({
     where,
     select: ['id', 'documentId', 'locale', 'publishedAt', ...read.filter((field) => !isComponent(field))],

@@ -23,16 +23,22 @@ async function otherAdaptation(strapi: Core.Strapi, input: { clinic: string; tar
   return row?.documentId ?? null;
 }
 
-/** The slugs the target's rows link (any locale, any status), for the relations the hides name. */
-async function linkedSlugs(strapi: Core.Strapi, input: { target: AdaptationTarget; hidden: readonly HiddenEntry[] }): Promise<Map<string, Set<string>>> {
-  const { target, hidden } = input;
+/**
+ * The slugs the target's rows link, for the relations the hides name: any locale and status (what a
+ * write may hide), or only the published rows (what drift compares with: drift.ts).
+ */
+export async function linkedSlugs(
+  strapi: Core.Strapi,
+  input: { target: AdaptationTarget; hidden: readonly HiddenEntry[]; isPublishedOnly?: boolean },
+): Promise<Map<string, Set<string>>> {
+  const { target, hidden, isPublishedOnly = false } = input;
   const relations = [...new Set(hidden.map((entry) => entry.relation))].filter(
     (relation): relation is string => relation !== null && Object.hasOwn(target.model.relations, relation),
   );
   const linked = new Map<string, Set<string>>(relations.map((relation) => [relation, new Set()]));
   if (relations.length === 0) return linked;
   const rows = (await strapi.db.query(target.model.uid).findMany({
-    where: { slug: target.slug },
+    where: isPublishedOnly ? { slug: target.slug, publishedAt: { $notNull: true } } : { slug: target.slug },
     select: ['id'],
     populate: Object.fromEntries(relations.map((relation) => [relation, { select: ['slug'] }])),
   })) as Array<Record<string, unknown>>;
