@@ -221,7 +221,7 @@ describe('translation coverage', () => {
       ['?locale=en', '"en" is the default locale, the source of every translation; ask for one of es, fr, fr-CA, de.'],
       ['?type=article', 'Unknown content type "article"; use one of technique, condition, cause, provider-type, benefit, clinic.'],
       ['?status=archived', 'Unknown status "archived"; use published (what sites are served) or draft (the latest edits).'],
-      ['?lang=fr', 'Unknown parameter "lang"; the report takes locale, type and status.'],
+      ['?lang=fr', 'Unknown parameter "lang"; the report takes locale, type, status and clinic.'],
     ])('refuses %s with BAD_USER_INPUT', async (query, message) => {
       const response = await get(query, keys.preview);
       expect(response.status).toBe(400);
