@@ -13,6 +13,7 @@ import { exportXliff, importXliff, XliffError } from '../../src/l10n/xliff';
 import { runSeed } from '../../src/seed';
 import { graphql } from '../helpers/graphql';
 import { ROOT, startApp, type TestApp } from '../helpers/strapi';
+import { validateXliff } from '../helpers/xliff-schema';
 
 const ADMIN = { email: 'translator-admin@clinic-content.test', password: 'Transl8-Pass-123' };
 const MRT = 'myofascial-release-therapy';
@@ -271,6 +272,7 @@ describe('XLIFF 2.0', () => {
     expect(first.xml).toContain('<ph id="1" equiv="{{clinic.name}}" disp="{{clinic.name}}"/>');
     expect(first.xml).toMatch(/<pc id="\d" type="fmt" subType="xlf:b"><ph id="\d" equiv="\{\{clinic\.name\}\}"/);
     expect(first.xml).toMatch(/<pc id="\d" type="link"><pc id="\d" type="fmt" subType="xlf:i">fascia guide<\/pc><\/pc>/);
+    validateXliff(first.xml);
     writeFileSync(file('fr.xlf'), first.xml);
 
     const result = await importXliff(app.strapi, { file: file('fr.xlf') });
@@ -286,6 +288,7 @@ describe('XLIFF 2.0', () => {
     const filled = exported.xml
       .replace(/<source>([\s\S]*?)<\/source>/g, (_, inner: string) => `<source>${inner}</source>\r\n\t\t\t\t<target>\r\n\t\t\t\t\t[de] ${inner.replace(/>([^<>]+)</g, (__, text: string) => `>${text.toUpperCase()}<`)}\r\n\t\t\t\t</target>`)
       .replace(/\n {2,}/g, (indent) => `\r\n${'\t'.repeat(indent.length / 2)}`);
+    validateXliff(filled);
     writeFileSync(file('de-vendor.xlf'), filled);
 
     const result = await importXliff(app.strapi, { file: file('de-vendor.xlf') });
