@@ -1,12 +1,13 @@
 /**
  * Localization tools for marketing teams and translators:
  *
- * npm run l10n:coverage [-- --locale fr] [--type technique] [--status draft] [--json] [--out FILE]
- * npm run l10n:export -- --locale fr [--type technique] --out FILE
- * npm run l10n:import -- FILE [--force]
+ * npm run l10n:coverage [-- --locale fr] [--type technique] [--status draft] [--clinic SLUG] [--json] [--out FILE]
+ * npm run l10n:export -- --locale fr [--type technique] [--clinic SLUG] --out FILE
+ * npm run l10n:import -- FILE [--clinic SLUG] [--force]
  *
- * --locale and --type may be repeated. Exit code 1 with a message on any mistake; an import that is
- * refused writes nothing.
+ * --locale and --type may be repeated. --clinic: coverage counts only that clinic's adaptations; the
+ * export holds that clinic's adaptations (and nothing else); the import takes only units of them.
+ * Exit code 1 with a message on any mistake; an import that is refused writes nothing.
  */
 import { writeFile } from 'fs/promises';
 import { bootStrapi } from './strapi-app';
@@ -17,9 +18,9 @@ import { runCli } from './cli';
 
 const USAGE = [
   'Usage:',
-  '  npm run l10n:coverage [-- --locale <code>] [--type <type>] [--status published|draft] [--json] [--out <file>]',
-  '  npm run l10n:export -- --locale <code> [--type <type>] --out <file>',
-  '  npm run l10n:import -- <file> [--force]',
+  '  npm run l10n:coverage [-- --locale <code>] [--type <type>] [--status published|draft] [--clinic <slug>] [--json] [--out <file>]',
+  '  npm run l10n:export -- --locale <code> [--type <type>] [--clinic <slug>] --out <file>',
+  '  npm run l10n:import -- <file> [--clinic <slug>] [--force]',
 ].join('\n');
 
 class UsageError extends Error {}
@@ -32,9 +33,9 @@ interface Options {
 }
 
 const VALUE_OPTIONS: Record<Options['command'], string[]> = {
-  coverage: ['--locale', '--type', '--status', '--out'],
-  export: ['--locale', '--type', '--out'],
-  import: [],
+  coverage: ['--locale', '--type', '--status', '--clinic', '--out'],
+  export: ['--locale', '--type', '--clinic', '--out'],
+  import: ['--clinic'],
 };
 const FLAG_OPTIONS: Record<Options['command'], string[]> = { coverage: ['--json'], export: [], import: ['--force'] };
 
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
   const strapi = await bootStrapi();
   try {
     if (command === 'coverage') {
-      const report = await translationCoverage(strapi, { locales: values.get('--locale'), types: values.get('--type'), status: single('--status') });
+      const report = await translationCoverage(strapi, { locales: values.get('--locale'), types: values.get('--type'), status: single('--status'), clinic: single('--clinic') });
       const output = flags.has('--json') ? `${JSON.stringify(report, null, 2)}\n` : `${formatCoverage(report)}\n`;
       const out = single('--out');
       if (out !== undefined) {
@@ -89,12 +90,13 @@ async function main(): Promise<void> {
       } else process.stdout.write(output);
     } else if (command === 'export') {
       const out = single('--out') as string;
-      const result = await exportXliff(strapi, { locale: single('--locale'), types: values.get('--type') });
+      const result = await exportXliff(strapi, { locale: single('--locale'), types: values.get('--type'), clinic: single('--clinic') });
       await writeFile(out, result.xml);
+      if (result.notice !== null) console.error(result.notice);
       console.log(`Wrote ${result.units} units (${result.withTarget} already translated) to ${out}.`);
     } else {
       const file = words[0] as string;
-      const result = await importXliff(strapi, { file, isForced: flags.has('--force') });
+      const result = await importXliff(strapi, { file, isForced: flags.has('--force'), clinic: single('--clinic') });
       console.log(
         `Imported ${file} into ${result.locale} drafts: ${result.translated} of ${result.units} units translated, ` +
           `${result.entriesWritten} entr${result.entriesWritten === 1 ? 'y' : 'ies'} written; publish them in the admin after review.`,

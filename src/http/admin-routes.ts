@@ -16,11 +16,12 @@
  * - A route that also accepts clinic preview keys (GET /l10n/coverage) cannot use Strapi's
  *   authentication, which knows only admin credentials: it declares `auth: false` and one named route
  *   middleware, `adminSessionOrPreviewKey`, that checks an admin session through Strapi's session
- *   manager, then the clinic key.
+ *   manager, then the clinic key, and leaves the preview key it let in for the route (`previewKeyOf`).
  */
 import type { Core } from '@strapi/strapi';
 import type { Context, Middleware, Next } from 'koa';
 import type { ClinicDirectory } from '../clinics/directory';
+import type { AuthenticatedKey } from '../clinics/keys';
 import { bearerToken, WWW_AUTHENTICATE } from './bearer';
 import { statusOfCode } from './status';
 
@@ -97,9 +98,15 @@ export function adminSessionOrPreviewKey(input: { strapi: Core.Strapi; directory
         refuseJson(ctx, 403, 'FORBIDDEN', 'A public clinic key cannot read the coverage report; use a preview key or an admin login.');
         return;
       }
+      (ctx.state as { previewKey?: AuthenticatedKey }).previewKey = key;
     }
     await next();
   };
+}
+
+/** The clinic preview key `adminSessionOrPreviewKey` let a request in with; null for an admin session. */
+export function previewKeyOf(ctx: object): AuthenticatedKey | null {
+  return (ctx as { state?: { previewKey?: AuthenticatedKey } }).state?.previewKey ?? null;
 }
 
 /** Strapi's admin authentication, as its own admin routes declare it. */

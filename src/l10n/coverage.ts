@@ -6,17 +6,22 @@
  *
  * Entries are read with the API's own reader (content/reader.ts), so a field the report calls missing
  * is exactly a field the API lists in `fallbackFields` with the default locale.
+ *
+ * Each locale also counts the clinic adaptations (adaptation-coverage.ts): per clinic, how many it has,
+ * how many have their own row in the locale, and which are served from another locale of the chain.
  */
 import type { Core } from '@strapi/strapi';
 import { localeCodes, modelByName, SERVED_MODELS } from '../content/model';
 import { createContentReader, documentsIn, draftEditTimes, type ContentStatus } from '../content/reader';
 import { chainOf, localeSettings } from '../locales/config';
 import { textTable } from '../reports/text-table';
+import { adaptationCoverage, formatAdaptations, type ClinicAdaptationCoverage } from './adaptation-coverage';
+import { checkClinic, UnknownClinicError } from './adaptations';
 
 export class CoverageInputError extends Error {
   constructor(
     message: string,
-    readonly field: 'locale' | 'type' | 'status',
+    readonly field: 'locale' | 'type' | 'status' | 'clinic',
   ) {
     super(message);
     this.name = 'CoverageInputError';
@@ -55,11 +60,15 @@ export interface LocaleCoverage {
   locale: string;
   chain: string[];
   types: TypeCoverage[];
+  /** Clinic adaptations of the types reported, per clinic (those with adaptations, or the one asked for). */
+  adaptations: ClinicAdaptationCoverage[];
 }
 
 export interface CoverageReport {
   status: ContentStatus;
   defaultLocale: string;
+  /** The clinic whose adaptations are counted; null for every clinic's. */
+  clinic: string | null;
   locales: LocaleCoverage[];
 }
 
@@ -67,6 +76,8 @@ export interface CoverageRequest {
   locales?: readonly string[];
   types?: readonly string[];
   status?: string;
+  /** Count only this clinic's adaptations (a slug); the content types are counted as without it. */
+  clinic?: string;
 }
 
 export async function translationCoverage(strapi: Core.Strapi, request: CoverageRequest = {}): Promise<CoverageReport> {
@@ -95,8 +106,22 @@ export async function translationCoverage(strapi: Core.Strapi, request: Coverage
     return model;
   });
 
+  const clinic = request.clinic ?? null;
+  if (clinic !== null) {
+    try {
+      await checkClinic(strapi, clinic);
+    } catch (error) {
+      throw error instanceof UnknownClinicError ? new CoverageInputError(error.message, 'clinic') : error;
+    }
+  }
+
   const known = [...new Set([...settings.locales.map((locale) => locale.code), ...existing])];
-  const report: CoverageReport = { status, defaultLocale, locales: locales.map((locale) => ({ locale, chain: chainOf(settings, locale, known), types: [] })) };
+  const report: CoverageReport = {
+    status,
+    defaultLocale,
+    clinic,
+    locales: locales.map((locale) => ({ locale, chain: chainOf(settings, locale, known), types: [], adaptations: [] })),
+  };
 
   for (const { name: type, uid } of models) {
     const sources = await documentsIn(strapi, { uid, locale: defaultLocale, status });
@@ -135,6 +160,8 @@ export async function translationCoverage(strapi: Core.Strapi, request: Coverage
       localeReport.types.push(summary);
     }
   }
+  const adaptations = await adaptationCoverage(strapi, { status, clinic, types: models.map((model) => model.name), locales: report.locales });
+  for (const localeReport of report.locales) localeReport.adaptations = adaptations.get(localeReport.locale) ?? [];
   return report;
 }
 
@@ -142,7 +169,7 @@ export async function translationCoverage(strapi: Core.Strapi, request: Coverage
 export function formatCoverage(report: CoverageReport): string {
   const lines: string[] = [`Translation coverage (${report.status} content; source locale ${report.defaultLocale})`];
   const headers = ['type', 'entries', 'translated', 'inherited', 'missing', 'stale', 'fields missing', 'fields inherited'];
-  for (const { locale, chain, types } of report.locales) {
+  for (const { locale, chain, types, adaptations } of report.locales) {
     lines.push('', `${locale}  (served along ${chain.join(' → ')})`);
     const rows = types.map((type) => [type.type, type.entries, type.translated, type.inherited, type.missing, type.stale, type.missingFields, type.inheritedFields].map(String));
     lines.push(...textTable({ headers, rows, isRightAligned: (column) => column > 0 }));
@@ -157,6 +184,7 @@ export function formatCoverage(report: CoverageReport): string {
         lines.push(`  ${type.type} ${detail.slug}: ${notes.join('; ')}`);
       }
     }
+    lines.push(...formatAdaptations({ locale, clinic: report.clinic, adaptations }));
   }
   return lines.join('\n');
 }

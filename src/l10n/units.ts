@@ -9,7 +9,7 @@
  * but never translates.
  */
 import type { Core } from '@strapi/strapi';
-import { modelMeta } from '../content/model';
+import { modelMeta, type AdaptationUid, type ContentUid } from '../content/model';
 import type { InlineNode, TextNode } from '../rich-text/blocks';
 
 /** Components whose fields are facts rather than prose (a reviewer's name, dates): never translated. */
@@ -36,6 +36,29 @@ export interface Unit {
   label: string;
   /** Link addresses of the source, in order: a translated link takes the address of the same position. */
   links: string[];
+}
+
+/** One document's version in a locale, as the Document Service returns it; `slug` names it to people. */
+export interface Entry {
+  documentId: string;
+  slug: string;
+  data: Record<string, unknown>;
+}
+
+/** The units of one type (a file of the export), with the source and target versions they come from. */
+export interface TypeUnits {
+  type: string;
+  uid: ContentUid | AdaptationUid;
+  units: Unit[];
+  /** Source versions (the default locale's drafts), by documentId. */
+  entries: Map<string, Entry>;
+  /** The target locale's drafts, by documentId. */
+  targets: Map<string, Entry>;
+  /**
+   * When set, the file holds these groups (written even when empty, so that a file with no units is
+   * still valid XLIFF); otherwise its units directly.
+   */
+  groups?: Array<{ id: string; units: Unit[] }>;
 }
 
 interface FieldShape {

@@ -13,6 +13,7 @@ import { exportXliff, importXliff, XliffError } from '../../src/l10n/xliff';
 import { runSeed } from '../../src/seed';
 import { graphql } from '../helpers/graphql';
 import { ROOT, startApp, type TestApp } from '../helpers/strapi';
+import { validateXliff } from '../helpers/xliff-schema';
 
 const ADMIN = { email: 'translator-admin@clinic-content.test', password: 'Transl8-Pass-123' };
 const MRT = 'myofascial-release-therapy';
@@ -221,7 +222,7 @@ describe('translation coverage', () => {
       ['?locale=en', '"en" is the default locale, the source of every translation; ask for one of es, fr, fr-CA, de.'],
       ['?type=article', 'Unknown content type "article"; use one of technique, condition, cause, provider-type, benefit, clinic.'],
       ['?status=archived', 'Unknown status "archived"; use published (what sites are served) or draft (the latest edits).'],
-      ['?lang=fr', 'Unknown parameter "lang"; the report takes locale, type and status.'],
+      ['?lang=fr', 'Unknown parameter "lang"; the report takes locale, type, status and clinic.'],
     ])('refuses %s with BAD_USER_INPUT', async (query, message) => {
       const response = await get(query, keys.preview);
       expect(response.status).toBe(400);
@@ -271,6 +272,7 @@ describe('XLIFF 2.0', () => {
     expect(first.xml).toContain('<ph id="1" equiv="{{clinic.name}}" disp="{{clinic.name}}"/>');
     expect(first.xml).toMatch(/<pc id="\d" type="fmt" subType="xlf:b"><ph id="\d" equiv="\{\{clinic\.name\}\}"/);
     expect(first.xml).toMatch(/<pc id="\d" type="link"><pc id="\d" type="fmt" subType="xlf:i">fascia guide<\/pc><\/pc>/);
+    validateXliff(first.xml);
     writeFileSync(file('fr.xlf'), first.xml);
 
     const result = await importXliff(app.strapi, { file: file('fr.xlf') });
@@ -286,6 +288,7 @@ describe('XLIFF 2.0', () => {
     const filled = exported.xml
       .replace(/<source>([\s\S]*?)<\/source>/g, (_, inner: string) => `<source>${inner}</source>\r\n\t\t\t\t<target>\r\n\t\t\t\t\t[de] ${inner.replace(/>([^<>]+)</g, (__, text: string) => `>${text.toUpperCase()}<`)}\r\n\t\t\t\t</target>`)
       .replace(/\n {2,}/g, (indent) => `\r\n${'\t'.repeat(indent.length / 2)}`);
+    validateXliff(filled);
     writeFileSync(file('de-vendor.xlf'), filled);
 
     const result = await importXliff(app.strapi, { file: file('de-vendor.xlf') });

@@ -6,7 +6,7 @@
  * types cannot name; the shapes are written here once.
  */
 import type { Core } from '@strapi/strapi';
-import type { ContentUid } from './registry';
+import type { AdaptationUid, ContentUid } from './registry';
 
 /** A locale as the i18n plugin stores it. */
 export interface LocaleRecord {
@@ -85,9 +85,12 @@ export interface TypeDocuments {
   publish(params: { documentId: string; locale: string }): Promise<unknown>;
 }
 
-/** A served type's Document Service, for code that handles every type alike (seed import, XLIFF import). */
-export function documentsOf(strapi: Core.Strapi, uid: ContentUid): TypeDocuments {
-  // Strapi types params and results per uid (a union of six service types here); the calls above are
+/**
+ * A served type's (or clinic adaptations') Document Service, for code that handles every type alike
+ * (seed import, XLIFF import and export).
+ */
+export function documentsOf(strapi: Core.Strapi, uid: ContentUid | AdaptationUid): TypeDocuments {
+  // Strapi types params and results per uid (a union of seven service types here); the calls above are
   // the same for every type, with the fields as records.
   return strapi.documents(uid) as unknown as TypeDocuments;
 }
