@@ -7,6 +7,8 @@
 import { CLINIC_EDITOR_ROLE, clinicEditorPermissions, ensureClinicEditorRole } from '../../src/clinics/editors';
 import { createClinicKey, hashKey } from '../../src/clinics/keys';
 import { ADAPTATION, UIDS } from '../../src/content/model';
+import { ensureDemoClinicEditor } from '../../src/admin-account/ensure-demo-clinic-editor';
+import { parseSettings } from '../../src/settings';
 import { startApp, type TestApp } from '../helpers/strapi';
 
 const ADMIN = { email: 'admin@clinic-content.test', password: 'Admin-Pass-123' };
@@ -261,6 +263,33 @@ describe('a clinic editor and clinic profiles', () => {
     expect(JSON.stringify([answer.body, list.body])).not.toContain(hashKey(key));
   });
 
+  it('publishes their clinic’s contact details but gets 403 taking the clinic offline', async () => {
+    const documentId = await documentIdOf(UIDS.clinic, { slug: HARBOUR });
+    const published = await asEditor(`${CLINICS}/${documentId}/actions/publish?locale=en`, { method: 'POST', body: {} });
+    expect(published.status).toBe(200);
+    const unpublished = await asEditor(`${CLINICS}/${documentId}/actions/unpublish?locale=en`, { method: 'POST', body: {} });
+    expect(refusal(unpublished)).toEqual({ status: 403, code: 'ADMINISTRATOR_ONLY', message: expect.stringContaining('is for an administrator') });
+    expect(await app.strapi.db.query(UIDS.clinic).count({ where: { documentId, locale: 'en', publishedAt: { $notNull: true } } })).toBe(1);
+  });
+
+  it('edits another clinic once an administrator adds them to its editors, and not after they are removed', async () => {
+    const documentId = await documentIdOf(UIDS.clinic, { slug: NORTHSIDE });
+    const clinicsSeen = async () => ((await asEditor(`${CLINICS}?locale=en&page=1&pageSize=100`)).body.results ?? []).map((row) => row.slug).sort();
+    const linked = await request('admin', `${CLINICS}/${documentId}?locale=en`, { method: 'PUT', body: { editors: [EDITOR.email.toUpperCase()] } });
+    expect(linked.status).toBe(200);
+    expect(await clinicsSeen()).toEqual([HARBOUR, NORTHSIDE]);
+    const unlinked = await request('admin', `${CLINICS}/${documentId}?locale=en`, { method: 'PUT', body: { editors: [] } });
+    expect(unlinked.status).toBe(200);
+    expect(await clinicsSeen()).toEqual([HARBOUR]);
+  });
+
+  it('answers an administrator who lists something other than e-mail addresses as editors with 400 naming it', async () => {
+    const documentId = await documentIdOf(UIDS.clinic, { slug: NORTHSIDE });
+    const answer = await request('admin', `${CLINICS}/${documentId}?locale=en`, { method: 'PUT', body: { editors: ['front desk'] } });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error?.message).toContain('editors[0] "front desk" is not an email address');
+  });
+
   it('gets 403 changing their own e-mail address, which links them to their clinic', async () => {
     const answer = await asEditor('/admin/users/me', { method: 'PUT', body: { email: 'front-desk@northside-physio.test' } });
     expect(refusal(answer)).toEqual({ status: 403, code: 'ADMINISTRATOR_ONLY', message: expect.stringContaining('an administrator changes it') });
@@ -276,6 +305,32 @@ describe('a clinic editor and the vetted content', () => {
     const create = await asEditor(`${CM}/${UIDS.technique}?locale=en`, { method: 'POST', body: { name: 'Cupping', slug: 'cupping' } });
     expect(create.status).toBe(403);
     expect(await app.strapi.db.query(UIDS.technique).count({ where: { slug: 'cupping' } })).toBe(0);
+  });
+});
+
+describe('the demo clinic editor', () => {
+  const demo = (environment: Record<string, string>) => ensureDemoClinicEditor(app.strapi, parseSettings({ NODE_ENV: 'development', ...environment }));
+
+  it('is made once: a second start finds it and leaves it as it is', async () => {
+    expect(await demo({ ADMIN_CLINIC_EDITOR_EMAIL: EDITOR.email, ADMIN_CLINIC_EDITOR_PASSWORD: EDITOR.password })).toBe('exists');
+    expect(await app.strapi.db.query('admin::user').count({ where: { email: EDITOR.email } })).toBe(1);
+    expect((await clinicDraft(HARBOUR)).editors).toEqual([EDITOR.email]);
+  });
+
+  it('is not made in production', async () => {
+    const result = await ensureDemoClinicEditor(
+      app.strapi,
+      parseSettings({ NODE_ENV: 'production', ADMIN_CLINIC_EDITOR_EMAIL: 'prod-desk@harbour-chiro.test', ADMIN_CLINIC_EDITOR_PASSWORD: EDITOR.password }),
+    );
+    expect(result).toBe('ignored-in-production');
+    expect(await app.strapi.db.query('admin::user').count({ where: { email: 'prod-desk@harbour-chiro.test' } })).toBe(0);
+  });
+
+  it('needs both variables and a strong password', async () => {
+    await expect(demo({ ADMIN_CLINIC_EDITOR_EMAIL: 'other-desk@harbour-chiro.test' })).rejects.toThrow('Set both ADMIN_CLINIC_EDITOR_EMAIL and ADMIN_CLINIC_EDITOR_PASSWORD');
+    await expect(demo({ ADMIN_CLINIC_EDITOR_EMAIL: 'other-desk@harbour-chiro.test', ADMIN_CLINIC_EDITOR_PASSWORD: 'password1' })).rejects.toThrow(
+      'ADMIN_CLINIC_EDITOR_PASSWORD must contain an uppercase letter.',
+    );
   });
 });
 
