@@ -26,7 +26,7 @@ export interface SeedAdaptation {
 }
 
 /** The target's type and how the seed describes it. */
-interface TargetType {
+export interface TargetType {
   field: AdaptationTargetField;
   model: ContentModel;
   spec: SeedTypeSpec;
