@@ -8,7 +8,8 @@
  */
 import { bootStrapi } from './strapi-app';
 import { shutDown } from '../src/database/settle';
-import { AdaptationsInputError, formatOutdated, outdatedAdaptations } from '../src/clinics/adaptations/drift';
+import { formatOutdated, outdatedAdaptations } from '../src/clinics/adaptations/drift';
+import { UnknownClinicError } from '../src/clinics/adaptations/checks';
 import { runCli } from './cli';
 
 const USAGE = 'Usage: npm run adaptations:outdated [-- --clinic <slug>] [--json]';
@@ -52,4 +53,4 @@ async function main(): Promise<void> {
   }
 }
 
-runCli(main, (error) => error instanceof AdaptationsInputError);
+runCli(main, (error) => error instanceof UnknownClinicError);

@@ -1,7 +1,7 @@
 /**
  * Clinic adaptations as marketing teams handle them (coverage per locale, XLIFF for one clinic):
  * which adaptations exist, in which locales each has a row, how each is named in reports and files,
- * and the check that a clinic named on the command line or in a query exists.
+ * (A clinic named on the command line or in a query is checked by clinics/adaptations' assertClinicsExist.)
  *
  * An adaptation names its clinic and target by slug in non-localized fields (content/model's
  * ADAPTATION), so every row of a document carries them: one statement reads them all.
@@ -25,19 +25,6 @@ export interface AdaptationRow {
   updatedAt: string;
 }
 
-/** A clinic named by a caller that does not exist. */
-export class UnknownClinicError extends Error {
-  constructor(readonly slug: string) {
-    super(`Unknown clinic "${slug}": no clinic has that slug.`);
-    this.name = 'UnknownClinicError';
-  }
-}
-
-/** Refuses a clinic slug no clinic has (any locale, draft or published). */
-export async function checkClinic(strapi: Core.Strapi, slug: string): Promise<void> {
-  const found = (await strapi.db.query(UIDS.clinic).findOne({ where: { slug }, select: ['id'] })) as { id: number } | null;
-  if (found === null) throw new UnknownClinicError(slug);
-}
 
 const TARGET_FIELDS = Object.keys(ADAPTATION.targetFields) as AdaptationTargetField[];
 

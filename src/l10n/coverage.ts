@@ -16,7 +16,7 @@ import { createContentReader, documentsIn, draftEditTimes, type ContentStatus } 
 import { chainOf, localeSettings } from '../locales/config';
 import { textTable } from '../reports/text-table';
 import { adaptationCoverage, formatAdaptations, type ClinicAdaptationCoverage } from './adaptation-coverage';
-import { checkClinic, UnknownClinicError } from './adaptations';
+import { assertClinicsExist, UnknownClinicError } from '../clinics/adaptations/checks';
 
 export class CoverageInputError extends Error {
   constructor(
@@ -109,7 +109,7 @@ export async function translationCoverage(strapi: Core.Strapi, request: Coverage
   const clinic = request.clinic ?? null;
   if (clinic !== null) {
     try {
-      await checkClinic(strapi, clinic);
+      await assertClinicsExist(strapi, [clinic]);
     } catch (error) {
       throw error instanceof UnknownClinicError ? new CoverageInputError(error.message, 'clinic') : error;
     }

@@ -14,7 +14,8 @@ import { readFile } from 'fs/promises';
 import type { Core } from '@strapi/strapi';
 import { documentsOf, modelByName, modelMeta, SERVED_MODELS, type AdaptationUid, type ContentUid } from '../content/model';
 import { localeSettings } from '../locales/config';
-import { ADAPTATION_TYPE, checkClinic, UnknownClinicError } from './adaptations';
+import { ADAPTATION_TYPE } from './adaptations';
+import { assertClinicsExist, UnknownClinicError } from '../clinics/adaptations/checks';
 import { adaptationUnits, clinicOf, emptyAdaptationsNotice } from './adaptation-units';
 import { contentAt, InlineError, sameContent, setAt, translatableShape, unitsOf, type Entry, type Inline, type TypeUnits, type Unit } from './units';
 import { escapeAttribute, parseXliff, unitXml, XLIFF_NS, XliffError } from './xliff-format';
@@ -49,7 +50,7 @@ function checkTargetLocale(strapi: Core.Strapi, locale: string | undefined, wher
 async function checkedClinic(strapi: Core.Strapi, clinic: string | undefined): Promise<string | undefined> {
   if (clinic === undefined) return undefined;
   try {
-    await checkClinic(strapi, clinic);
+    await assertClinicsExist(strapi, [clinic]);
   } catch (error) {
     throw error instanceof UnknownClinicError ? new XliffError([error.message]) : error;
   }

@@ -5,36 +5,23 @@
  * nothing. The seed remembers a fingerprint of what it last wrote per entry; when the seed file
  * changes, an entry still as the seed left it is updated, but one an editor has changed since is
  * kept and reported (pass `shouldOverwriteEdits` to replace it), so re-seeding never loses an edit.
- * Likewise an entry an editor unpublished stays unpublished.
+ * Likewise an entry an editor unpublished stays unpublished. Clinic adaptations follow the same rules
+ * (import-adaptations.ts), after every type they name.
  */
-import { createHash } from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { documentsOf, modelMeta, type ContentUid, type ModelMeta } from '../content/model';
-import { toIso } from '../content/values';
-import { paragraphsToBlocks } from './blocks';
+import { actionFor, convert, fingerprint, readFingerprints, writeFingerprints, type SeedAction, type SeedOutcome } from './compare';
+import { importAdaptations } from './import-adaptations';
 import type { SeedSet } from './load';
-import { translatableFields, type FieldKind, type SeedEntry, type SeedTypeSpec } from './schema';
+import { translatableFields, type SeedEntry, type SeedTypeSpec } from './schema';
 
-export type SeedAction = 'created' | 'updated' | 'unchanged' | 'kept-edited';
-
-export interface SeedOutcome {
-  uid: ContentUid;
-  slug: string;
-  locale: string;
-  documentId: string;
-  action: SeedAction;
-  isPublished: boolean;
-}
+export type { SeedAction, SeedOutcome } from './compare';
 
 export interface SeedReport {
   outcomes: SeedOutcome[];
   counts: Record<SeedAction, number>;
 }
 
-const FINGERPRINTS = { type: 'core', name: 'content-seed' } as const;
-const COMPONENT_KEYS_TO_IGNORE = new Set(['id', '__component']);
-
-type Fingerprints = Record<string, string>;
 /** seed file → slug → documentId */
 type DocumentIds = Map<string, Map<string, string>>;
 
@@ -44,44 +31,10 @@ interface DraftRecord {
   [field: string]: unknown;
 }
 
-/** Drops nulls, empty lists and component ids, and sorts keys, so equal content compares equal. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value instanceof Date) return toIso(value);
-  if (typeof value === 'object' && value !== null) {
-    const result: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      if (COMPONENT_KEYS_TO_IGNORE.has(key)) continue;
-      const item = canonical((value as Record<string, unknown>)[key]);
-      if (item === null || item === undefined || (Array.isArray(item) && item.length === 0)) continue;
-      result[key] = item;
-    }
-    return result;
-  }
-  return value;
-}
-
-function fingerprint(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
-}
-
 /** The fields the seed writes: all for a default-locale entry, the translatable ones for a translation. */
 function managedFields(spec: SeedTypeSpec, entry: SeedEntry): string[] {
   if (entry.isTranslation === true) return translatableFields(spec);
   return Object.keys(spec.schema.shape).filter((field) => field !== 'slug' && field !== 'locale');
-}
-
-function convert(kind: FieldKind | undefined, value: unknown): unknown {
-  if (value === undefined) return undefined;
-  if (kind === 'blocks') return paragraphsToBlocks(value as string[]);
-  if (kind === 'list') return (value as string[]).map((text) => ({ text }));
-  if (kind === 'faqs') {
-    return (value as Array<{ question: string; answer: string[] }>).map((faq) => ({
-      question: faq.question,
-      answer: paragraphsToBlocks(faq.answer),
-    }));
-  }
-  return value;
 }
 
 /** The entry as comparable content: relations as sorted slugs. */
@@ -168,7 +121,7 @@ async function importType(input: {
     for (const record of found) drafts.set(`${record.slug}@${locale}`, record);
   }
 
-  const fingerprints = ((await strapi.store.get({ ...FINGERPRINTS, key: uid })) ?? {}) as Fingerprints;
+  const fingerprints = await readFingerprints(strapi, uid);
   const outcomes: SeedOutcome[] = [];
 
   for (const entry of entries) {
@@ -190,16 +143,10 @@ async function importType(input: {
       action = 'created';
     } else {
       const current = fingerprint(comparableFromRecord(spec, entry, draft));
-      if (current === desired) {
-        // Seeded and published before, unpublished since: an editor took it down; leave it down.
-        const wasUnpublished = !published.has(key) && fingerprints[key] !== undefined;
-        action = wasUnpublished && !shouldOverwriteEdits ? 'kept-edited' : 'unchanged';
-      } else if (fingerprints[key] === current || shouldOverwriteEdits) {
+      action = actionFor({ desired, current, remembered: fingerprints[key], isPublished: published.has(key), shouldOverwriteEdits });
+      if (action === 'updated') {
         const data = dataFromSeed({ spec, entry, documentIds, model });
         await documents.update({ documentId: draft.documentId, locale: entry.locale, data });
-        action = 'updated';
-      } else {
-        action = 'kept-edited';
       }
     }
 
@@ -213,7 +160,7 @@ async function importType(input: {
     outcomes.push({ uid, slug: entry.slug, locale: entry.locale, documentId, action, isPublished });
   }
 
-  await strapi.store.set({ ...FINGERPRINTS, key: uid, value: fingerprints });
+  await writeFingerprints(strapi, uid, fingerprints);
   return outcomes;
 }
 
@@ -230,6 +177,7 @@ export async function importSeed(input: {
       if (entries.length === 0) continue;
       all.push(...(await importType({ strapi, spec, entries, documentIds, shouldOverwriteEdits })));
     }
+    if (seed.adaptations.length > 0) all.push(...(await importAdaptations({ strapi, adaptations: seed.adaptations, shouldOverwriteEdits })));
     return all;
   });
   const counts: Record<SeedAction, number> = { created: 0, updated: 0, unchanged: 0, 'kept-edited': 0 };

@@ -1,6 +1,6 @@
 import path from 'path';
 import type { Core } from '@strapi/strapi';
-import { localeCodes } from '../content/model';
+import { ADAPTATION, localeCodes } from '../content/model';
 import { importSeed, type SeedReport } from './import';
 import { loadSeed } from './load';
 import { SEED_TYPES } from './schema';
@@ -8,9 +8,10 @@ import { chainOf, localeSettings } from '../locales/config';
 
 export { SeedValidationError, formatIssue, type SeedIssue } from './load';
 export type { SeedReport, SeedOutcome, SeedAction } from './import';
+export type { SeedAdaptation } from './adaptations';
 
-/** The content types the seed fills, in import order. */
-export const SEED_UIDS = SEED_TYPES.map((spec) => spec.uid);
+/** The content types the seed fills, in import order: clinic adaptations last. */
+export const SEED_UIDS = [...SEED_TYPES.map((spec) => spec.uid), ADAPTATION.uid];
 
 export function defaultSeedDir(strapi: Core.Strapi): string {
   return path.join(strapi.dirs.app.root, 'data', 'seed');

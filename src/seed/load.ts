@@ -1,20 +1,16 @@
 /**
  * Reads data/seed/*.json and validates all of it before anything is written: shape and formats per
- * entry, duplicate slugs, locales, and that every relation names an entry that exists in the seed.
+ * entry, duplicate slugs, locales, that every relation names an entry that exists in the seed, and the
+ * clinic adaptations (adaptations.ts) against the clinics and entries they name.
  */
 import { promises as fs } from 'fs';
 import path from 'path';
 import { describeUnknownTokens, stringsIn, unknownTokens } from '../clinics/tokens';
 import { localesRule } from '../content-validation/rules';
-import { SEED_TYPES, translationSchema, type SeedEntry, type SeedTypeSpec } from './schema';
+import { ADAPTATIONS_FILE, checkAdaptations, type SeedAdaptation } from './adaptations';
+import { SEED_TYPES, translationSchema, type SeedEntry, type SeedFile, type SeedIssue, type SeedTypeSpec } from './schema';
 
-export interface SeedIssue {
-  file: string;
-  /** 1-based position in the file's array, with the slug when it could be read. */
-  entry?: string;
-  field?: string;
-  message: string;
-}
+export type { SeedIssue } from './schema';
 
 export function formatIssue(issue: SeedIssue): string {
   const where = [issue.file, issue.entry, issue.field !== undefined ? `field "${issue.field}"` : undefined]
@@ -44,6 +40,8 @@ export interface SeedTypeData {
 export interface SeedSet {
   dir: string;
   types: SeedTypeData[];
+  /** Imported after every type: they name clinics and entries by slug. */
+  adaptations: SeedAdaptation[];
 }
 
 function entryLabel(index: number, raw: unknown): string {
@@ -87,7 +85,7 @@ export async function loadSeed(input: {
   const issues: SeedIssue[] = [];
   const display = (file: string) => path.relative(process.cwd(), path.join(dir, file)) || file;
 
-  const known = new Set<string>(SEED_TYPES.map((spec) => spec.file));
+  const known = new Set<string>([...SEED_TYPES.map((spec) => spec.file), ADAPTATIONS_FILE]);
   const translationDirs: string[] = [];
   for (const item of await fs.readdir(dir, { withFileTypes: true })) {
     const name = item.name;
@@ -105,10 +103,13 @@ export async function loadSeed(input: {
       issues.push({ file: display(name), message: `is not a seed file this service knows; expected one of ${[...known].join(', ')}` });
     }
   }
+  const translated = new Set<string>(SEED_TYPES.map((spec) => spec.file));
   for (const locale of translationDirs) {
     for (const name of await fs.readdir(path.join(dir, locale))) {
-      if (!known.has(name)) {
-        issues.push({ file: display(path.join(locale, name)), message: `is not a seed file this service knows; expected one of ${[...known].join(', ')}` });
+      if (name === ADAPTATIONS_FILE) {
+        issues.push({ file: display(path.join(locale, name)), message: `clinic adaptations are not translated by directory: each adaptation holds its locales under "locales" in ${display(ADAPTATIONS_FILE)}` });
+      } else if (!translated.has(name)) {
+        issues.push({ file: display(path.join(locale, name)), message: `is not a seed file this service knows; expected one of ${[...translated].join(', ')}` });
       }
     }
   }
@@ -238,6 +239,19 @@ export async function loadSeed(input: {
     }
   }
 
+  const adaptationsRaw = await readJson(path.join(dir, ADAPTATIONS_FILE), display(ADAPTATIONS_FILE), issues);
+  const adaptations =
+    adaptationsRaw === null
+      ? []
+      : checkAdaptations({
+          raw: adaptationsRaw,
+          file: display(ADAPTATIONS_FILE),
+          entries: new Map<SeedFile, SeedEntry[]>(types.map(({ spec, entries }) => [spec.file, entries])),
+          knownLocales,
+          defaultLocale,
+          issues,
+        });
+
   if (issues.length > 0) throw new SeedValidationError(issues);
-  return { dir, types };
+  return { dir, types, adaptations };
 }

@@ -24,9 +24,9 @@ function rule(check: (field: string, value: unknown) => RuleResult) {
 }
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
-const slug = z.string().superRefine(rule(slugRule));
+export const slug = z.string().superRefine(rule(slugRule));
 const slugList = z.array(slug).default([]);
-const paragraphs = z.array(text(4000)).min(1, 'must hold at least one paragraph');
+export const paragraphs = z.array(text(4000)).min(1, 'must hold at least one paragraph');
 const listItems = z.array(text(300));
 
 const base = {
@@ -197,6 +197,15 @@ export const SEED_TYPES: readonly SeedTypeSpec[] = [
     },
   },
 ];
+
+/** One problem of the seed files, named by file, entry and field. */
+export interface SeedIssue {
+  file: string;
+  /** 1-based position in the file's array, with the slug (or what names it) when it could be read. */
+  entry?: string;
+  field?: string;
+  message: string;
+}
 
 /** A validated entry: slug and locale, plus the other fields as the schema parsed them. */
 export interface SeedEntry {

@@ -114,6 +114,13 @@ describe('on a fresh clone, before npm run develop', () => {
     expect(JSON.parse(run.stdout)).toEqual(expect.objectContaining({ withinDays: 30, entries: expect.any(Array) }));
   }, 240000);
 
+  it('adaptations:outdated --json on a fresh seed lists no outdated adaptation, as one JSON document', async () => {
+    const run = await npm(['run', '--silent', 'adaptations:outdated', '--', '--json']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).not.toMatch(STRAPI_LOG_LINE);
+    expect(JSON.parse(run.stdout)).toEqual(expect.objectContaining({ clinics: null, adaptations: [] }));
+  }, 240000);
+
   it('says in one sentence to create a PostgreSQL database that DATABASE_URL names but does not exist', async () => {
     const run = await npm(['run', '--silent', 'review:due'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/clinic_no_such_database' });
     expect(run.status).toBe(1);

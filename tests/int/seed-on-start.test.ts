@@ -23,7 +23,7 @@ describe('starting on an empty database', () => {
     );
     // Published rows per type (causes, benefits, provider types, conditions, techniques, clinics), in
     // en, es and fr, plus the fr-CA overrides (3 provider types, the technique, the clinics); the
-    // Montréal clinic is in en, fr and fr-CA only.
-    expect(counts).toEqual([9, 9, 18, 18, 4, 11]);
+    // Montréal clinic is in en, fr and fr-CA only. Then the clinic adaptations: Harbour's en, Montréal's fr-CA.
+    expect(counts).toEqual([9, 9, 18, 18, 4, 11, 2]);
   });
 });

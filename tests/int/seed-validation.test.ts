@@ -111,6 +111,34 @@ describe('invalid seed data', () => {
     expect(await totalRows()).toBe(0);
   });
 
+  it('is refused when a clinic adaptation adapts a vetted field, naming file, entry and field', async () => {
+    const adaptations = seed.read<Array<{ locales: Record<string, Record<string, unknown>> }>>('clinic-adaptations.json');
+    const harbour = adaptations[0]?.locales.en;
+    if (harbour === undefined) throw new Error('the seed lacks the Harbour adaptation');
+    harbour.goal = 'Cures every back.';
+    seed.write('clinic-adaptations.json', adaptations);
+
+    const error = await refusal();
+
+    expect(error.message).toMatch(
+      /clinic-adaptations\.json, entry 1 \(clinic "harbour-chiro", technique "myofascial-release-therapy"\), field "locales\.en\.goal": goal is vetted medical content and cannot be adapted per clinic/,
+    );
+    expect(await totalRows()).toBe(0);
+  });
+
+  it('is refused when a clinic adaptation names a clinic the seed does not hold', async () => {
+    const adaptations = seed.read('clinic-adaptations.json');
+    adaptations[1] = { ...adaptations[1], clinic: 'quebec-physio' };
+    seed.write('clinic-adaptations.json', adaptations);
+
+    const error = await refusal();
+
+    expect(error.issues).toContainEqual(
+      expect.objectContaining({ entry: 'entry 2 (clinic "quebec-physio", technique "myofascial-release-therapy")', field: 'clinic', message: '"quebec-physio" is not in clinics.json for the default locale "en"' }),
+    );
+    expect(await totalRows()).toBe(0);
+  });
+
   it('is refused when the folder holds a file the seed does not know', async () => {
     seed.write('condition.json', []);
 

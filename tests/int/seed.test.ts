@@ -1,4 +1,6 @@
 import type { UID } from '@strapi/strapi';
+import { outdatedAdaptations } from '../../src/clinics/adaptations/drift';
+import { ADAPTATION } from '../../src/content/model';
 import { runSeed } from '../../src/seed';
 import { copySeed, type SeedCopy } from '../helpers/seed-files';
 import { startApp, type TestApp } from '../helpers/strapi';
@@ -33,6 +35,38 @@ async function publishedBySlug(uid: UID.ContentType, slug: string, populate: str
 function slugs(value: unknown): string[] {
   return (value as Array<{ slug: string }>).map((item) => item.slug).sort();
 }
+
+const MRT = 'myofascial-release-therapy';
+
+interface AdaptationRow {
+  documentId: string;
+  clinic: string;
+  technique: string | null;
+  condition: string | null;
+  locale: string;
+  publishedAt: unknown;
+  summary: string | null;
+  intro: Array<{ children: Array<{ text: string }> }> | null;
+  localSection: Array<{ children: Array<{ text: string }> }> | null;
+  callToAction: { text: string } | null;
+  faqs: Array<{ question: string }>;
+  hidden: Array<{ relation: string; slug: string }>;
+  basis: unknown;
+}
+
+/** Every row (draft and published, every locale) of the clinic adaptations, as stored. */
+async function adaptationRows(where: Record<string, unknown> = {}): Promise<AdaptationRow[]> {
+  return (await app.strapi.db.query(ADAPTATION.uid).findMany({
+    where,
+    populate: { faqs: true, hidden: true, callToAction: true },
+    orderBy: [{ clinic: 'asc' }, { locale: 'asc' }, { id: 'asc' }],
+  })) as AdaptationRow[];
+}
+
+const isPublished = (row: AdaptationRow) => row.publishedAt !== null && row.publishedAt !== undefined;
+const plain = (blocks: AdaptationRow['intro']) => (blocks ?? []).map((block) => block.children.map((child) => child.text).join('')).join('\n');
+const basisLocales = (basis: unknown) =>
+  Object.fromEntries(Object.entries((typeof basis === 'string' ? JSON.parse(basis) : basis) as Record<string, { locale: string }>).map(([field, entry]) => [field, entry.locale]));
 
 beforeAll(async () => {
   app = await startApp();
@@ -111,13 +145,43 @@ describe('seed import', () => {
     for (const clinic of clinics) expect(slugs(clinic.offeredTechniques)).toEqual(['myofascial-release-therapy']);
   });
 
+  it('publishes Harbour\'s en adaptation of MRT (own intro, a direct-billing FAQ, a local section, a hidden condition) and Physio Montréal\'s fr-CA one', async () => {
+    const published = (await adaptationRows()).filter(isPublished);
+    expect(published.map((row) => [row.clinic, row.technique, row.condition, row.locale])).toEqual([
+      ['harbour-chiro', MRT, null, 'en'],
+      ['montreal-physio', MRT, null, 'fr-CA'],
+    ]);
+    const [harbour, montreal] = published as [AdaptationRow, AdaptationRow];
+    expect(plain(harbour.intro)).toMatch(/^At \{\{clinic\.name\}\}, Myofascial Release Therapy/);
+    expect(harbour.summary).toBeNull();
+    expect(harbour.faqs.map((faq) => faq.question)).toEqual(['Do you bill my insurance directly?']);
+    expect(plain(harbour.localSection)).toContain('{{clinic.address}}');
+    expect(harbour.hidden.map(({ relation, slug }) => ({ relation, slug }))).toEqual([{ relation: 'treats', slug: 'fibromyalgia' }]);
+    expect(plain(montreal.intro)).toMatch(/^À \{\{clinic\.name\}\}/);
+    expect(montreal.callToAction?.text).toContain('{{clinic.phone}}');
+  });
+
+  it("leaves the basis to the service: each override's base along its chain (Montréal's fr-CA from fr, which fr-CA leaves out)", async () => {
+    const published = (await adaptationRows()).filter(isPublished);
+    expect(published.map((row) => [row.clinic, basisLocales(row.basis)])).toEqual([
+      ['harbour-chiro', { intro: 'en' }],
+      ['montreal-physio', { intro: 'fr', callToAction: 'fr' }],
+    ]);
+  });
+
+  it('leaves no clinic adaptation out of date', async () => {
+    expect((await outdatedAdaptations(app.strapi, { clinics: null })).adaptations).toEqual([]);
+  });
+
   it('changes and duplicates nothing when run a second time', async () => {
     const before = await Promise.all(EXPECTED_COUNTS.map(([uid]) => documentIds(uid, 'published')));
+    const adaptationsBefore = (await adaptationRows()).map((row) => [row.documentId, row.locale, isPublished(row)]);
     const report = await runSeed({ strapi: app.strapi });
-    // 21 English entries and 48 translations (es: 20, fr: 21, fr-CA: 7).
-    expect(report.counts).toEqual({ created: 0, updated: 0, unchanged: 69, 'kept-edited': 0 });
+    // 21 English entries, 48 translations (es: 20, fr: 21, fr-CA: 7) and 2 clinic adaptations (one locale each).
+    expect(report.counts).toEqual({ created: 0, updated: 0, unchanged: 71, 'kept-edited': 0 });
     const after = await Promise.all(EXPECTED_COUNTS.map(([uid]) => documentIds(uid, 'published')));
     expect(after).toEqual(before);
+    expect((await adaptationRows()).map((row) => [row.documentId, row.locale, isPublished(row)])).toEqual(adaptationsBefore);
   });
 });
 
@@ -148,6 +212,50 @@ describe('seed import after the seed files change', () => {
     expect(cause.summary).toBe(stiffFascia.summary);
     expect(slugs(cause.conditions)).toEqual(['myofascial-pain-syndrome', 'tissue-tightness-restricting-motion']);
     expect(slugs(cause.techniques)).toEqual(['myofascial-release-therapy']);
+  });
+
+  it('updates and republishes a changed clinic adaptation in place', async () => {
+    const [before] = (await adaptationRows({ clinic: 'montreal-physio' })).filter(isPublished);
+    const adaptations = seed.read<Array<{ clinic: string; locales: Record<string, { callToAction: { text: string } }> }>>('clinic-adaptations.json');
+    const montreal = adaptations.find((adaptation) => adaptation.clinic === 'montreal-physio')?.locales['fr-CA'];
+    if (montreal === undefined) throw new Error('the seed lacks the Montréal adaptation');
+    montreal.callToAction.text = 'Réservez chez {{clinic.name}} en ligne, ou au {{clinic.phone}}.';
+    seed.write('clinic-adaptations.json', adaptations);
+
+    const report = await runSeed({ strapi: app.strapi, dir: seed.dir });
+
+    const adapted = report.outcomes.filter((outcome) => outcome.uid === ADAPTATION.uid);
+    expect(adapted.map(({ slug, locale, action }) => [slug, locale, action])).toEqual([
+      [`harbour-chiro/${MRT}`, 'en', 'unchanged'],
+      [`montreal-physio/${MRT}`, 'fr-CA', 'updated'],
+    ]);
+    const rows = await adaptationRows({ clinic: 'montreal-physio' });
+    expect(rows.map((row) => [row.documentId, row.locale, row.callToAction?.text])).toEqual([
+      [before?.documentId, 'fr-CA', montreal.callToAction.text],
+      [before?.documentId, 'fr-CA', montreal.callToAction.text],
+    ]);
+  });
+
+  it('keeps a clinic adaptation an editor changed since the last seed, and replaces it only when told to', async () => {
+    const [harbour] = (await adaptationRows({ clinic: 'harbour-chiro' })).filter(isPublished);
+    const documents = app.strapi.documents(ADAPTATION.uid);
+    const edited = [{ type: 'paragraph', children: [{ type: 'text', text: 'Our own words, written in the admin.' }] }];
+    await documents.update({ documentId: harbour?.documentId as string, locale: 'en', data: { intro: edited } } as never);
+    const adaptations = seed.read<Array<{ clinic: string; locales: Record<string, { localSection: string[] }> }>>('clinic-adaptations.json');
+    const seeded = adaptations.find((adaptation) => adaptation.clinic === 'harbour-chiro')?.locales.en;
+    if (seeded === undefined) throw new Error('the seed lacks the Harbour adaptation');
+    seeded.localSection = ['A new seed local section.'];
+    seed.write('clinic-adaptations.json', adaptations);
+    const outcome = (report: Awaited<ReturnType<typeof runSeed>>) => report.outcomes.find((item) => item.slug === `harbour-chiro/${MRT}`)?.action;
+
+    expect(outcome(await runSeed({ strapi: app.strapi, dir: seed.dir }))).toBe('kept-edited');
+    const [draft] = (await adaptationRows({ clinic: 'harbour-chiro' })).filter((row) => !isPublished(row));
+    expect(plain(draft?.intro ?? null)).toBe('Our own words, written in the admin.');
+
+    expect(outcome(await runSeed({ strapi: app.strapi, dir: seed.dir, shouldOverwriteEdits: true }))).toBe('updated');
+    const [published] = (await adaptationRows({ clinic: 'harbour-chiro' })).filter(isPublished);
+    expect([published?.documentId, plain(published?.localSection ?? null)]).toEqual([harbour?.documentId, 'A new seed local section.']);
+    expect(plain(published?.intro ?? null)).toMatch(/^At \{\{clinic\.name\}\}/);
   });
 
   it('keeps an entry an editor changed since the last seed, and replaces it only when told to', async () => {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'fs';
 import path from 'path';
 import { SEED_DIR, copySeed } from '../helpers/seed-files';
-import { loadSeed, SeedValidationError } from '../../src/seed/load';
+import { formatIssue, loadSeed, SeedValidationError } from '../../src/seed/load';
 
 const LOCALES = ['en', 'es', 'fr', 'fr-CA', 'de'];
 
@@ -19,6 +19,30 @@ describe('seed files', () => {
     expect(counts('fr-CA')).toEqual({ ...everything, 'causes.json': 0, 'benefits.json': 0, 'conditions.json': 0, 'provider-types.json': 3 });
     const translated = seed.types.flatMap(({ entries }) => entries).filter((entry) => entry.locale !== 'en');
     expect(translated.every((entry) => entry.isTranslation === true)).toBe(true);
+  });
+
+  it('hold the demo clinic adaptations: Harbour adapts MRT in en, Physio Montréal in fr-CA only', async () => {
+    const seed = await loadSeed({ dir: SEED_DIR, knownLocales: LOCALES });
+    const adaptations = seed.adaptations.map(({ clinic, targetField, target, hidden, locales }) => ({
+      clinic,
+      targetField,
+      target,
+      hidden,
+      locales: Object.fromEntries(Object.entries(locales).map(([locale, fields]) => [locale, Object.keys(fields).sort()])),
+    }));
+    expect(adaptations).toEqual([
+      {
+        clinic: 'harbour-chiro',
+        targetField: 'technique',
+        target: 'myofascial-release-therapy',
+        hidden: [{ relation: 'treats', slug: 'fibromyalgia' }],
+        locales: { en: ['faqs', 'intro', 'localSection'] },
+      },
+      { clinic: 'montreal-physio', targetField: 'technique', target: 'myofascial-release-therapy', hidden: [], locales: { 'fr-CA': ['callToAction', 'intro'] } },
+    ]);
+    const faq = (seed.adaptations[0]?.locales.en?.faqs as Array<{ question: string; answer: string[] }>)[0];
+    expect(faq?.question).toBe('Do you bill my insurance directly?');
+    expect(faq?.answer.join(' ')).toMatch(/\{\{clinic\.name\}\}.*\{\{clinic\.phone\}\}/);
   });
 
   it('are refused when they use a locale the service lacks', async () => {
@@ -102,5 +126,91 @@ describe('seed text', () => {
         copy.remove();
       }
     });
+  });
+});
+
+describe('seed clinic adaptations (data/seed/clinic-adaptations.json)', () => {
+  const MRT = 'myofascial-release-therapy';
+  const SEED_FILE = 'clinic-adaptations.json';
+
+  /** The refusal's lines, with the copy's file named as in data/seed. */
+  async function issuesFor(adaptations: unknown[]): Promise<string[]> {
+    const copy = copySeed();
+    try {
+      copy.write(SEED_FILE, adaptations);
+      const error = await loadSeed({ dir: copy.dir, knownLocales: LOCALES }).catch((caught: unknown) => caught);
+      if (!(error instanceof SeedValidationError)) throw new Error(`expected a SeedValidationError, got ${String(error)}`);
+      return error.issues.map((issue) => formatIssue({ ...issue, file: path.basename(issue.file) }));
+    } finally {
+      copy.remove();
+    }
+  }
+
+  it('are refused naming file, entry and field when they adapt a vetted field', async () => {
+    const issues = await issuesFor([{ clinic: 'harbour-chiro', technique: MRT, locales: { en: { goal: 'Cures everything.', treats: ['back-pain'] } } }]);
+    expect(issues).toEqual([
+      `${SEED_FILE}, entry 1 (clinic "harbour-chiro", technique "${MRT}"), field "locales.en.goal": goal is vetted medical content and cannot be adapted per clinic`,
+      `${SEED_FILE}, entry 1 (clinic "harbour-chiro", technique "${MRT}"), field "locales.en.treats": treats is vetted medical content and cannot be adapted per clinic; to leave a linked entry off the clinic's pages, list it under hidden`,
+    ]);
+  });
+
+  it('are refused when they name an unknown clinic, or both a technique and a condition', async () => {
+    const issues = await issuesFor([
+      { clinic: 'nowhere-clinic', technique: MRT, locales: { en: { summary: 'Ours.' } } },
+      { clinic: 'harbour-chiro', technique: MRT, condition: 'back-pain', locales: { en: { summary: 'Ours.' } } },
+    ]);
+    expect(issues).toEqual([
+      `${SEED_FILE}, entry 1 (clinic "nowhere-clinic", technique "${MRT}"), field "clinic": "nowhere-clinic" is not in clinics.json for the default locale "en"`,
+      `${SEED_FILE}, entry 2 (clinic "harbour-chiro", technique "${MRT}", condition "back-pain"), field "condition": technique "${MRT}" and condition "back-pain" are both set: an adaptation adapts exactly one entry; keep one of them`,
+    ]);
+  });
+
+  it('are refused when they carry the basis, which the service records', async () => {
+    const issues = await issuesFor([{ clinic: 'harbour-chiro', technique: MRT, locales: { en: { summary: 'Ours.', basis: { summary: { locale: 'en' } } } } }]);
+    expect(issues).toEqual([expect.stringMatching(/field "locales\.en\.basis": basis is recorded by the service .*a seed file never holds it$/)]);
+  });
+
+  it("are refused when a field belongs to another type's adaptations, or is localized but outside locales", async () => {
+    const issues = await issuesFor([
+      { clinic: 'harbour-chiro', condition: 'back-pain', summary: 'Ours.', locales: { en: { summary: 'Ours.' } } },
+      { clinic: 'harbour-chiro', condition: 'shoulder-pain', locales: { en: { intro: ['Ours.'] } } },
+    ]);
+    expect(issues).toEqual([
+      expect.stringContaining('entry 1 (clinic "harbour-chiro", condition "back-pain"), field "summary": summary is localized: put it under locales.<locale> (e.g. locales.en.summary)'),
+      expect.stringContaining('entry 2 (clinic "harbour-chiro", condition "shoulder-pain"), field "locales.en.intro": intro is not a field of a condition adaptation: it overrides summary, seo and adds faqs, localSection'),
+    ]);
+  });
+
+  it('are refused when they hide an entry the target does not link, or adapt a locale the clinic does not publish', async () => {
+    const issues = await issuesFor([
+      { clinic: 'harbour-chiro', technique: MRT, hidden: [{ relation: 'treats', slug: 'stiff-fascia' }, { relation: 'colours', slug: 'blue' }], locales: { fr: { summary: 'La nôtre.' } } },
+    ]);
+    expect(issues).toEqual([
+      expect.stringMatching(/field "hidden\.0\.slug": "stiff-fascia" is not linked from technique "myofascial-release-therapy" under treats, so there is nothing to hide: it links "back-pain", .*"tissue-tightness-restricting-motion" there$/),
+      expect.stringContaining('field "hidden.1.relation": "colours" is not a link of a technique: a technique links treats, causes, providerTypes, benefits'),
+      expect.stringContaining('field "locales.fr": clinic "harbour-chiro" does not publish "fr" (its locales: en), so this adaptation would never be served'),
+    ]);
+  });
+
+  it('are refused when one clinic adapts one entry twice, or an entry adapts nothing', async () => {
+    const issues = await issuesFor([
+      { clinic: 'montreal-physio', condition: 'back-pain', locales: { fr: { summary: 'Le nôtre.' } } },
+      { clinic: 'montreal-physio', condition: 'back-pain', locales: { 'fr-CA': {} } },
+    ]);
+    expect(issues).toEqual([
+      expect.stringContaining('entry 2 (clinic "montreal-physio", condition "back-pain"), field "condition": clinic "montreal-physio" already adapts condition "back-pain" in entry 1 (clinic "montreal-physio", condition "back-pain")'),
+      expect.stringContaining('field "locales.fr-CA": adapts nothing: set at least one of summary, seo, faqs, localSection'),
+    ]);
+  });
+
+  it('are refused in a translation directory: an adaptation holds its locales itself', async () => {
+    const copy = copySeed();
+    try {
+      copy.write('fr/clinic-adaptations.json', []);
+      const error = (await loadSeed({ dir: copy.dir, knownLocales: LOCALES }).catch((caught: unknown) => caught)) as SeedValidationError;
+      expect(error.message).toMatch(/fr\/clinic-adaptations\.json: clinic adaptations are not translated by directory: each adaptation holds its locales under "locales" in .*clinic-adaptations\.json/);
+    } finally {
+      copy.remove();
+    }
   });
 });

@@ -9,6 +9,23 @@ import { ADAPTATION, UIDS, type ContentUid } from '../../content/model';
 import type { ContentIssue } from '../../content-validation/validate';
 import { adaptationClinic, adaptationTarget, hiddenEntries, hiddenIssues, type AdaptationTarget, type HiddenEntry } from './rules';
 
+/** A clinic a caller named (on the command line, in a query) that does not exist: the caller's mistake. */
+export class UnknownClinicError extends Error {
+  constructor(readonly slugs: readonly string[]) {
+    super(`Unknown clinic ${slugs.map((slug) => `"${slug}"`).join(', ')}: no clinic has that slug.`);
+    this.name = 'UnknownClinicError';
+  }
+}
+
+/** Refuses clinic slugs no clinic has (in any locale, draft or published). */
+export async function assertClinicsExist(strapi: Core.Strapi, slugs: readonly string[]): Promise<void> {
+  if (slugs.length === 0) return;
+  const rows = (await strapi.db.query(UIDS.clinic).findMany({ where: { slug: { $in: [...slugs] } }, select: ['slug'] })) as Array<{ slug: string }>;
+  const known = new Set(rows.map((row) => row.slug));
+  const unknown = slugs.filter((slug) => !known.has(slug));
+  if (unknown.length > 0) throw new UnknownClinicError(unknown);
+}
+
 async function exists(strapi: Core.Strapi, uid: ContentUid, slug: string): Promise<boolean> {
   return (await strapi.db.query(uid).findOne({ where: { slug }, select: ['id'] })) !== null;
 }

@@ -16,7 +16,7 @@ import { chainOf, localeSettings } from '../../locales/config';
 import { textTable } from '../../reports/text-table';
 import { adaptationRows, basisOf, publishedBase, type Basis, type BasisEntry } from './basis';
 import { adaptationTarget, hiddenEntries, OVERRIDE_FIELDS, type AdaptationTarget } from './rules';
-import { linkedSlugs } from './checks';
+import { assertClinicsExist, linkedSlugs } from './checks';
 
 export interface OutdatedField {
   field: string;
@@ -45,8 +45,6 @@ export interface OutdatedReport {
   adaptations: OutdatedAdaptation[];
 }
 
-/** A clinic the caller named that does not exist: the caller's mistake. */
-export class AdaptationsInputError extends Error {}
 
 type Row = Record<string, unknown>;
 
@@ -69,13 +67,6 @@ function basisValue(value: unknown): Basis {
   return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Basis) : {};
 }
 
-async function checkClinics(strapi: Core.Strapi, clinics: readonly string[]): Promise<void> {
-  const rows = (await strapi.db.query(UIDS.clinic).findMany({ where: { slug: { $in: [...clinics] } }, select: ['slug'] })) as Array<{ slug: string }>;
-  const known = new Set(rows.map((row) => row.slug));
-  const unknown = clinics.filter((slug) => !known.has(slug));
-  if (unknown.length > 0) throw new AdaptationsInputError(`Unknown clinic ${unknown.map((slug) => `"${slug}"`).join(', ')}: no clinic has that slug.`);
-}
-
 /** What one target's published base looks like now, read once per target. */
 interface BaseNow {
   values: Map<string, Row>;
@@ -91,14 +82,14 @@ async function baseNow(strapi: Core.Strapi, target: AdaptationTarget, relations:
 
 /**
  * The adaptations out of date: of the given clinics (null: all), or of one target (`target`: after a
- * base publish). Unknown clinics are refused.
+ * base publish). Unknown clinics are refused (UnknownClinicError).
  */
 export async function outdatedAdaptations(
   strapi: Core.Strapi,
   input: { clinics: readonly string[] | null; target?: { field: string; slug: string } },
 ): Promise<OutdatedReport> {
   const { clinics, target: onlyTarget } = input;
-  if (clinics !== null && clinics.length > 0) await checkClinics(strapi, clinics);
+  if (clinics !== null) await assertClinicsExist(strapi, clinics);
   const where: Row = { publishedAt: null };
   if (clinics !== null) where[ADAPTATION.clinicField] = { $in: [...clinics] };
   if (onlyTarget !== undefined) where[onlyTarget.field] = onlyTarget.slug;

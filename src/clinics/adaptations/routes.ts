@@ -12,7 +12,8 @@ import type { Core } from '@strapi/strapi';
 import { adminJsonRoute, RouteInputError, RouteRefusal, type AdminRequest } from '../../http/admin-routes';
 import { ADAPTATION } from '../../content/model';
 import { confirmAdaptation } from './basis';
-import { AdaptationsInputError, outdatedAdaptations } from './drift';
+import { UnknownClinicError } from './checks';
+import { outdatedAdaptations } from './drift';
 
 export const OUTDATED_PATH = '/editor/adaptations/outdated';
 export const CONFIRM_PATH = '/editor/adaptations/:documentId/confirm';
@@ -39,7 +40,7 @@ export function adaptationRoutes(input: { strapi: Core.Strapi; clinicsOf: Clinic
         try {
           return await outdatedAdaptations(strapi, { clinics: await clinicsFor(user, clinic) });
         } catch (error) {
-          throw error instanceof AdaptationsInputError ? new RouteInputError(error.message) : error;
+          throw error instanceof UnknownClinicError ? new RouteInputError(error.message) : error;
         }
       },
     }),
