@@ -11,10 +11,18 @@
  * strapi.destroy(), which calls destroy() here to close what was built, before the database goes.
  */
 import type { Core } from '@strapi/strapi';
+import { ensureDemoClinicEditor } from '../admin-account/ensure-demo-clinic-editor';
 import { ensureDevAdmin } from '../admin-account/ensure-dev-admin';
 import { adaptationBodyIssues, adaptationWritesMiddleware } from '../clinics/adaptations';
+import {
+  clinicEditorBodyCheck,
+  clinicEditorWritesMiddleware,
+  ensureClinicEditorRole,
+  guardClinicEditorEmails,
+  registerClinicEditorConditions,
+} from '../clinics/editors';
 import { registerKeyUses } from '../clinics/key-use';
-import { ADAPTATION } from '../content/model';
+import { ADAPTATION, UIDS } from '../content/model';
 import { mountHttpSettle, writePipeline } from '../content/writes';
 import { contentFormatMiddleware } from '../content-validation/middleware';
 import { acquireBootLock, type ReleaseBootLock } from '../database/boot-lock';
@@ -102,12 +110,19 @@ function createApp(strapi: Core.Strapi): App {
       ownTerminationSignals(() => app.shutdown());
       // Held until bootstrap ends: schema sync, start-up writes and the seed run one instance at a time.
       releaseBootLock = await acquireBootLock(strapi);
+      // Clinic editors first: a write outside their clinics is refused before anything else looks at it.
+      strapi.documents.use(clinicEditorWritesMiddleware(strapi));
       strapi.documents.use(contentFormatMiddleware(strapi));
       strapi.documents.use(adaptationWritesMiddleware(strapi));
       strapi.documents.use(requiredAlongChainMiddleware(strapi));
-      // The admin's raw body of an adaptation write: the content manager drops unknown fields before
-      // the Document Service sees them, and a vetted field must be refused, not dropped.
-      checkContentManagerBodies(strapi, { [ADAPTATION.uid]: (input) => adaptationBodyIssues(strapi, input) });
+      // The admin's raw body of an adaptation or clinic write: the content manager drops fields the type
+      // lacks or the editor may not write before the Document Service sees them, and a vetted field, or
+      // a clinic editor's write outside their clinic's contact fields, must be refused, not dropped.
+      const editorAdaptationCheck = clinicEditorBodyCheck(strapi, ADAPTATION.uid);
+      checkContentManagerBodies(strapi, {
+        [ADAPTATION.uid]: async (input) => [...(await editorAdaptationCheck(input)), ...(await adaptationBodyIssues(strapi, input))],
+        [UIDS.clinic]: clinicEditorBodyCheck(strapi, UIDS.clinic),
+      });
       // One write pipeline: each write's change, its subscribers (outbox, purges, directory), one settle point.
       writePipeline(strapi);
       revalidation = createRevalidation({ strapi, settings: revalidationSettings() });
@@ -124,11 +139,17 @@ function createApp(strapi: Core.Strapi): App {
         await applyFieldHelp(strapi);
         await applyEditorLayouts(strapi);
         await syncLocales(strapi);
+        // The clinic editor role in every environment, after the locales its permissions name.
+        guardClinicEditorEmails(strapi);
+        await registerClinicEditorConditions(strapi);
+        await ensureClinicEditorRole(strapi);
         await ensureDevAdmin(strapi);
         if (shouldSeedOnEmpty() && (await isContentEmpty(strapi))) {
           strapi.log.info('The database holds no content yet: importing data/seed.');
           strapi.log.info(summarize(await runSeed({ strapi })));
         }
+        // After the seed: the demo clinic editor is linked to one of its clinics.
+        await ensureDemoClinicEditor(strapi);
         await startServing(core ?? (core = buildCoreServices(strapi)));
       } finally {
         await releaseLock();

@@ -130,6 +130,22 @@ export function localesRule(field: string, value: unknown, knownLocales: readonl
   return null;
 }
 
+/** A clinic's editors: the e-mail addresses of the admin users who edit its adaptations and contact fields. */
+export function editorEmailsRule(field: string, value: unknown): RuleResult {
+  if (!Array.isArray(value)) {
+    return `${field} must be a list of e-mail addresses (e.g. ["front-desk@clinic.example"]), or empty`;
+  }
+  const seen = new Set<string>();
+  for (const [index, email] of value.entries()) {
+    const problem = emailRule(`${field}[${index}]`, email);
+    if (problem !== null) return problem;
+    const normalized = String(email).trim().toLowerCase();
+    if (seen.has(normalized)) return `${field} lists ${show(email)} twice`;
+    seen.add(normalized);
+  }
+  return null;
+}
+
 export function reviewDatesRule(
   field: string,
   lastReviewed: unknown,

@@ -2,6 +2,7 @@ import { describeUnknownTokens, stringsIn, unknownTokens } from '../clinics/toke
 import { ADAPTATION, UIDS, type FieldMeta } from '../content/model';
 import {
   countryRule,
+  editorEmailsRule,
   emailRule,
   httpUrlRule,
   linkRule,
@@ -52,6 +53,7 @@ const FIELD_RULES: Record<string, Record<string, FieldRule>> = {
     revalidationUrl: (field, value) => httpUrlRule(field, value),
     revalidationSecret: (field, value) => signingSecretRule(field, value),
     locales: (field, value, context) => localesRule(field, value, context.knownLocales),
+    editors: (field, value) => editorEmailsRule(field, value),
   },
   // The clinic and the target are named by slug (one adaptation per pair across locales).
   [ADAPTATION.uid]: Object.fromEntries([ADAPTATION.clinicField, ...Object.keys(ADAPTATION.targetFields)].map((field) => [field, slug])),

@@ -111,6 +111,10 @@ const BASE_HELP: Record<string, Record<string, FieldHelp>> = {
       label: 'Revalidation secret',
       description: 'Shared secret (16+ characters, e.g. from `openssl rand -hex 32`) the service signs each notification with; give the same value to the clinic\'s site. Never served by the API.',
     },
+    editors: {
+      label: 'Clinic editors',
+      description: 'E-mail addresses of the admin users (role "Clinic editor") who edit this clinic\'s adaptations and contact details, e.g. ["front-desk@clinic.example"]. Takes effect when saved; only administrators see or change this list.',
+    },
     accessKeys: { label: 'Access keys', description: 'Hashes of the clinic\'s API keys. Managed by `npm run clinic:key`; never shown or served.' },
   },
   'content.list-item': {

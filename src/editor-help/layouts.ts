@@ -97,7 +97,7 @@ export const EDITOR_LAYOUTS: Readonly<Record<string, EditorLayout>> = {
   [UIDS.providerType]: listedWithTechniques,
   [UIDS.benefit]: listedWithTechniques,
   [UIDS.clinic]: {
-    version: 1,
+    version: 2,
     list: ['name', 'slug', 'email', 'phone', 'updatedAt'],
     settings: byName,
     edit: [
@@ -107,6 +107,7 @@ export const EDITOR_LAYOUTS: Readonly<Record<string, EditorLayout>> = {
       { group: 'Offering', rows: [[half('offeredTechniques'), half('providerTypes')]] },
       { group: 'API access', rows: [[{ name: 'rateLimitPerMinute', size: 4 }]] },
       { group: 'Site revalidation', rows: [[half('revalidationUrl'), half('revalidationSecret')]] },
+      { group: 'Clinic editors', rows: [[whole('editors')]] },
     ],
   },
   [ADAPTATION.uid]: {

@@ -35,11 +35,13 @@ export const DECLARATIONS = {
   PREVIEW_CLINIC: text({ meaning: 'the clinic preview pages are shown for (unset: the first by name that publishes the locale)' }),
   PREVIEW_LINK_TTL_SECONDS: seconds({ default: 3600, min: 60, meaning: 'how long a preview link opens the draft' }),
 
-  // The development admin account and the seed (src/admin-account, src/seed)
+  // The development admin accounts and the seed (src/admin-account, src/seed)
   ADMIN_EMAIL: text({ meaning: 'e-mail of the development admin created at start (ignored in production)' }),
   ADMIN_PASSWORD: text({ isSecret: true, isUntrimmed: true, meaning: 'its password: 8+ characters with a lowercase letter, an uppercase letter and a digit' }),
   ADMIN_FIRSTNAME: text({ default: 'Content', meaning: "the development admin's first name" }),
   ADMIN_LASTNAME: text({ default: 'Admin', meaning: "the development admin's last name" }),
+  ADMIN_CLINIC_EDITOR_EMAIL: text({ meaning: 'e-mail of the demo clinic editor (role "Clinic editor", linked to the harbour-chiro clinic) created at start (ignored in production)' }),
+  ADMIN_CLINIC_EDITOR_PASSWORD: text({ isSecret: true, isUntrimmed: true, meaning: "the demo clinic editor's password: 8+ characters with a lowercase letter, an uppercase letter and a digit" }),
   SEED_ON_EMPTY: bool({ default: isDevelopment, words: 'true/false', meaning: 'imports data/seed into an empty database at start (default: on in development)' }),
 
   // The database (config/database.ts)

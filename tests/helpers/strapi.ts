@@ -1,6 +1,7 @@
 /**
  * Boots the real app (compiled in dist/ by global-setup) on a fresh database, optionally listening on
- * a free port, and tears it down again. One per test file: Strapi is a process-wide singleton.
+ * a free port, and tears it down again. One at a time: Strapi is a process-wide singleton. A restart
+ * stops an app keeping its database and starts another on it (`database`).
  */
 import { randomBytes } from 'crypto';
 import path from 'path';
@@ -26,13 +27,14 @@ export interface TestApp {
   database: TestDatabase;
   /** http://127.0.0.1:<port> when started with `isListening`. */
   baseUrl: string;
-  stop(): Promise<void>;
+  /** Stops the app and drops its database, unless `isKeepingDatabase` (to start another app on it). */
+  stop(options?: { isKeepingDatabase?: boolean }): Promise<void>;
 }
 
 export async function startApp(
-  options: { isListening?: boolean; isServingAdmin?: boolean; environment?: Record<string, string> } = {},
+  options: { isListening?: boolean; isServingAdmin?: boolean; environment?: Record<string, string>; database?: TestDatabase } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   const saved = { ...process.env };
   Object.assign(process.env, {
     NODE_ENV: 'test',
@@ -65,9 +67,9 @@ export async function startApp(
     strapi,
     database,
     baseUrl,
-    stop: async () => {
+    stop: async (stopOptions = {}) => {
       await shutDown(strapi);
-      await database.drop();
+      if (stopOptions.isKeepingDatabase !== true) await database.drop();
       process.env = saved;
     },
   };

@@ -1,5 +1,6 @@
 import {
   countryRule,
+  editorEmailsRule,
   emailRule,
   httpUrlRule,
   linkRule,
@@ -58,6 +59,14 @@ describe('format rules', () => {
     expect(localesRule('locales', [], ['en'])).toMatch(/non-empty list/);
     expect(localesRule('locales', ['en', 'en'], ['en'])).toBe('locales lists "en" twice');
     expect(localesRule('locales', ['de'], ['en'])).toMatch(/"de", which is not a locale of this service \(known: en\)/);
+  });
+
+  it("wants a clinic's editors as a list of distinct e-mail addresses", () => {
+    expect(editorEmailsRule('editors', ['front-desk@harbour-chiro.example', 'owner@harbour-chiro.example'])).toBeNull();
+    expect(editorEmailsRule('editors', [])).toBeNull();
+    expect(editorEmailsRule('editors', 'front-desk@harbour-chiro.example')).toMatch(/must be a list of e-mail addresses/);
+    expect(editorEmailsRule('editors', ['front desk'])).toMatch(/^editors\[0\] "front desk" is not an email address/);
+    expect(editorEmailsRule('editors', ['a@b.example', 'A@b.example'])).toBe('editors lists "A@b.example" twice');
   });
 
   it('wants the next review after the last one', () => {
