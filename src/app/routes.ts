@@ -1,6 +1,7 @@
 /** Every route table of the service, mounted once on Strapi's router by the composition root. */
 import type { Core } from '@strapi/strapi';
 import { adaptationRoutes } from '../clinics/adaptations/routes';
+import { clinicsOfUser } from '../clinics/editors';
 import { reviewRoutes } from '../editorial/routes';
 import { createClinicOperations } from '../graphql/clinic-operations';
 import { mountAdminRoutes } from '../http/admin-routes';
@@ -24,6 +25,6 @@ export function mountRoutes(input: { strapi: Core.Strapi; core: CoreServices; se
     ...l10nRoutes({ strapi, directory }),
     ...revalidationRoutes({ strapi }),
     ...reviewRoutes({ strapi }),
-    ...adaptationRoutes({ strapi, clinicsOf: async () => null }),
+    ...adaptationRoutes({ strapi, clinicsOf: (user) => clinicsOfUser(strapi, user) }),
   ]);
 }

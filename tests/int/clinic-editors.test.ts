@@ -308,6 +308,22 @@ describe('a clinic editor and the vetted content', () => {
   });
 });
 
+describe('a clinic editor and the adaptations to check', () => {
+  it('gets only their clinics in the outdated report, 403 for another clinic, and 403 confirming another clinic’s adaptation', async () => {
+    const own = await asEditor('/editor/adaptations/outdated');
+    expect(own.status).toBe(200);
+    expect((own.body.data as unknown as { clinics: string[] }).clinics).toEqual([HARBOUR]);
+    const other = await asEditor(`/editor/adaptations/outdated?clinic=${NORTHSIDE}`);
+    expect(other.status).toBe(403);
+    expect(JSON.stringify(other.body)).toContain(NORTHSIDE);
+    const admin = await request('admin', '/editor/adaptations/outdated');
+    expect((admin.body.data as unknown as { clinics: string[] | null }).clinics).toBeNull();
+    const montreal = (await app.strapi.db.query(ADAPTATION.uid).findOne({ where: { clinic: 'montreal-physio' }, select: ['documentId'] })) as { documentId: string };
+    expect((await asEditor(`/editor/adaptations/${montreal.documentId}/confirm`, { method: 'POST' })).status).toBe(403);
+    expect((await request('admin', `/editor/adaptations/${montreal.documentId}/confirm`, { method: 'POST' })).status).toBe(200);
+  });
+});
+
 describe('the demo clinic editor', () => {
   const demo = (environment: Record<string, string>) => ensureDemoClinicEditor(app.strapi, parseSettings({ NODE_ENV: 'development', ...environment }));
 
