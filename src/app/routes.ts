@@ -23,7 +23,7 @@ export function mountRoutes(input: { strapi: Core.Strapi; core: CoreServices; se
   // The admin's JSON routes, through Strapi's admin authentication.
   mountAdminRoutes(strapi, [
     ...l10nRoutes({ strapi, directory }),
-    ...revalidationRoutes({ strapi }),
+    ...revalidationRoutes({ strapi, clinicsOf: (user) => clinicsOfUser(strapi, user) }),
     ...reviewRoutes({ strapi }),
     ...adaptationRoutes({ strapi, clinicsOf: (user) => clinicsOfUser(strapi, user) }),
   ]);

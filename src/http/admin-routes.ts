@@ -194,6 +194,9 @@ export function restateAdminRefusals(routes: readonly Core.Route[]) {
     const route = ctx.state.route;
     const refusal = REFUSALS[ctx.status];
     if (route === undefined || refusal === undefined || !guarded.has(`${route.method} ${route.path}`)) return;
+    // A route's own refusal (RouteRefusal) is in our shape already and says more.
+    const body = ctx.body as { error?: { code?: unknown } } | null | undefined;
+    if (typeof body?.error?.code === 'string') return;
     refuseJson(ctx, ctx.status, refusal.code, refusal.message);
   };
 }

@@ -234,8 +234,9 @@ export async function releaseClaim(strapi: Core.Strapi, claim: ClaimedDelivery):
 }
 
 /** The most recent rows, newest first, without their secrets. */
-export async function recentDeliveries(strapi: Core.Strapi, input: { status?: DeliveryStatus; limit: number }): Promise<DeliveryRow[]> {
+export async function recentDeliveries(strapi: Core.Strapi, input: { status?: DeliveryStatus; limit: number; clinics?: readonly string[] | null }): Promise<DeliveryRow[]> {
   const query = table(strapi).select(PUBLIC_COLUMNS).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(input.limit);
   if (input.status !== undefined) query.where('status', input.status);
+  if (input.clinics !== undefined && input.clinics !== null) query.whereIn('clinic_slug', [...input.clinics]);
   return ((await query) as StoredRow[]).map(fromStored);
 }

@@ -6,10 +6,10 @@
  * 200 { data: { clinics: [{ slug, name, url, isConfigured }], deliveries: [{ id, clinic, url, event,
  * entries, status, attempts, lastStatus, lastError, createdAt, deliveredAt, nextAttemptAt }] } };
  * 401 UNAUTHENTICATED without an admin token; 400 BAD_USER_INPUT for another status or parameter.
- * Never cached.
+ * A clinic editor sees only their clinics and their deliveries. Never cached.
  */
 import type { Core } from '@strapi/strapi';
-import { adminJsonRoute, RouteInputError } from '../http/admin-routes';
+import { adminJsonRoute, RouteInputError, type AdminRequest } from '../http/admin-routes';
 import { clinicRevalidationSettings, isConfigured } from './clinics';
 import { DELIVERY_STATUSES, recentDeliveries, type DeliveryRow, type DeliveryStatus } from './outbox';
 import type { ChangedEntry, RevalidationPayload } from './payload';
@@ -55,17 +55,18 @@ function view(row: DeliveryRow): DeliveryView {
 
 const isStatus = (value: string): value is DeliveryStatus => (DELIVERY_STATUSES as readonly string[]).includes(value);
 
-export function revalidationRoutes(input: { strapi: Core.Strapi }): Core.Route[] {
-  const { strapi } = input;
+export function revalidationRoutes(input: { strapi: Core.Strapi; clinicsOf: (user: AdminRequest['user']) => Promise<string[] | null> }): Core.Route[] {
+  const { strapi, clinicsOf } = input;
   return [
     adminJsonRoute({
       path: REVALIDATION_PATH,
       parameters: ['status'],
-      load: async ({ status }) => {
+      load: async ({ status }, { user }) => {
         if (status !== undefined && !isStatus(status)) throw new RouteInputError(`status must be one of ${DELIVERY_STATUSES.join(', ')}.`);
-        const [clinics, deliveries] = await Promise.all([clinicRevalidationSettings(strapi), recentDeliveries(strapi, { status, limit: LIMIT })]);
+        const visible = await clinicsOf(user);
+        const [clinics, deliveries] = await Promise.all([clinicRevalidationSettings(strapi), recentDeliveries(strapi, { status, limit: LIMIT, clinics: visible })]);
         return {
-          clinics: clinics.map((clinic) => ({ slug: clinic.slug, name: clinic.name, url: clinic.url, isConfigured: isConfigured(clinic) })),
+          clinics: clinics.filter((clinic) => visible === null || visible.includes(clinic.slug)).map((clinic) => ({ slug: clinic.slug, name: clinic.name, url: clinic.url, isConfigured: isConfigured(clinic) })),
           deliveries: deliveries.map(view),
         };
       },

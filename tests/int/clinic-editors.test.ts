@@ -322,6 +322,12 @@ describe('a clinic editor and the adaptations to check', () => {
     expect((await asEditor(`/editor/adaptations/${montreal.documentId}/confirm`, { method: 'POST' })).status).toBe(403);
     expect((await request('admin', `/editor/adaptations/${montreal.documentId}/confirm`, { method: 'POST' })).status).toBe(200);
   });
+
+  it('sees only their clinics in the site updates report', async () => {
+    const report = await asEditor('/editor/revalidation');
+    expect(report.status).toBe(200);
+    expect((report.body.data as unknown as { clinics: Array<{ slug: string }> }).clinics.map((clinic) => clinic.slug)).toEqual([HARBOUR]);
+  });
 });
 
 describe('the demo clinic editor', () => {
