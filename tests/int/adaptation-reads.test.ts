@@ -2,9 +2,10 @@
  * Clinic adaptations as the API serves them, over real HTTP against a real Strapi with the response
  * cache on: each clinic gets its own adaptation of the vetted entry (and nothing of another clinic's),
  * previews get the latest draft, the per-field locale rule, adaptedFields, the clinic's own FAQ items
- * and local section, hidden entries left out of pages, lists and JSON-LD, and purges exact to the
- * clinic and the entry.
+ * and local section, hidden entries left out of pages, lists and JSON-LD, purges exact to the clinic
+ * and the entry, and revalidation webhooks to that clinic's site only.
  */
+import { createServer, type Server } from 'http';
 import { createClinicKey } from '../../src/clinics/keys';
 import { runSeed } from '../../src/seed';
 import { signPreviewToken } from '../../src/site-pages/preview-link';
@@ -18,6 +19,9 @@ const SLUG = 'adapted-release-therapy';
 const LOCALE_SLUG = 'locale-rule-therapy';
 
 let app: TestApp;
+let receiver: Server;
+/** What the clinic sites' webhook endpoints received, by path (/harbour-chiro, /northside-physio). */
+const received: Array<{ path: string; body: any }> = [];
 const keys: Record<string, string> = {};
 /** Two seeded conditions the technique treats: the first is hidden by Northside. */
 let treated: Array<{ documentId: string; slug: string; name: string }>;
@@ -63,7 +67,16 @@ async function adaptIn(documentId: string, locale: string, data: Record<string, 
 }
 
 beforeAll(async () => {
-  app = await startApp({ isListening: true, environment: { RESPONSE_CACHE: 'on' } });
+  receiver = createServer((incoming, response) => {
+    let text = '';
+    incoming.on('data', (chunk) => (text += chunk));
+    incoming.on('end', () => {
+      received.push({ path: incoming.url ?? '', body: JSON.parse(text) });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  app = await startApp({ isListening: true, environment: { RESPONSE_CACHE: 'on', REVALIDATION_POLL_MS: '100', REVALIDATION_RETRY_BASE_MS: '50' } });
   await runSeed({ strapi: app.strapi });
   for (const [clinic, slug] of Object.entries({ northside: 'northside-physio', harbour: 'harbour-chiro', montreal: 'montreal-physio' })) {
     keys[clinic] = (await createClinicKey({ strapi: app.strapi, slug, kind: 'public' })).key;
@@ -90,6 +103,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.stop();
+  await new Promise((resolve) => receiver?.close(resolve));
 });
 
 describe('an adapted technique', () => {
@@ -264,5 +278,45 @@ describe('cache purges of adaptations', () => {
       expect(response.body.data.technique.goal).toBe('The vetted goal, revised.');
     }
     expect(cacheState(await ask('harbour', PAGE_QUERY, { slug: SLUG }))).toBe('MISS');
+  });
+});
+
+describe('revalidation webhooks', () => {
+  /** Points a clinic's revalidation webhook at the local receiver, and publishes it. */
+  async function hook(slug: string): Promise<void> {
+    const [clinic] = await documents('api::clinic.clinic').findMany({ locale: 'en', filters: { slug } });
+    const data = { revalidationUrl: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/${slug}`, revalidationSecret: `${slug}-signing-secret-0123456789` };
+    await documents('api::clinic.clinic').update({ documentId: clinic?.documentId, locale: 'en', data });
+    await documents('api::clinic.clinic').publish({ documentId: clinic?.documentId, locale: 'en' });
+  }
+
+  const aboutOurTechnique = (item: { body: any }) => item.body.entries.some((entry: { slug: string }) => entry.slug === SLUG);
+
+  async function eventually<T>(read: () => T | undefined, timeoutMs = 5000): Promise<T> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const value = read();
+      if (value !== undefined) return value;
+      if (Date.now() > until) throw new Error('timed out waiting for a delivery');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  it("tell only the adapting clinic's site, naming the adapted page and the pages that list it", async () => {
+    await hook('harbour-chiro');
+    await hook('northside-physio');
+    received.length = 0;
+    await adaptIn(adaptations.harbour as string, 'en', { summary: 'Harbour summarises it its own way.' });
+    const delivery = await eventually(() => received.find(aboutOurTechnique));
+    expect(delivery.path).toBe('/harbour-chiro');
+    expect(delivery.body).toMatchObject({ event: 'publish', clinic: { slug: 'harbour-chiro' }, entries: [{ type: 'technique', slug: SLUG, locales: ['en'] }] });
+    expect(delivery.body.related).toEqual(expect.arrayContaining(treated.map((condition) => ({ type: 'condition', slug: condition.slug }))));
+
+    // Unpublishing serves the vetted text again: the same page is rebuilt, for Harbour only.
+    received.length = 0;
+    await app.strapi.documents(ADAPTATION as never).unpublish({ documentId: adaptations.harbour, locale: 'en' } as never);
+    expect((await eventually(() => received.find(aboutOurTechnique))).path).toBe('/harbour-chiro');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(received.filter((item) => item.path !== '/harbour-chiro')).toEqual([]);
   });
 });
