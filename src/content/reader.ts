@@ -224,14 +224,11 @@ export function createContentReader(input: {
           const entries = found[index] as Map<string, AnyEntry>;
           for (const value of request.values) {
             const entry = entries.get(value);
-            if (entry !== undefined) {
-              onRead(readTags(request.uid, entry.documentId, chain, deepest.get(`${index}\n${entry.documentId}`) ?? null));
-              // Adapted or not: an adaptation created later changes this answer.
-              if (clinic !== null && adaptationTargetField(request.uid) !== null) onRead([adaptationTag(clinic, request.uid, entry.slug)]);
-            }
-            else if (request.by === 'documentId') onRead(readTags(request.uid, value, chain, null));
             // A slug nobody has yet: any new row of the type may take it.
-            else onRead(typeTags(request.uid));
+            if (entry === undefined) onRead(request.by === 'documentId' ? readTags(request.uid, value, chain, null) : typeTags(request.uid));
+            else onRead(readTags(request.uid, entry.documentId, chain, deepest.get(`${index}\n${entry.documentId}`) ?? null));
+            // Adapted or not: an adaptation created later changes this answer.
+            if (entry !== undefined && clinic !== null && adaptationTargetField(request.uid) !== null) onRead([adaptationTag(clinic, request.uid, entry.slug)]);
           }
         });
       }
