@@ -1,13 +1,14 @@
 /**
  * What a committed write changed, as cache tags (their formats: content/tags.ts). A response is purged
- * when a write changes any tag it carries, and only then.
+ * when a write changes any tag it carries, and only then. A clinic adaptation changes only that
+ * clinic's answers that read the adapted entry; a write to the entry itself changes every clinic's.
  */
 import type { LinkedRow, RowVersion, WriteChange } from '../content/writes';
 import { UIDS } from '../content/model';
-import { clinicTag, entryTag, linksTag, LOCALES_TAG, typeTag } from '../content/tags';
+import { adaptationTag, clinicTag, entryTag, linksTag, LOCALES_TAG, typeTag } from '../content/tags';
 
 /** What a committed write changed. Draft rows change nothing cached: previews are never cached. */
-export function changedTags(change: Pick<WriteChange, 'uid' | 'rows' | 'related' | 'storeKeys'>): string[] {
+export function changedTags(change: Pick<WriteChange, 'uid' | 'rows' | 'related' | 'adaptations' | 'storeKeys'>): string[] {
   const tags = new Set<string>();
   if (change.uid === 'plugin::i18n.locale' || change.storeKeys.some((key) => key.includes('i18n'))) tags.add(LOCALES_TAG);
   const add = (row: RowVersion | LinkedRow, related: boolean) => {
@@ -27,5 +28,8 @@ export function changedTags(change: Pick<WriteChange, 'uid' | 'rows' | 'related'
   };
   for (const row of [...change.rows.before, ...change.rows.after]) add(row, false);
   for (const row of [...change.related.before, ...change.related.after]) add(row, true);
+  for (const row of [...change.adaptations.before, ...change.adaptations.after]) {
+    if (row.isPublished && row.clinic !== null && row.target !== null) tags.add(adaptationTag(row.clinic, row.target.uid, row.target.slug));
+  }
   return [...tags];
 }

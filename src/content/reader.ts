@@ -1,12 +1,16 @@
 /**
- * Reads published content (or, for preview keys, the latest drafts) along a locale chain. One call of
- * `load` is one SQL statement, whatever mix of types, documentIds and slugs it asks for (see sql.ts);
- * the scope's DataLoader gathers each level of a GraphQL request into one such call.
+ * Reads published content (or, for preview keys, the latest drafts) along a locale chain, for one
+ * clinic: its adaptations of the techniques and conditions read are applied (adaptation.ts). One call
+ * of `load` is one SQL statement, whatever mix of types, documentIds and slugs it asks for (see
+ * sql.ts), the clinic's adaptation rows included; the scope's DataLoader gathers each level of a
+ * GraphQL request into one such call.
  */
 import type { Core } from '@strapi/strapi';
+import { adaptationTargetField, applyAdaptation } from './adaptation';
+import { adaptationSql, chosenAdaptations } from './adaptation-sql';
 import { MODELS, type ContentUid } from './model';
 import { decode, ReadSql, type ContentStatus } from './sql';
-import { linksTag, readTags, typeTag } from './tags';
+import { adaptationTag, linksTag, readTags, typeTag } from './tags';
 import type { EntryByUid } from './types';
 import { isEmptyValue, toIso } from './values';
 
@@ -104,8 +108,16 @@ function rowsOf(result: unknown): Array<Record<string, unknown>> {
 
 /** Fields every entry has, checked once per entry read: the rest is as the type's statement selects it. */
 function isEntry(value: object): value is AnyEntry {
-  return 'documentId' in value && typeof value.documentId === 'string' && 'locale' in value && typeof value.locale === 'string' && 'fallbackFields' in value && Array.isArray(value.fallbackFields);
+  return (
+    'documentId' in value && typeof value.documentId === 'string' && 'locale' in value && typeof value.locale === 'string' &&
+    'fallbackFields' in value && Array.isArray(value.fallbackFields) && 'adaptedFields' in value && Array.isArray(value.adaptedFields)
+  );
 }
+
+/** Fields of a loaded entry taken as they are: identity, bookkeeping, relations (documentIds). */
+const UNRENDERED = new Set(['documentId', 'slug', 'locale', 'updatedAt', 'fallbackFields', 'adaptedFields']);
+
+const parsed = (data: unknown): Record<string, unknown> => (typeof data === 'string' ? (JSON.parse(data) as Record<string, unknown>) : (data as Record<string, unknown>));
 
 export function createContentReader(input: {
   strapi: Core.Strapi;
@@ -113,10 +125,13 @@ export function createContentReader(input: {
   chain: readonly string[];
   /** Applied to every string of every loaded entry (renders clinic tokens). */
   renderText: (text: string) => string;
+  /** The calling clinic's slug: its adaptations are served. None for reads that are no clinic's (coverage, the directory). */
+  clinic?: string;
   /** Told the cache tags of everything read (see tags.ts). */
   onRead?: (tags: string[]) => void;
 }): ContentReader {
   const { strapi, status, chain, renderText, onRead } = input;
+  const clinic = input.clinic ?? null;
   const typeTags = (uid: ContentUid) => chain.map((locale) => typeTag(uid, locale));
   const sql = readSql(strapi);
 
@@ -135,13 +150,13 @@ export function createContentReader(input: {
     const model = MODELS[uid];
     const entry: Record<string, unknown> = {};
     for (const [field, value] of Object.entries(data)) {
-      if (field in model.relations || field === 'documentId' || field === 'slug' || field === 'locale' || field === 'updatedAt' || field === 'fallbackFields') {
+      if (field in model.relations || UNRENDERED.has(field)) {
         entry[field] = value ?? (field in model.relations ? [] : value);
       } else {
         entry[field] = render(value);
       }
     }
-    if (!isEntry(entry)) throw new Error(`A loaded ${uid} entry lacks its documentId, locale or fallback fields.`);
+    if (!isEntry(entry)) throw new Error(`A loaded ${uid} entry lacks its documentId, locale, fallback or adapted fields.`);
     return entry;
   }
 
@@ -155,15 +170,17 @@ export function createContentReader(input: {
       requests.forEach((request, index) => {
         if (request.values.length === 0) return;
         const entry = sql.entry(request.uid);
-        const chosen = sql.chosenRows({
-          table: entry.table,
-          key: request.by === 'slug' ? 'slug' : 'document_id',
-          values: request.values,
-          chain,
-          status,
-        });
-        branches.push(`select ${index} as "request", ${entry.json} as "data" from ${sql.quote(entry.table)} t where t."id" in (${chosen.sql})`);
+        const key = request.by === 'slug' ? 'slug' : 'document_id';
+        const chosen = sql.chosenRows({ table: entry.table, key, values: request.values, chain, status });
+        branches.push(`select ${index} as "request", 'entry' as "kind", ${entry.json} as "data" from ${sql.quote(entry.table)} t where t."id" in (${chosen.sql})`);
         bindings.push(...chosen.bindings);
+        const targetField = adaptationTargetField(request.uid);
+        if (clinic === null || targetField === null) return;
+        // The clinic's adaptations of the same entries, in the same statement.
+        const adaptation = adaptationSql(sql);
+        const adapted = chosenAdaptations(sql, { clinic, targetField, key, values: request.values, chain, status });
+        branches.push(`select ${index} as "request", 'adaptation' as "kind", ${adaptation.json} as "data" from ${sql.quote(adaptation.table)} t where t."id" in (${adapted.sql})`);
+        bindings.push(...adapted.bindings);
       });
       const found = requests.map(() => new Map<string, AnyEntry>());
       if (branches.length === 0) return found;
@@ -171,11 +188,18 @@ export function createContentReader(input: {
       // Per request and document, its rows in chain order: the first is the entry, the others fill
       // the fields it left empty.
       const grouped = new Map<string, { request: number; rows: Array<Record<string, unknown>> }>();
+      // Per request and adapted entry (by the slug the adaptation names), the clinic's adaptation rows.
+      const adaptations = new Map<string, Array<Record<string, unknown>>>();
       for (const row of rows) {
         const request = Number(row.request);
         const uid = (requests[request] as LoadRequest).uid;
-        const raw = typeof row.data === 'string' ? (JSON.parse(row.data) as Record<string, unknown>) : (row.data as Record<string, unknown>);
-        const data = decode(raw, sql.entry(uid).decoder);
+        if (row.kind === 'adaptation') {
+          const data = decode(parsed(row.data), adaptationSql(sql).decoder);
+          const adaptedKey = `${request}\n${String(data[adaptationTargetField(uid) ?? ''])}`;
+          adaptations.set(adaptedKey, [...(adaptations.get(adaptedKey) ?? []), data]);
+          continue;
+        }
+        const data = decode(parsed(row.data), sql.entry(uid).decoder);
         const groupKey = `${request}\n${String(data.documentId)}`;
         let group = grouped.get(groupKey);
         if (group === undefined) {
@@ -187,9 +211,11 @@ export function createContentReader(input: {
       const deepest = new Map<string, string | null>();
       for (const group of grouped.values()) {
         const request = requests[group.request] as LoadRequest;
-        const merged = mergeAlongChain(group.rows, chain, MODELS[request.uid].relations);
+        const model = MODELS[request.uid];
+        const merged = mergeAlongChain(group.rows, chain, model.relations);
         if (merged === null) continue;
-        const entry = toEntry(request.uid, merged.data);
+        const adaptationRows = adaptations.get(`${group.request}\n${String(merged.data.slug)}`) ?? [];
+        const entry = toEntry(request.uid, applyAdaptation({ model, data: merged.data, rows: group.rows, adaptationRows, chain }));
         (found[group.request] as Map<string, AnyEntry>).set(String(request.by === 'slug' ? merged.data.slug : merged.data.documentId), entry);
         deepest.set(`${group.request}\n${entry.documentId}`, merged.dependsOnUpTo);
       }
@@ -198,10 +224,11 @@ export function createContentReader(input: {
           const entries = found[index] as Map<string, AnyEntry>;
           for (const value of request.values) {
             const entry = entries.get(value);
-            if (entry !== undefined) onRead(readTags(request.uid, entry.documentId, chain, deepest.get(`${index}\n${entry.documentId}`) ?? null));
-            else if (request.by === 'documentId') onRead(readTags(request.uid, value, chain, null));
             // A slug nobody has yet: any new row of the type may take it.
-            else onRead(typeTags(request.uid));
+            if (entry === undefined) onRead(request.by === 'documentId' ? readTags(request.uid, value, chain, null) : typeTags(request.uid));
+            else onRead(readTags(request.uid, entry.documentId, chain, deepest.get(`${index}\n${entry.documentId}`) ?? null));
+            // Adapted or not: an adaptation created later changes this answer.
+            if (entry !== undefined && clinic !== null && adaptationTargetField(request.uid) !== null) onRead([adaptationTag(clinic, request.uid, entry.slug)]);
           }
         });
       }

@@ -62,18 +62,20 @@ export class ReadSql {
     })();
   }
 
-  private model(uid: string): ModelMeta {
+  /* The building blocks below are also adaptation-sql.ts's, which builds clinic adaptations' rows. */
+
+  model(uid: string): ModelMeta {
     return modelMeta(this.strapi, uid);
   }
 
-  private object(pairs: Array<[string, string]>): string {
+  object(pairs: Array<[string, string]>): string {
     if (pairs.length > 50) throw new Error('An entry has more than 50 served fields; split its JSON object.');
     const args = pairs.map(([key, value]) => `${literal(key)}, ${value}`).join(', ');
     return this.dialect === 'sqlite' ? `json_object(${args})` : `json_build_object(${args})`;
   }
 
   /** A scalar column as a JSON value. */
-  private scalar(alias: string, field: FieldMeta): string {
+  scalar(alias: string, field: FieldMeta): string {
     if (field.column === null) throw new Error(`Field "${field.name}" has no column of its own.`);
     const column = `${alias}.${quote(field.column)}`;
     if (this.dialect === 'postgres') return column;
@@ -93,9 +95,9 @@ export class ReadSql {
       : `coalesce(json_agg(${value} order by ${orderBy}), '[]'::json)`;
   }
 
-  private componentObject(uid: string, alias: string): { json: string; decoder: Decoder } {
+  private componentObject(uid: string, alias: string, extra: Array<[string, string]>): { json: string; decoder: Decoder } {
     const model = this.model(uid);
-    const pairs: Array<[string, string]> = [];
+    const pairs: Array<[string, string]> = [...extra];
     const decoder: Decoder = { timestamps: [], components: {} };
     for (const field of model.fields) {
       if (!SCALARS.has(field.type)) {
@@ -107,11 +109,12 @@ export class ReadSql {
     return { json: this.object(pairs), decoder };
   }
 
-  private component(field: FieldMeta): { json: string; decoder: Decoder } {
+  /** A component field as JSON; `extra`: more pairs of each component's object, over its row aliased `c`. */
+  component(field: FieldMeta, extra: Array<[string, string]> = []): { json: string; decoder: Decoder } {
     const join = joinTableOf(field);
     if (field.component === null) throw new Error(`Field "${field.name}" holds no component.`);
     const target = this.model(field.component.uid);
-    const { json, decoder } = this.componentObject(target.uid, 'c');
+    const { json, decoder } = this.componentObject(target.uid, 'c', extra);
     const on = Object.entries(join.on ?? { field: field.name }).map(([column, value]) => `j.${quote(column)} = ${literal(value)}`);
     const order = `j.${quote(join.orderColumnName ?? 'order')}, j."id"`;
     const from =
@@ -185,8 +188,8 @@ export class ReadSql {
     ];
     const bindings: unknown[] = [];
     if (key !== null) {
-      where.unshift(this.dialect === 'sqlite' ? `x.${quote(key)} in (select "value" from json_each(?))` : `x.${quote(key)} = any(?)`);
-      bindings.push(this.dialect === 'sqlite' ? JSON.stringify(values) : [...values]);
+      where.unshift(this.isAnyOf(`x.${quote(key)}`));
+      bindings.push(this.listBinding(values));
     }
     bindings.push(...chain);
     return { sql: `select x."id" from ${quote(table)} x where ${where.join(' and ')}`, bindings };
@@ -206,8 +209,24 @@ export class ReadSql {
     return { sql: `select t."document_id", t."locale", t."updated_at" from ${quote(table)} t where t."published_at" is null`, bindings: [] };
   }
 
+  /**
+   * `expression` is one of a list bound as one value (listBinding): one placeholder however long the
+   * list, so the statement's text does not change with it.
+   */
+  isAnyOf(expression: string): string {
+    return this.dialect === 'sqlite' ? `${expression} in (select "value" from json_each(?))` : `${expression} = any(?)`;
+  }
+
+  listBinding(values: readonly string[]): unknown {
+    return this.dialect === 'sqlite' ? JSON.stringify(values) : [...values];
+  }
+
   quote(identifier: string): string {
     return quote(identifier);
+  }
+
+  literal(text: string): string {
+    return literal(text);
   }
 }
 

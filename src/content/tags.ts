@@ -9,6 +9,10 @@
  *   links:technique:<documentId>:<locale>:<field>
  *                                     one relation list of that row, for responses that used it (a write
  *                                     on the other side of a two-sided relation changes it)
+ *   adaptation:<clinic>:technique:<slug>
+ *                                     the calling clinic's adaptation of an entry (named by slugs, as the
+ *                                     adaptation names them), carried by every answer of that clinic that
+ *                                     read the entry, adapted or not: creating one changes the answer
  *   clinic:<documentId>               the calling clinic (its data, locales and keys)
  *   locales                           the service's locales and its default locale
  *
@@ -22,6 +26,7 @@ export const entryTag = (uid: ContentUid, documentId: string, locale: string) =>
 export const typeTag = (uid: ContentUid, locale: string) => `type:${MODELS[uid].cacheTag}:${locale}`;
 export const linksTag = (uid: ContentUid, documentId: string, locale: string, field: string) => `links:${MODELS[uid].cacheTag}:${documentId}:${locale}:${field}`;
 export const clinicTag = (documentId: string) => `clinic:${documentId}`;
+export const adaptationTag = (clinicSlug: string, uid: ContentUid, slug: string) => `adaptation:${clinicSlug}:${MODELS[uid].cacheTag}:${slug}`;
 
 /** Tags for reading an entry along a chain: the locales up to the one served, or all of them if none. */
 export function readTags(uid: ContentUid, documentId: string, chain: readonly string[], served: string | null): string[] {

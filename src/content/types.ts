@@ -37,9 +37,13 @@ export function reviewerTypeOf(review: MedicalReviewData): ReviewerType {
   return review.reviewerType ?? 'person';
 }
 
+/** Who wrote an FAQ item: the vetted article, or the calling clinic (its adaptation's own items). */
+export type FaqSource = 'vetted' | 'clinic';
+
 export interface FaqData {
   question: string;
   answer: Blocks;
+  source: FaqSource;
 }
 
 export interface ProcedureStepData {
@@ -61,7 +65,7 @@ export interface AddressData {
   country: string;
 }
 
-/** A field an entry left empty in its own locale, served from a later locale of the chain. */
+/** A field and the locale it was served in (a fallback locale, or the clinic adaptation's row). */
 export interface FieldLocale {
   field: string;
   locale: string;
@@ -75,9 +79,20 @@ interface BaseEntry {
   updatedAt: string;
   /** Fields empty in `locale` and served from a fallback locale (fr-CA → fr), in field order. */
   fallbackFields: FieldLocale[];
+  /**
+   * Fields served from the calling clinic's adaptation (adaptation.ts), with the locale of the
+   * adaptation's row they came from. Empty for types clinics do not adapt.
+   */
+  adaptedFields: FieldLocale[];
 }
 
-export interface TechniqueEntry extends BaseEntry {
+/** What a clinic adds to the entries it adapts: its own local section ("At our clinic"). */
+interface AdaptableEntry extends BaseEntry {
+  /** The clinic's local section; null when it has none (or the request is no clinic's). */
+  localSection: Blocks | null;
+}
+
+export interface TechniqueEntry extends AdaptableEntry {
   name: string;
   abbreviation: string | null;
   summary: string;
@@ -90,6 +105,7 @@ export interface TechniqueEntry extends BaseEntry {
   progressMeasures: ListItem[];
   treatmentCourse: string | null;
   providerNote: string | null;
+  /** The vetted items, then the clinic's own. */
   faqs: FaqData[];
   callToAction: CallToActionData | null;
   seo: SeoData | null;
@@ -100,11 +116,13 @@ export interface TechniqueEntry extends BaseEntry {
   benefits: string[];
 }
 
-export interface ConditionEntry extends BaseEntry {
+export interface ConditionEntry extends AdaptableEntry {
   name: string;
   summary: string;
   description: Blocks | null;
   symptoms: ListItem[];
+  /** The clinic's own items only: conditions have no vetted FAQ. */
+  faqs: FaqData[];
   causes: string[];
   techniques: string[];
   seo: SeoData | null;

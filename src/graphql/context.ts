@@ -162,7 +162,8 @@ async function contextFor(input: {
       let scope = scopes.get(requested);
       if (scope === undefined) {
         const chain = localeChain({ requested, fallbacks, knownLocales, defaultLocale });
-        const reader = createContentReader({ strapi, status, chain, renderText: (text) => renderTokens(text, values), onRead });
+        // The clinic's adaptations are read with the entries they adapt (src/content/adaptation.ts).
+        const reader = createContentReader({ strapi, status, chain, clinic: caller.clinicSlug, renderText: (text) => renderTokens(text, values), onRead });
         scope = createContentScope({ reader, locale: requested });
         scopes.set(requested, scope);
       }

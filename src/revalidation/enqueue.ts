@@ -19,7 +19,7 @@ import { insertDelivery, replacePayload } from './outbox';
 import { mergePayload, type OutdatedNotice, type ChangedEntry, type RelatedEntry, type RevalidationEvent, type RevalidationPayload } from './payload';
 
 /** What a write does to published content, or null for writes that change nothing public. */
-function eventOf(intent: WriteIntent): RevalidationEvent | null {
+export function eventOf(intent: WriteIntent): RevalidationEvent | null {
   if (intent.source !== 'document') return null;
   const { action } = intent;
   if (action === 'publish' || action === 'unpublish' || action === 'delete') return action;
@@ -31,7 +31,7 @@ function eventOf(intent: WriteIntent): RevalidationEvent | null {
 const unique = <T>(values: T[]): T[] => [...new Set(values)];
 
 /** The clinic's locales whose pages change: those whose fallback chain reaches a changed locale. */
-function affectedLocales(strapi: Core.Strapi, clinic: ClinicRevalidation, changed: ReadonlySet<string>): string[] {
+export function affectedLocales(strapi: Core.Strapi, clinic: ClinicRevalidation, changed: ReadonlySet<string>): string[] {
   const settings = localeSettings(strapi);
   return clinic.locales.filter((locale) => chainOf(settings, locale).some((code) => changed.has(code)));
 }

@@ -1,12 +1,14 @@
 /**
  * Revalidation webhooks: when published content changes, each clinic site that asked for it
  * (revalidationUrl and revalidationSecret on the clinic) gets a signed POST naming the pages to
- * rebuild, and `adaptation.outdated` when a base publish leaves its adaptations out of date (drift.ts).
- * The write pipeline's outbox subscribers (enqueue.ts, drift.ts) record them with the write; the worker
+ * rebuild (a clinic's adaptation: that clinic's pages only, adaptations.ts), and `adaptation.outdated`
+ * when a base publish leaves its adaptations out of date (drift.ts). The write pipeline's outbox
+ * subscribers (enqueue.ts, adaptations.ts, drift.ts) record them with the write; the worker
  * (worker.ts) sends them. The admin route (routes.ts) is mounted with the others.
  */
 import type { Core } from '@strapi/strapi';
 import { writePipeline } from '../content/writes';
+import { adaptationRevalidationSubscriber } from './adaptations';
 import { adaptationDriftSubscriber } from './drift';
 import { revalidationSubscriber } from './enqueue';
 import { ensureDeliveriesTable } from './outbox';
@@ -40,6 +42,7 @@ export function createRevalidation(input: { strapi: Core.Strapi; settings: Reval
       const pipeline = writePipeline(strapi);
       pipeline.inTransaction(revalidationSubscriber({ strapi, onEnqueued: () => worker.kick() }));
       pipeline.inTransaction(adaptationDriftSubscriber({ strapi, onEnqueued: () => worker.kick() }));
+      pipeline.inTransaction(adaptationRevalidationSubscriber({ strapi, onEnqueued: () => worker.kick() }));
       (strapi.hook('strapi::content-types.afterSync') as Hook).register(() => ensureDeliveriesTable(strapi));
     },
     start() {

@@ -2,8 +2,13 @@
  * schema.org JSON-LD for a therapy page: a MedicalWebPage published by the clinic, about the technique
  * (MedicalTherapy) and the conditions it treats (MedicalCondition, with their causes), carrying the
  * medical review. Empty values are left out rather than written as null.
+ *
+ * The review (reviewedBy, lastReviewed) is the vetted article's. What the clinic wrote itself in its
+ * adaptation — its FAQ items and its local section — is not covered by it, so those are parts of the
+ * page (hasPart: a Question, a WebPageElement) whose author is the clinic.
  */
 import { reviewerTypeOf, type ClinicEntry, type ConditionEntry, type MedicalReviewData, type TechniqueEntry } from '../content/types';
+import { renderBlocks } from '../rich-text/blocks';
 
 type JsonObject = { [key: string]: JsonValue };
 type JsonValue = string | number | boolean | JsonObject | JsonValue[];
@@ -63,6 +68,13 @@ export function therapyPageJsonLd(input: {
     description: technique.summary,
   });
   const review = technique.medicalReview;
+  const author: JsonObject = { '@type': 'MedicalClinic', name: clinic.name };
+  const clinicParts: JsonObject[] = [
+    ...technique.faqs
+      .filter((faq) => faq.source === 'clinic')
+      .map((faq) => ({ '@type': 'Question', name: faq.question, author, acceptedAnswer: { '@type': 'Answer', text: renderBlocks(faq.answer).text, author } })),
+    ...(technique.localSection === null ? [] : [{ '@type': 'WebPageElement', text: renderBlocks(technique.localSection).text, author }]),
+  ];
   return compact({
     '@context': 'https://schema.org',
     '@type': 'MedicalWebPage',
@@ -88,6 +100,7 @@ export function therapyPageJsonLd(input: {
       }),
     }),
     mainEntity: therapy,
+    hasPart: clinicParts,
     about: [
       therapy,
       ...conditions.map(({ condition, causeNames }) =>

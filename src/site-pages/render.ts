@@ -14,7 +14,7 @@ import { clinicPath, pagePath } from './preview-link';
 type Labels = Record<
   | 'skip' | 'languages' | 'goal' | 'howItWorks' | 'procedure' | 'assessments' | 'progress' | 'course' | 'providers'
   | 'treats' | 'causes' | 'benefits' | 'faqs' | 'review' | 'reviewedBy' | 'lastReviewed' | 'nextReview' | 'contact'
-  | 'phone' | 'email' | 'book' | 'symptoms' | 'techniques' | 'offered' | 'draft' | 'draftExpires' | 'therapies' | 'updated',
+  | 'phone' | 'email' | 'book' | 'symptoms' | 'techniques' | 'offered' | 'draft' | 'draftExpires' | 'therapies' | 'updated' | 'local',
   string
 >;
 
@@ -27,7 +27,7 @@ const LABELS: Record<string, Labels> = {
     nextReview: 'Next review due', contact: 'Contact', phone: 'Phone', email: 'Email', book: 'Book an appointment',
     symptoms: 'Symptoms', techniques: 'Therapies that help', offered: 'offered here',
     draft: 'Draft preview: this page shows unpublished changes. Clinic sites do not see them until the entry is published.',
-    draftExpires: 'This preview link expires at', therapies: 'Therapies', updated: 'Updated',
+    draftExpires: 'This preview link expires at', therapies: 'Therapies', updated: 'Updated', local: 'At our clinic',
   },
   es: {
     skip: 'Ir al contenido', languages: 'Idiomas', goal: 'Objetivo', howItWorks: 'Cómo funciona', procedure: 'Procedimiento',
@@ -37,7 +37,7 @@ const LABELS: Record<string, Labels> = {
     nextReview: 'Próxima revisión', contact: 'Contacto', phone: 'Teléfono', email: 'Correo electrónico', book: 'Pedir cita',
     symptoms: 'Síntomas', techniques: 'Terapias que ayudan', offered: 'disponible aquí',
     draft: 'Vista previa de borrador: esta página muestra cambios no publicados. Los sitios de las clínicas no los ven hasta que se publique la entrada.',
-    draftExpires: 'Este enlace de vista previa caduca el', therapies: 'Terapias', updated: 'Actualizado',
+    draftExpires: 'Este enlace de vista previa caduca el', therapies: 'Terapias', updated: 'Actualizado', local: 'En nuestra clínica',
   },
   fr: {
     skip: 'Aller au contenu', languages: 'Langues', goal: 'Objectif', howItWorks: 'Comment ça fonctionne', procedure: 'Déroulement',
@@ -47,7 +47,7 @@ const LABELS: Record<string, Labels> = {
     nextReview: 'Prochaine révision', contact: 'Contact', phone: 'Téléphone', email: 'Courriel', book: 'Prendre rendez-vous',
     symptoms: 'Symptômes', techniques: 'Thérapies utiles', offered: 'offerte ici',
     draft: 'Aperçu du brouillon : cette page montre des modifications non publiées. Les sites des cliniques ne les voient qu’après publication.',
-    draftExpires: 'Ce lien d’aperçu expire le', therapies: 'Thérapies', updated: 'Mis à jour',
+    draftExpires: 'Ce lien d’aperçu expire le', therapies: 'Thérapies', updated: 'Mis à jour', local: 'À notre clinique',
   },
   de: {
     skip: 'Zum Inhalt springen', languages: 'Sprachen', goal: 'Ziel', howItWorks: 'So wirkt sie', procedure: 'Ablauf',
@@ -57,7 +57,7 @@ const LABELS: Record<string, Labels> = {
     lastReviewed: 'Zuletzt geprüft', nextReview: 'Nächste Prüfung', contact: 'Kontakt', phone: 'Telefon', email: 'E-Mail',
     book: 'Termin buchen', symptoms: 'Symptome', techniques: 'Hilfreiche Therapien', offered: 'hier angeboten',
     draft: 'Entwurfsvorschau: Diese Seite zeigt unveröffentlichte Änderungen. Klinik-Websites sehen sie erst nach der Veröffentlichung.',
-    draftExpires: 'Dieser Vorschaulink läuft ab am', therapies: 'Therapien', updated: 'Aktualisiert',
+    draftExpires: 'Dieser Vorschaulink läuft ab am', therapies: 'Therapien', updated: 'Aktualisiert', local: 'In unserer Praxis',
   },
 };
 
@@ -129,6 +129,18 @@ function linkedList(frame: PageFrame, type: PageType | null, items: Linked[], no
 }
 
 type Review = TherapyPageQuery['therapyPage']['technique']['medicalReview'];
+type Faqs = TherapyPageQuery['therapyPage']['technique']['faqs'];
+
+/** FAQ items, the clinic's own marked as such (they are not covered by the medical review). */
+function faqSection(labels: Labels, faqs: Faqs): string {
+  const items = faqs.map((faq) => `<div data-source="${faq.source === 'CLINIC' ? 'clinic' : 'vetted'}"><h3>${e(faq.question)}</h3>${faq.answer.html}</div>`);
+  return faqs.length === 0 ? '' : section('faqs', labels.faqs, items.join(''));
+}
+
+/** The clinic's own local section ("At our clinic"), from its adaptation. */
+function localSection(labels: Labels, value: { html: string } | null): string {
+  return value === null ? '' : section('local', labels.local, `<div data-field="localSection" data-source="clinic">${value.html}</div>`);
+}
 
 /** The review section; none for a draft not yet reviewed (status MISSING, only ever in a preview). */
 function review(labels: Labels, value: Omit<Review, 'reviewerCredentials'> & { reviewerCredentials?: string | null }): string {
@@ -240,9 +252,8 @@ export function renderTherapyPage(frame: PageFrame, page: NonNullable<TherapyPag
     t.providerTypes.length === 0 && !t.providerNote
       ? ''
       : section('providers', labels.providers, `${paragraph(t.providerNote, 'providerNote')}${linkedList(frame, null, t.providerTypes)}`),
-    t.faqs.length === 0
-      ? ''
-      : section('faqs', labels.faqs, t.faqs.map((faq) => `<h3>${e(faq.question)}</h3>${faq.answer.html}`).join('')),
+    localSection(labels, t.localSection),
+    faqSection(labels, t.faqs),
     t.callToAction === null
       ? ''
       : `<aside aria-label="${e(labels.contact)}"><p data-field="callToAction">${e(t.callToAction.text)}</p>${
@@ -281,6 +292,8 @@ export function renderConditionPage(frame: PageFrame, condition: NonNullable<Con
             (item as Linked & { offeredByClinic?: boolean }).offeredByClinic ? ` <small>(${e(labels.offered)})</small>` : '',
           ),
         ),
+    localSection(labels, condition.localSection),
+    faqSection(labels, condition.faqs),
     review(labels, condition.medicalReview),
     '</article>',
   ];

@@ -12,8 +12,8 @@ const PAGE = `query Page($slug: String!) {
     jsonLd
     seo { metaTitle }
     technique {
-      name intro { html } faqs { answer { html } } callToAction { text }
-      treats { slug name description { html } symptoms causes { name } techniques { slug } }
+      name intro { html } faqs { answer { html } source } callToAction { text } localSection { html } adaptedFields { field locale }
+      treats { slug name description { html } symptoms causes { name } techniques { slug } summary faqs { question } localSection { text } }
       causes { name conditions { slug } }
       providerTypes { name }
       benefits { name }
@@ -69,7 +69,7 @@ async function createTechniqueTreating(slug: string, conditionCount: number): Pr
   await techniques.publish({ documentId: technique.documentId, locale: 'en' });
 }
 
-async function statementsFor(slug: string): Promise<{ count: number; treats: number }> {
+async function statementsFor(slug: string): Promise<{ count: number; treats: number; page: any }> {
   await settleDatabase(app.strapi);
   let count = 0;
   const listener = () => {
@@ -79,7 +79,7 @@ async function statementsFor(slug: string): Promise<{ count: number; treats: num
   try {
     const { body } = await graphql(app, { key, query: PAGE, variables: { slug } });
     if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return { count, treats: body.data.therapyPage.technique.treats.length };
+    return { count, treats: body.data.therapyPage.technique.treats.length, page: body.data.therapyPage };
   } finally {
     app.strapi.db.connection.off('query', listener);
   }
@@ -110,6 +110,31 @@ describe('the therapy page query', () => {
     // technique → its conditions, causes, provider types and benefits → their causes and techniques
     expect(two.count).toBe(3);
     expect(forty.count).toBe(3);
+  });
+
+  it("reads the clinic's adaptations in the same statements: an adapted page, its hidden and adapted conditions cost nothing more", async () => {
+    const adaptations = app.strapi.documents('api::clinic-adaptation.clinic-adaptation') as unknown as {
+      create(params: object): Promise<{ documentId: string }>;
+      publish(params: object): Promise<unknown>;
+    };
+    const adapt = async (data: object) => {
+      const created = await adaptations.create({ locale: 'en', data: { clinic: 'northside-physio', ...data } });
+      await adaptations.publish({ documentId: created.documentId, locale: 'en' });
+    };
+    const intro = [{ type: 'paragraph', children: [{ type: 'text', text: 'Our own intro.' }] }];
+    await adapt({ technique: 'counting-forty', intro, localSection: intro, hidden: [{ relation: 'treats', slug: 'counting-forty-condition-0' }] });
+    await adapt({ condition: 'counting-forty-condition-1', summary: 'Our own summary.' });
+    await adapt({ condition: 'counting-two-condition-1', summary: 'Our own summary.' });
+
+    const forty = await statementsFor('counting-forty');
+    const two = await statementsFor('counting-two');
+    expect(forty.page.technique.intro.html).toBe('<p>Our own intro.</p>');
+    expect(forty.page.technique.adaptedFields).toEqual([{ field: 'intro', locale: 'en' }, { field: 'localSection', locale: 'en' }]);
+    expect(forty.treats).toBe(39);
+    expect(forty.page.technique.treats.find((condition: { slug: string }) => condition.slug === 'counting-forty-condition-1').summary).toBe('Our own summary.');
+    expect(two.treats).toBe(2);
+    expect(forty.count).toBe(3);
+    expect(two.count).toBe(3);
   });
 
   it('reads the clinic directory again only after a clinic changed', async () => {

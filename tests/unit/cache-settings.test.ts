@@ -42,10 +42,23 @@ describe('cache tags', () => {
     const published = { ...draft, id: 2, isPublished: true };
     const related = { uid: 'api::condition.condition', documentId: 'xyz', locale: 'en', isPublished: true, slug: 'back-pain', field: 'techniques', linkedTo: 2 };
     const change = (rows: object[], others: object[] = []) =>
-      ({ uid: 'api::technique.technique', rows: { before: [], after: rows }, related: { before: [], after: others }, storeKeys: [] }) as never;
+      ({ uid: 'api::technique.technique', rows: { before: [], after: rows }, related: { before: [], after: others }, adaptations: { before: [], after: [] }, storeKeys: [] }) as never;
     const none = { before: [], after: [] };
     expect(changedTags(change([draft], [{ ...related, isPublished: false }]))).toEqual([]);
     expect(changedTags(change([published], [related])).sort()).toEqual(['links:condition:xyz:en:techniques', 'technique:abc:en', 'type:technique:en']);
-    expect(changedTags({ uid: 'plugin::i18n.locale', rows: none, related: none, storeKeys: [] })).toEqual(['locales']);
+    expect(changedTags({ uid: 'plugin::i18n.locale', rows: none, related: none, adaptations: none, storeKeys: [] })).toEqual(['locales']);
+  });
+
+  it("purges only the clinic's answers that read the adapted entry for a published adaptation, nothing for its drafts", () => {
+    const none = { before: [], after: [] };
+    const row = {
+      id: 7, uid: 'api::clinic-adaptation.clinic-adaptation' as const, documentId: 'ad1', locale: 'fr', isPublished: true,
+      clinic: 'harbour-chiro', target: { uid: 'api::technique.technique' as const, slug: 'mrt' },
+    };
+    const change = (before: Array<typeof row>, after: Array<typeof row>) => ({ uid: row.uid, rows: none, related: none, adaptations: { before, after }, storeKeys: [] });
+    expect(changedTags(change([], [row]))).toEqual(['adaptation:harbour-chiro:technique:mrt']);
+    // Unpublishing removes the published row: the answers that served it are purged too.
+    expect(changedTags(change([row], []))).toEqual(['adaptation:harbour-chiro:technique:mrt']);
+    expect(changedTags(change([], [{ ...row, isPublished: false }]))).toEqual([]);
   });
 });

@@ -57,11 +57,39 @@ describe('the reviewer in JSON-LD', () => {
   });
 });
 
+describe('what the clinic wrote itself, in JSON-LD', () => {
+  const paragraph = (text: string) => [{ type: 'paragraph', children: [{ type: 'text', text }] }];
+  const review: MedicalReviewData = { reviewedBy: 'Clinical content team', reviewerType: 'organization', reviewerCredentials: null, lastReviewed: '2026-11-01', nextReviewDue: '2027-11-01' };
+
+  it('is a part of the page whose author is the clinic; the review stays the vetted article\'s', () => {
+    const adapted: TechniqueEntry = {
+      ...technique(review),
+      faqs: [
+        { question: 'What is MRT?', answer: paragraph('A technique.'), source: 'vetted' },
+        { question: 'Do you bill my insurance directly?', answer: paragraph('Yes, most plans.'), source: 'clinic' },
+      ],
+      localSection: paragraph('At our clinic, sessions last 45 minutes.'),
+    };
+    const jsonLd = therapyPageJsonLd({ technique: adapted, conditions: [], clinic: clinic(), title: 'MRT', description: 'About MRT' });
+    const author = { '@type': 'MedicalClinic', name: 'Northside Physiotherapy' };
+    expect(jsonLd.reviewedBy).toEqual({ '@type': 'Organization', name: 'Clinical content team' });
+    expect(jsonLd.lastReviewed).toBe('2026-11-01');
+    expect(jsonLd.hasPart).toEqual([
+      { '@type': 'Question', name: 'Do you bill my insurance directly?', author, acceptedAnswer: { '@type': 'Answer', text: 'Yes, most plans.', author } },
+      { '@type': 'WebPageElement', text: 'At our clinic, sessions last 45 minutes.', author },
+    ]);
+  });
+
+  it('is absent when the clinic wrote nothing', () => {
+    expect(therapyPageJsonLd({ technique: technique(review), conditions: [], clinic: clinic(), title: 'MRT', description: 'About MRT' })).not.toHaveProperty('hasPart');
+  });
+});
+
 // ---------------------------------------------------------------- fixtures
 
 function technique(medicalReview: MedicalReviewData | null): TechniqueEntry {
   return {
-    documentId: 't1', slug: 'mrt', locale: 'en', updatedAt: '2026-11-01T00:00:00.000Z', fallbackFields: [],
+    documentId: 't1', slug: 'mrt', locale: 'en', updatedAt: '2026-11-01T00:00:00.000Z', fallbackFields: [], adaptedFields: [], localSection: null,
     name: 'Myofascial Release Therapy', abbreviation: 'MRT', summary: 'A massage technique.', intro: [], goal: 'Loosen fascia.',
     howItWorks: null, procedureOverview: null, procedure: [], assessments: [], progressMeasures: [], treatmentCourse: null,
     providerNote: null, faqs: [], callToAction: null, seo: null, medicalReview, treats: [], causes: [], providerTypes: [], benefits: [],
@@ -70,7 +98,7 @@ function technique(medicalReview: MedicalReviewData | null): TechniqueEntry {
 
 function clinic(): ClinicEntry {
   return {
-    documentId: 'c1', slug: 'northside-physio', locale: 'en', updatedAt: '2026-11-01T00:00:00.000Z', fallbackFields: [],
+    documentId: 'c1', slug: 'northside-physio', locale: 'en', updatedAt: '2026-11-01T00:00:00.000Z', fallbackFields: [], adaptedFields: [],
     name: 'Northside Physiotherapy', description: null, phone: '+1 604 555 0134', email: 'hello@northside.example', website: null,
     bookingUrl: null, address: { street: '1 Main St', city: 'Vancouver', region: 'BC', postalCode: null, country: 'CA' },
     locales: ['en'], offeredTechniques: [], providerTypes: [],
@@ -104,7 +132,7 @@ function page(jsonLd: Record<string, unknown>): TherapyPageQuery['therapyPage'] 
       slug: 'mrt', locale: 'en', name: 'Myofascial Release Therapy', abbreviation: 'MRT', summary: 'A massage technique.',
       goal: 'Loosen fascia.', procedureOverview: null, assessments: [], progressMeasures: [], treatmentCourse: null, providerNote: null,
       updatedAt: '2026-11-01T00:00:00.000Z', intro: { html: '<p>Intro</p>', text: 'Intro' }, howItWorks: null, procedure: [], faqs: [],
-      callToAction: null,
+      localSection: null, adaptedFields: [], callToAction: null,
       medicalReview: { status: 'MISSING', reviewedBy: null, reviewerType: null, reviewerCredentials: null, lastReviewed: null, nextReviewDue: null },
       treats: [], causes: [], providerTypes: [], benefits: [],
     },

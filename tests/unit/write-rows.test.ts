@@ -4,9 +4,15 @@
  * relations, so no linked rows are read here; tests/int/write-pipeline.test.ts covers those.
  */
 import type { Core } from '@strapi/strapi';
-import { RowCollector } from '../../src/content/writes/collect';
+import { collectorFor, type Collector } from '../../src/content/writes/collect';
 
 const CLINIC = 'api::clinic.clinic';
+
+function clinicCollector(strapi: Core.Strapi): Collector {
+  const collector = collectorFor(strapi, CLINIC, null);
+  if (collector === null) throw new Error('clinic writes carry rows');
+  return collector;
+}
 
 interface Stored {
   id: number;
@@ -47,7 +53,7 @@ const published: Stored = { id: 2, documentId: 'doc', locale: 'en', publishedAt:
 describe('the rows of a write', () => {
   it('come from what Strapi returned: a publish that replaces the published row reads only the versions up front', async () => {
     const { strapi, reads } = database([draft, published]);
-    const collector = new RowCollector(strapi, CLINIC, null);
+    const collector = clinicCollector(strapi);
     await collector.readDocument('doc');
     expect(await collector.beforeWrite('delete', { id: 2 })).toEqual([]);
     collector.afterWrite('delete', published, []);
@@ -61,7 +67,7 @@ describe('the rows of a write', () => {
 
   it('reads at the end, once, the rows a select trimmed', async () => {
     const { strapi, reads } = database([draft]);
-    const collector = new RowCollector(strapi, CLINIC, null);
+    const collector = clinicCollector(strapi);
     collector.afterWrite('create', { id: 1, name: 'Northside' }, []);
     const { rows } = await collector.finish();
 
@@ -71,7 +77,7 @@ describe('the rows of a write', () => {
 
   it('reads the rows an updateMany matches before it runs, and as they are after', async () => {
     const { strapi, reads } = database([draft, published]);
-    const collector = new RowCollector(strapi, CLINIC, null);
+    const collector = clinicCollector(strapi);
     const ids = await collector.beforeWrite('updateMany', { documentId: 'doc' });
     collector.afterWrite('updateMany', { count: 2 }, ids);
     const { rows } = await collector.finish();
@@ -84,7 +90,7 @@ describe('the rows of a write', () => {
 
   it('leaves out a row created and deleted by the same write, and counts a created row updated later as created', async () => {
     const { strapi } = database([]);
-    const collector = new RowCollector(strapi, CLINIC, null);
+    const collector = clinicCollector(strapi);
     collector.afterWrite('create', draft, []);
     expect(await collector.beforeWrite('update', { id: 1 })).toEqual([]);
     collector.afterWrite('update', { ...draft, slug: 'northside-2' }, []);

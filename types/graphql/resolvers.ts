@@ -35,6 +35,7 @@ export type Address = {
 
 export type Benefit = Localized & {
   __typename?: 'Benefit';
+  adaptedFields: Array<FieldLocale>;
   fallbackFields: Array<FieldLocale>;
   locale: Scalars['String']['output'];
   name: Scalars['String']['output'];
@@ -65,6 +66,7 @@ export type CallToAction = {
 
 export type Cause = Localized & {
   __typename?: 'Cause';
+  adaptedFields: Array<FieldLocale>;
   conditions: Array<Condition>;
   description?: Maybe<RichText>;
   fallbackFields: Array<FieldLocale>;
@@ -92,6 +94,8 @@ export type CauseList = {
 /** The calling clinic: who it is and how patients reach it. */
 export type Clinic = Localized & {
   __typename?: 'Clinic';
+  /** Always empty: clinics are not adapted. */
+  adaptedFields: Array<FieldLocale>;
   address: Address;
   bookingUrl?: Maybe<Scalars['String']['output']>;
   description?: Maybe<Scalars['String']['output']>;
@@ -110,9 +114,14 @@ export type Clinic = Localized & {
 
 export type Condition = Localized & {
   __typename?: 'Condition';
+  adaptedFields: Array<FieldLocale>;
   causes: Array<Cause>;
   description?: Maybe<RichText>;
   fallbackFields: Array<FieldLocale>;
+  /** The calling clinic's own FAQ items about this condition (conditions have no vetted ones). */
+  faqs: Array<Faq>;
+  /** The calling clinic's own section about this condition; null when it has none. */
+  localSection?: Maybe<RichText>;
   locale: Scalars['String']['output'];
   /** Never null; see MedicalReview for what a preview of a draft not yet reviewed gets. */
   medicalReview: MedicalReview;
@@ -143,9 +152,21 @@ export type Faq = {
   __typename?: 'Faq';
   answer: RichText;
   question: Scalars['String']['output'];
+  source: FaqSource;
 };
 
-/** A field an object left empty in its own locale, and the locale it was served in instead. */
+/** Who wrote an FAQ item. */
+export type FaqSource =
+  /** The calling clinic, in its adaptation; not covered by the article's medical review. */
+  | 'CLINIC'
+  /** The vetted article, the same for every clinic. */
+  | 'VETTED';
+
+/**
+ * A field and the locale it was served in: in `fallbackFields`, a field the object left empty in its own
+ * locale; in `adaptedFields`, a field served from the calling clinic's adaptation (the locale of the
+ * adaptation's version it came from).
+ */
 export type FieldLocale = {
   __typename?: 'FieldLocale';
   /** The field's name in this schema, e.g. providerNote. */
@@ -157,8 +178,19 @@ export type FieldLocale = {
  * Every localized object says which locale it was served in: the requested one, or the first locale of
  * the chain that has the entry (e.g. fr-CA → fr → en). A field the entry leaves empty in that locale is
  * served from the next locale of the chain that has it, and listed in `fallbackFields`.
+ *
+ * Techniques and conditions are served as the calling clinic adapted them. Per adaptable field (a
+ * technique's summary, intro, callToAction and seo; a condition's summary and seo), the chain is walked:
+ * at the first locale where the vetted entry or the clinic's adaptation has a value, the adaptation's
+ * value wins. With fr-CA → fr → en, a vetted fr-CA summary beats the clinic's fr summary, and the
+ * clinic's fr-CA summary beats a vetted fr one. Fields served from the adaptation, and the clinic's own
+ * FAQ items and local section, are listed in `adaptedFields` with the adaptation's locale. Vetted
+ * medical content (name, goal, procedure, medical review, …) is never adapted. Related entries the clinic
+ * hides (a condition it does not treat, say) are left out of that entry's relation lists, and so of the
+ * lists filtered by them and of JSON-LD. A preview key is served the clinic's latest draft adaptation.
  */
 export type Localized = {
+  adaptedFields: Array<FieldLocale>;
   fallbackFields: Array<FieldLocale>;
   locale: Scalars['String']['output'];
 };
@@ -221,6 +253,7 @@ export type ProcedureStep = {
 
 export type ProviderType = Localized & {
   __typename?: 'ProviderType';
+  adaptedFields: Array<FieldLocale>;
   fallbackFields: Array<FieldLocale>;
   locale: Scalars['String']['output'];
   name: Scalars['String']['output'];
@@ -388,16 +421,20 @@ export type SortInput = {
 export type Technique = Localized & {
   __typename?: 'Technique';
   abbreviation?: Maybe<Scalars['String']['output']>;
+  adaptedFields: Array<FieldLocale>;
   /** What the therapist looks for, e.g. knots and stiffness. */
   assessments: Array<Scalars['String']['output']>;
   benefits: Array<Benefit>;
   callToAction?: Maybe<CallToAction>;
   causes: Array<Cause>;
   fallbackFields: Array<FieldLocale>;
+  /** The vetted items, then the calling clinic's own (see Faq.source). */
   faqs: Array<Faq>;
   goal: Scalars['String']['output'];
   howItWorks?: Maybe<RichText>;
   intro: RichText;
+  /** The calling clinic's own section about this technique ("At our clinic"); null when it has none. */
+  localSection?: Maybe<RichText>;
   locale: Scalars['String']['output'];
   /** Never null; see MedicalReview for what a preview of a draft not yet reviewed gets. */
   medicalReview: MedicalReview;
@@ -440,10 +477,16 @@ export type TechniqueList = {
 /** Everything a therapy page needs, in one request. */
 export type TherapyPage = Localized & {
   __typename?: 'TherapyPage';
+  /** The technique's fields served from the calling clinic's adaptation. */
+  adaptedFields: Array<FieldLocale>;
   clinic: Clinic;
   /** The technique's fields served from a fallback locale. */
   fallbackFields: Array<FieldLocale>;
-  /** schema.org MedicalWebPage about the technique (MedicalTherapy) and the conditions it treats, published by the clinic. */
+  /**
+   * schema.org MedicalWebPage about the technique (MedicalTherapy) and the conditions it treats, published
+   * by the clinic. reviewedBy and lastReviewed describe the vetted article; the clinic's own FAQ items and
+   * local section are parts (hasPart) whose author is the clinic.
+   */
   jsonLd: Scalars['JSONObject']['output'];
   /** The technique's locale. */
   locale: Scalars['String']['output'];
@@ -553,6 +596,7 @@ export type ResolversTypes = {
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Faq: ResolverTypeWrapper<FaqParent>;
+  FaqSource: FaqSource;
   FieldLocale: ResolverTypeWrapper<FieldLocale>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
@@ -628,6 +672,7 @@ export type AddressResolvers<ContextType = GraphQLContext, ParentType extends Re
 };
 
 export type BenefitResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Benefit'] = ResolversParentTypes['Benefit']> = {
+  adaptedFields?: Resolver<Array<ResolversTypes['FieldLocale']>, ParentType, ContextType>;
   fallbackFields?: Resolver<Array<ResolversTypes['FieldLocale']>, ParentType, ContextType>;
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -650,6 +695,7 @@ export type CallToActionResolvers<ContextType = GraphQLContext, ParentType exten
 };
 
 export type CauseResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Cause'] = ResolversParentTypes['Cause']> = {
+  adaptedFields?: Resolver<Array<ResolversTypes['FieldLocale']>, ParentType, ContextType>;
   conditions?: Resolver<Array<ResolversTypes['Condition']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['RichText']>, ParentType, ContextType>;
   fallbackFields?: Resolver<Array<ResolversTypes['FieldLocale']>, ParentType, ContextType>;
@@ -668,6 +714,7 @@ export type CauseListResolvers<ContextType = GraphQLContext, ParentType extends 
 };
 
 export type ClinicResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Clinic'] = ResolversParentTypes['Clinic']> = {
+  adaptedFields?: Resolver<Array<ResolversTypes['FieldLocale']>, ParentType, ContextType>;
   address?: Resolver<ResolversTypes['Address'], ParentType, ContextType>;
   bookingUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -685,9 +732,12 @@ export type ClinicResolvers<ContextType = GraphQLContext, ParentType extends Res
 };
 
 export type ConditionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Condition'] = ResolversParentTypes['Condition']> = {
+  adaptedFields?: Resolver<Array<ResolversTypes['FieldLocale']>, ParentType, ContextType>;
   causes?: Resolver<Array<ResolversTypes['Cause']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['RichText']>, ParentType, ContextType>;
   fallbackFields?: Resolver<Array<ResolversTypes['FieldLocale']>, ParentType, ContextType>;
+  faqs?: Resolver<Array<ResolversTypes['Faq']>, ParentType, ContextType>;
+  localSection?: Resolver<Maybe<ResolversTypes['RichText']>, ParentType, ContextType>;
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   medicalReview?: Resolver<ResolversTypes['MedicalReview'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -716,6 +766,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type FaqResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Faq'] = ResolversParentTypes['Faq']> = {
   answer?: Resolver<ResolversTypes['RichText'], ParentType, ContextType>;
   question?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['FaqSource'], ParentType, ContextType>;
 };
 
 export type FieldLocaleResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FieldLocale'] = ResolversParentTypes['FieldLocale']> = {
@@ -753,6 +804,7 @@ export type ProcedureStepResolvers<ContextType = GraphQLContext, ParentType exte
 };
 
 export type ProviderTypeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProviderType'] = ResolversParentTypes['ProviderType']> = {
+  adaptedFields?: Resolver<Array<ResolversTypes['FieldLocale']>, ParentType, ContextType>;
   fallbackFields?: Resolver<Array<ResolversTypes['FieldLocale']>, ParentType, ContextType>;
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -796,6 +848,7 @@ export type SeoResolvers<ContextType = GraphQLContext, ParentType extends Resolv
 
 export type TechniqueResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Technique'] = ResolversParentTypes['Technique']> = {
   abbreviation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  adaptedFields?: Resolver<Array<ResolversTypes['FieldLocale']>, ParentType, ContextType>;
   assessments?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   benefits?: Resolver<Array<ResolversTypes['Benefit']>, ParentType, ContextType>;
   callToAction?: Resolver<Maybe<ResolversTypes['CallToAction']>, ParentType, ContextType>;
@@ -805,6 +858,7 @@ export type TechniqueResolvers<ContextType = GraphQLContext, ParentType extends 
   goal?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   howItWorks?: Resolver<Maybe<ResolversTypes['RichText']>, ParentType, ContextType>;
   intro?: Resolver<ResolversTypes['RichText'], ParentType, ContextType>;
+  localSection?: Resolver<Maybe<ResolversTypes['RichText']>, ParentType, ContextType>;
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   medicalReview?: Resolver<ResolversTypes['MedicalReview'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -829,6 +883,7 @@ export type TechniqueListResolvers<ContextType = GraphQLContext, ParentType exte
 };
 
 export type TherapyPageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TherapyPage'] = ResolversParentTypes['TherapyPage']> = {
+  adaptedFields?: Resolver<Array<ResolversTypes['FieldLocale']>, ParentType, ContextType>;
   clinic?: Resolver<ResolversTypes['Clinic'], ParentType, ContextType>;
   fallbackFields?: Resolver<Array<ResolversTypes['FieldLocale']>, ParentType, ContextType>;
   jsonLd?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;

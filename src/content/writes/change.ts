@@ -4,7 +4,7 @@
  * or, outside any action, one `strapi.db.query` call (the admin's own models, keys, locales, the store).
  */
 import type { Knex } from 'knex';
-import type { ContentUid } from '../model';
+import type { AdaptationUid, ContentUid } from '../model';
 
 /** The Document Service actions that write. */
 export const DOCUMENT_ACTIONS = ['create', 'update', 'delete', 'publish', 'unpublish', 'discardDraft', 'clone'] as const;
@@ -21,6 +21,19 @@ export interface RowVersion {
   locale: string | null;
   isPublished: boolean;
   slug: string | null;
+}
+
+/** One row (one locale, draft or published) of a clinic adaptation: the clinic and the entry it names. */
+export interface AdaptationVersion {
+  id: number;
+  uid: AdaptationUid;
+  documentId: string;
+  locale: string | null;
+  isPublished: boolean;
+  /** The clinic's slug; null on a row that names none (refused on save, but not relied on here). */
+  clinic: string | null;
+  /** The adapted entry, by its type and slug; null on a row that names none. */
+  target: { uid: ContentUid; slug: string } | null;
 }
 
 /** A row on the other side of a two-sided relation of a written row. */
@@ -45,8 +58,8 @@ export type WriteIntent =
   | { source: 'database'; action: DatabaseAction; uid: string };
 
 /**
- * A committed (or committing) write. `rows` and `related` are filled for served content types when a
- * subscriber asked for them (they cost reads), else empty:
+ * A committed (or committing) write. `rows` and `related` are filled for served content types, and
+ * `adaptations` for clinic adaptations, when a subscriber asked for them (they cost reads), else empty:
  * - rows.before: the rows the write updated or deleted, as they were; rows.after: the rows it created
  *   or updated, as they are. A row in both was updated in place; compare ids to tell.
  * - related: the rows linked to the written *published* rows through two-sided relations, before and
@@ -58,6 +71,8 @@ export type WriteChange = WriteIntent & {
   documentId?: string | null;
   rows: { before: RowVersion[]; after: RowVersion[] };
   related: { before: LinkedRow[]; after: LinkedRow[] };
+  /** The adaptation rows written, before and after, as `rows` (adaptations link to nothing). */
+  adaptations: { before: AdaptationVersion[]; after: AdaptationVersion[] };
   /** For Strapi's key-value store (`strapi::core-store`): the keys written. */
   storeKeys: string[];
 };

@@ -2,3 +2,5 @@
 export * from './change';
 export { writePipeline, type WritePipeline } from './pipeline';
 export { mountHttpSettle } from './settle';
+/** For subscribers that need the pages listing another entry than the one written (adaptations). */
+export { readLinked } from './rows';

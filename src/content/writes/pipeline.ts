@@ -18,10 +18,9 @@
 import { AsyncLocalStorage } from 'async_hooks';
 import type { Core, Modules } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { isServedUid } from '../model';
 import type { CommitSubscriber, DatabaseAction, TransactionSubscriber, WriteChange, WriteIntent, WriteTransaction } from './change';
 import { isDocumentAction } from './change';
-import { NO_ROWS, RowCollector } from './collect';
+import { collectorFor, hasRows, NO_ROWS, type Collector } from './collect';
 
 export interface WritePipeline {
   /** Hears every write inside its transaction (see TransactionSubscriber); returns the unsubscribe. */
@@ -41,13 +40,13 @@ interface Prepared {
 interface DocumentScope {
   uid: string;
   isOpen: boolean;
-  collector: RowCollector | null;
+  collector: Collector | null;
 }
 
 /** What a `strapi.db.query` write outside a document action carries from its before- to its after-event. */
 interface DatabaseState {
   prepared?: Prepared[];
-  collector?: RowCollector | null;
+  collector?: Collector | null;
   ids?: number[];
 }
 
@@ -172,7 +171,7 @@ export function writePipeline(strapi: Core.Strapi): WritePipeline {
     const state = event.state as DatabaseState;
     if (step.isBefore) {
       state.prepared = await prepare({ source: 'database', action: step.action, uid });
-      state.collector = isServedUid(uid) && needsRows(state.prepared) ? new RowCollector(strapi, uid, await openTransaction()) : null;
+      state.collector = hasRows(uid) && needsRows(state.prepared) ? collectorFor(strapi, uid, await openTransaction()) : null;
       if (state.collector !== null && step.action !== 'create' && step.action !== 'createMany') {
         state.ids = await state.collector.beforeWrite(step.action, event.params.where);
       }
@@ -202,10 +201,8 @@ export function writePipeline(strapi: Core.Strapi): WritePipeline {
       const result = await scopes.run(scope, () =>
         strapi.db.transaction(async ({ trx, onCommit }: WriteTransaction) => {
           const prepared = await prepare(intent);
-          if (isServedUid(uid) && needsRows(prepared)) {
-            scope.collector = new RowCollector(strapi, uid, trx);
-            if (intent.documentId !== null) await scope.collector.readDocument(intent.documentId);
-          }
+          scope.collector = needsRows(prepared) ? collectorFor(strapi, uid, trx) : null;
+          if (scope.collector !== null && intent.documentId !== null) await scope.collector.readDocument(intent.documentId);
           const written = await next();
           // What subscribers write from here on is theirs, not part of this change.
           scope.isOpen = false;

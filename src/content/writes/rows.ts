@@ -1,12 +1,13 @@
 /**
- * The reads a change is made of: the versions (rows) of a served type, and the rows linked to them
- * through its two-sided relations. Both read through the write's transaction, so they see the write.
- * Linked rows of any number of rows and relation fields cost one statement.
+ * The reads a change is made of: the versions (rows) of a served type or of clinic adaptations, and
+ * the rows linked to a served type's rows through its two-sided relations. All read through the
+ * write's transaction, so they see the write. Linked rows of any number of rows and relation fields
+ * cost one statement.
  */
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { MODELS, isServedUid, modelMeta, type ContentUid, type JoinTable } from '../model';
-import type { LinkedRow, RowVersion } from './change';
+import { ADAPTATION, MODELS, isServedUid, modelMeta, type AdaptationTargetField, type ContentUid, type JoinTable } from '../model';
+import type { AdaptationVersion, LinkedRow, RowVersion } from './change';
 
 const COLUMNS = ['id', 'documentId', 'locale', 'publishedAt', 'slug'];
 
@@ -46,6 +47,34 @@ export function completeVersion(uid: ContentUid, value: unknown): RowVersion | n
 export async function readVersions(strapi: Core.Strapi, uid: ContentUid, where: unknown): Promise<RowVersion[]> {
   const rows = (await strapi.db.query(uid).findMany({ where: where as never, select: COLUMNS })) as StoredVersion[];
   return rows.map((row) => versionOf(uid, row));
+}
+
+const TARGET_FIELDS = Object.keys(ADAPTATION.targetFields) as AdaptationTargetField[];
+const ADAPTATION_COLUMNS = ['id', 'documentId', 'locale', 'publishedAt', ADAPTATION.clinicField, ...TARGET_FIELDS];
+
+const named = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
+/** An adaptation row as a lifecycle event returned it or a read found it; null when it lacks a column needed. */
+export function adaptationVersionOf(value: unknown): AdaptationVersion | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const row = value as Record<string, unknown>;
+  if (typeof row.id !== 'number' || typeof row.documentId !== 'string' || !ADAPTATION_COLUMNS.every((column) => column in row)) return null;
+  const field = TARGET_FIELDS.find((name) => named(row[name]) !== null);
+  return {
+    id: row.id,
+    uid: ADAPTATION.uid,
+    documentId: row.documentId,
+    locale: named(row.locale),
+    isPublished: isSet(row.publishedAt),
+    clinic: named(row[ADAPTATION.clinicField]),
+    target: field === undefined ? null : { uid: ADAPTATION.targetFields[field], slug: String(row[field]) },
+  };
+}
+
+/** The adaptation rows matching `where`, in the open transaction if there is one. */
+export async function readAdaptationVersions(strapi: Core.Strapi, where: unknown): Promise<AdaptationVersion[]> {
+  const rows: unknown[] = await strapi.db.query(ADAPTATION.uid).findMany({ where: where as never, select: ADAPTATION_COLUMNS });
+  return rows.map(adaptationVersionOf).filter((row): row is AdaptationVersion => row !== null);
 }
 
 const linksByUid = new WeakMap<Core.Strapi, Map<ContentUid, Link[]>>();

@@ -167,6 +167,7 @@ export const contentResolvers: Resolvers = {
     causes: (parent) => related(parent.scope, CAUSE, parent.scope.links(TECHNIQUE, parent, 'causes')),
     providerTypes: (parent) => related(parent.scope, PROVIDER_TYPE, parent.scope.links(TECHNIQUE, parent, 'providerTypes')),
     benefits: (parent) => related(parent.scope, BENEFIT, parent.scope.links(TECHNIQUE, parent, 'benefits')),
+    localSection: (parent) => richText(parent.localSection),
     offeredByClinic: (parent, _, context) => context.clinic.offeredTechniques.includes(parent.documentId),
     medicalReview,
   },
@@ -175,6 +176,7 @@ export const contentResolvers: Resolvers = {
     symptoms: (parent) => texts(parent.symptoms),
     causes: (parent) => related(parent.scope, CAUSE, parent.scope.links(CONDITION, parent, 'causes')),
     techniques: (parent) => related(parent.scope, TECHNIQUE, parent.scope.links(CONDITION, parent, 'techniques')),
+    localSection: (parent) => richText(parent.localSection),
     medicalReview,
   },
   MedicalReview: {
@@ -198,5 +200,6 @@ export const contentResolvers: Resolvers = {
   },
   Faq: {
     answer: (parent) => renderBlocks(parent.answer),
+    source: (parent) => (parent.source === 'clinic' ? 'CLINIC' : 'VETTED'),
   },
 };

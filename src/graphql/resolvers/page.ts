@@ -36,6 +36,7 @@ export const pageResolvers: Resolvers = {
   TherapyPage: {
     locale: (parent) => parent.technique.locale,
     fallbackFields: (parent) => parent.technique.fallbackFields,
+    adaptedFields: (parent) => parent.technique.adaptedFields,
     seo: pageSeo,
     jsonLd: async (parent) => {
       const { technique, clinic } = parent;
