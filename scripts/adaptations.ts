@@ -10,7 +10,7 @@ import { bootStrapi } from './strapi-app';
 import { shutDown } from '../src/database/settle';
 import { formatOutdated, outdatedAdaptations } from '../src/clinics/adaptations/drift';
 import { UnknownClinicError } from '../src/clinics/adaptations/checks';
-import { runCli } from './cli';
+import { parseArgumentsOrExit, runCli } from './cli';
 
 const USAGE = 'Usage: npm run adaptations:outdated [-- --clinic <slug>] [--json]';
 
@@ -35,13 +35,7 @@ function parse(argv: string[]): Options {
   return options;
 }
 
-let options: Options;
-try {
-  options = parse(process.argv.slice(2));
-} catch (error) {
-  console.error((error as Error).message);
-  process.exit(2);
-}
+const options: Options = parseArgumentsOrExit(parse);
 
 async function main(): Promise<void> {
   const strapi = await bootStrapi();

@@ -17,3 +17,16 @@ export function runCli(main: () => Promise<void>, isUserError: (error: unknown) 
     },
   );
 }
+
+/**
+ * The command line, parsed before Strapi boots so that a mistake is answered at once: its message on
+ * stderr and exit code 2 (a usage error, not a failed run).
+ */
+export function parseArgumentsOrExit<T>(parse: (argv: string[]) => T): T {
+  try {
+    return parse(process.argv.slice(2));
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+}

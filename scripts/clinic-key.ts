@@ -17,7 +17,7 @@
 import { ClinicKeyError, createClinicKey, expiryAfter, expiryAt, listClinicKeys, revokeClinicKey, revokeClinicKeys, type ListedKey } from '../src/clinics/keys';
 import { shutDown } from '../src/database/settle';
 import { textTable } from '../src/reports/text-table';
-import { runCli } from './cli';
+import { parseArgumentsOrExit, runCli } from './cli';
 
 const USAGE = [
   'Usage: npm run clinic:key -- create <clinic-slug> [--preview] [--expires-in <N>d|<N>h | --expires-at <ISO date or date-time>]',
@@ -90,13 +90,7 @@ function describe(key: ListedKey): string[] {
   return [key.id, key.kind, key.createdAt, key.expiresAt ?? 'never', key.lastUsedAt ?? 'never', key.status === 'revoked' ? `revoked ${key.revokedAt}` : key.status];
 }
 
-let options: Command;
-try {
-  options = parse(process.argv.slice(2));
-} catch (error) {
-  console.error((error as Error).message);
-  process.exit(2);
-}
+const options: Command = parseArgumentsOrExit(parse);
 
 async function main(): Promise<void> {
   // Loaded only now: a command-line mistake is answered without loading Strapi.

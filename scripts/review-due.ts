@@ -9,7 +9,7 @@
 import { bootStrapi } from './strapi-app';
 import { shutDown } from '../src/database/settle';
 import { formatReviewDue, parseWithinDays, reviewDueReport, ReviewDueInputError } from '../src/editorial/review-due';
-import { runCli } from './cli';
+import { parseArgumentsOrExit, runCli } from './cli';
 
 const USAGE = 'Usage: npm run review:due [-- --days <1-3650>] [--json] [--fail-when-due]';
 
@@ -44,13 +44,7 @@ function parse(argv: string[]): Options {
 
 class ReviewsDueError extends Error {}
 
-let options: Options;
-try {
-  options = parse(process.argv.slice(2));
-} catch (error) {
-  console.error((error as Error).message);
-  process.exit(2);
-}
+const options: Options = parseArgumentsOrExit(parse);
 
 async function main(): Promise<void> {
   const strapi = await bootStrapi();

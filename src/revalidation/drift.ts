@@ -7,10 +7,10 @@
  */
 import type { Core } from '@strapi/strapi';
 import { ADAPTATION, ADAPTABLE_MODELS } from '../content/model';
-import type { TransactionSubscriber, WriteIntent } from '../content/writes';
+import type { TransactionSubscriber } from '../content/writes';
 import { outdatedAdaptations, type OutdatedAdaptation } from '../clinics/adaptations/drift';
 import { clinicRevalidationSettings } from './clinics';
-import { record } from './enqueue';
+import { eventOf, record } from './enqueue';
 import type { OutdatedNotice } from './payload';
 
 interface Prepared {
@@ -22,11 +22,6 @@ interface Prepared {
 const TARGET_FIELD_OF = new Map<string, string>(
   Object.entries(ADAPTATION.targetFields).map(([field, uid]) => [uid as string, field]),
 );
-
-function isPublish(intent: WriteIntent): boolean {
-  if (intent.source !== 'document') return false;
-  return intent.action === 'publish' || ((intent.action === 'create' || intent.action === 'update') && intent.status === 'published');
-}
 
 const marks = (item: OutdatedAdaptation) => [
   ...item.fields.map((field) => `${item.documentId}|${item.locale}|${field.field}`),
@@ -41,7 +36,7 @@ export function adaptationDriftSubscriber(input: { strapi: Core.Strapi; onEnqueu
 
     async prepare(intent) {
       const field = TARGET_FIELD_OF.get(intent.uid);
-      if (field === undefined || !isPublish(intent) || intent.source !== 'document' || intent.documentId === null) return undefined;
+      if (field === undefined || eventOf(intent) !== 'publish' || intent.source !== 'document' || intent.documentId === null) return undefined;
       if (!ADAPTABLE_MODELS.some((model) => model.uid === intent.uid)) return undefined;
       const row = (await strapi.db.query(intent.uid).findOne({ where: { documentId: intent.documentId }, select: ['slug'] })) as { slug?: string } | null;
       if (typeof row?.slug !== 'string') return undefined;
