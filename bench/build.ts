@@ -1,7 +1,8 @@
 /**
  * Builds the benchmark dataset at one scale into the database the environment names, creates a clinic
- * key and a read-only API token, checks that our API and Strapi's GraphQL give the same answer, counts
- * the SQL statements of each page query (P2), and writes it all as JSON for bench/run.ts.
+ * key and a read-only API token, checks that our API and Strapi's GraphQL give the same answer, has a
+ * second clinic adapt the two measured techniques, counts the SQL statements of each page query, plain
+ * and adapted (P2), and writes it all as JSON for bench/run.ts.
  * Usage: node dist/bench/build.js --scale 1 --out bench/.data/scale-1.json
  */
 import { writeFileSync } from 'fs';
@@ -23,7 +24,33 @@ export interface BuildReport {
   slugs: { most: string; fewest: string };
   treats: { most: number; fewest: number };
   listConditionSlug: string;
-  statements: { ours: { most: number; fewest: number; list: number }; strapi: { most: number; fewest: number } };
+  /** A second clinic that adapts both measured techniques (intro, summary, call to action, an own FAQ, a local section, a hidden condition). */
+  adapted: { clinicSlug: string; key: string };
+  statements: { ours: { most: number; fewest: number; list: number }; adapted: { most: number; fewest: number }; strapi: { most: number; fewest: number } };
+}
+
+const paragraph = (text: string) => [{ type: 'paragraph', children: [{ type: 'text', text }] }];
+
+/** The adapting clinic's version of a technique, published, as a clinic editor would write it. */
+async function adapt(strapi: Core.Strapi, input: { clinic: string; technique: string; hide: string | undefined }): Promise<void> {
+  const documents = strapi.documents('api::clinic-adaptation.clinic-adaptation' as never) as unknown as {
+    create(params: object): Promise<{ documentId: string }>;
+    publish(params: object): Promise<unknown>;
+  };
+  const created = await documents.create({
+    locale: 'en',
+    data: {
+      clinic: input.clinic,
+      technique: input.technique,
+      summary: 'Our own summary of this technique at {{clinic.name}}.',
+      intro: paragraph('At {{clinic.name}} we combine this technique with an assessment at the first visit.'),
+      callToAction: { text: 'Book with {{clinic.name}} online or call {{clinic.phone}}.', buttonLabel: 'Book now', url: '{{clinic.bookingUrl}}' },
+      faqs: [{ question: 'Do you bill my insurance directly?', answer: paragraph('Yes: {{clinic.name}} sends the invoice to most insurers.') }],
+      localSection: paragraph('Our rooms are on the ground floor, with step-free access.'),
+      hidden: input.hide === undefined ? [] : [{ relation: 'treats', slug: input.hide }],
+    },
+  });
+  await documents.publish({ documentId: created.documentId, locale: 'en' });
 }
 
 function argument(name: string): string {
@@ -96,12 +123,16 @@ async function main(): Promise<void> {
     const most = techniques[techniques.length - 1];
     if (fewest === undefined || most === undefined) throw new Error('no techniques were built');
     const listConditionSlug = most.treats[0]?.slug ?? '';
+    const adaptingClinic = 'clinic-1';
+    for (const technique of [most, fewest]) await adapt(strapi, { clinic: adaptingClinic, technique: technique.slug, hide: technique.treats[1]?.slug });
+    const adaptedKey = (await createClinicKey({ strapi, slug: adaptingClinic, kind: 'public' })).key;
 
     await strapi.listen();
     const address = strapi.server.httpServer.address();
     if (address === null || typeof address === 'string') throw new Error('no port');
     const base = `http://127.0.0.1:${address.port}`;
     const ours = (slug: string) => post(`${base}/graphql`, key, OUR_PAGE, { slug, locale: 'en' });
+    const adapted = (slug: string) => post(`${base}/graphql`, adaptedKey, OUR_PAGE, { slug, locale: 'en' });
     const theirs = (slug: string) => post(`${base}/strapi-graphql`, token, STRAPI_PAGE, { slug, clinic: clinicSlug, locale: 'en' });
 
     // Both sides must give the same answer before anything is timed.
@@ -110,6 +141,11 @@ async function main(): Promise<void> {
     const theirTreats = (b.techniques[0].treats as Array<{ slug: string }>).map((item) => item.slug).sort();
     if (JSON.stringify(ourTreats) !== JSON.stringify(theirTreats) || a.therapyPage.technique.name !== b.techniques[0].name) {
       throw new Error(`the two APIs disagree: ${JSON.stringify({ ourTreats, theirTreats })}`);
+    }
+    // The adapting clinic's page must be its adaptation: its intro, one condition fewer.
+    const c = await adapted(most.slug);
+    if (!String(c.therapyPage.technique.intro.html).includes('we combine this technique') || c.therapyPage.technique.treats.length !== ourTreats.length - 1) {
+      throw new Error('the adapting clinic is not served its adaptation');
     }
 
     const report: BuildReport = {
@@ -122,11 +158,16 @@ async function main(): Promise<void> {
       slugs: { most: most.slug, fewest: fewest.slug },
       treats: { most: most.treats.length, fewest: fewest.treats.length },
       listConditionSlug,
+      adapted: { clinicSlug: adaptingClinic, key: adaptedKey },
       statements: {
         ours: {
           most: await countStatements(strapi, () => ours(most.slug)),
           fewest: await countStatements(strapi, () => ours(fewest.slug)),
           list: await countStatements(strapi, () => post(`${base}/graphql`, key, OUR_LIST, { treats: listConditionSlug, locale: 'en' })),
+        },
+        adapted: {
+          most: await countStatements(strapi, () => adapted(most.slug)),
+          fewest: await countStatements(strapi, () => adapted(fewest.slug)),
         },
         strapi: {
           most: await countStatements(strapi, () => theirs(most.slug)),
