@@ -3,7 +3,8 @@
  * different value since the clinic wrote its override, or no longer links an entry the clinic hides
  * (GET /editor/adaptations/outdated, the same report as `npm run adaptations:outdated`; a clinic editor
  * gets only their clinics'). Each row shows the base's old and new text side by side and opens the
- * adaptation, where saving or "Confirm" records the new base.
+ * adaptation, where saving records the new base (confirming without a change: POST
+ * /editor/adaptations/:documentId/confirm).
  */
 import { Widget } from '@strapi/strapi/admin';
 import { Box, Flex, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
