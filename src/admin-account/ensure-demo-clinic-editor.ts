@@ -8,9 +8,8 @@
 import type { Core } from '@strapi/strapi';
 import { CLINIC_EDITOR_ROLE, EDITORS_FIELD, editorEmails } from '../clinics/editors';
 import { UIDS } from '../content/model';
-import { emailRule } from '../content-validation/rules';
 import { settings, type Settings } from '../settings';
-import { AdminAccountError, passwordProblem } from './ensure-dev-admin';
+import { AdminAccountError, developmentCredentials } from './ensure-dev-admin';
 
 /** The seed's clinic the demo editor edits (data/seed/clinics.json). */
 export const DEMO_CLINIC = 'harbour-chiro';
@@ -42,20 +41,15 @@ async function linkToDemoClinic(strapi: Core.Strapi, email: string): Promise<boo
 }
 
 export async function ensureDemoClinicEditor(strapi: Core.Strapi, from: Settings = settings()): Promise<DemoClinicEditorResult> {
-  const email = from.ADMIN_CLINIC_EDITOR_EMAIL ?? '';
-  const password = from.ADMIN_CLINIC_EDITOR_PASSWORD ?? '';
-  if (email === '' && password === '') return 'not-configured';
-  if (from.NODE_ENV === 'production') {
-    strapi.log.warn('ADMIN_CLINIC_EDITOR_EMAIL/ADMIN_CLINIC_EDITOR_PASSWORD are ignored in production: invite clinic editors at /admin instead.');
-    return 'ignored-in-production';
-  }
-  if (email === '' || password === '') {
-    throw new AdminAccountError('Set both ADMIN_CLINIC_EDITOR_EMAIL and ADMIN_CLINIC_EDITOR_PASSWORD to create the demo clinic editor, or neither.');
-  }
-  const emailProblem = emailRule('ADMIN_CLINIC_EDITOR_EMAIL', email);
-  if (emailProblem !== null) throw new AdminAccountError(emailProblem);
-  const problem = passwordProblem(password);
-  if (problem !== null) throw new AdminAccountError(`ADMIN_CLINIC_EDITOR_PASSWORD ${problem}.`);
+  const credentials = developmentCredentials({
+    strapi,
+    from,
+    names: { email: 'ADMIN_CLINIC_EDITOR_EMAIL', password: 'ADMIN_CLINIC_EDITOR_PASSWORD' },
+    account: 'the demo clinic editor',
+    productionHint: 'invite clinic editors at /admin instead',
+  });
+  if (typeof credentials === 'string') return credentials;
+  const { email, password } = credentials;
   const normalizedEmail = email.toLowerCase();
   if (normalizedEmail === (from.ADMIN_EMAIL ?? '').toLowerCase()) {
     throw new AdminAccountError('ADMIN_CLINIC_EDITOR_EMAIL must differ from ADMIN_EMAIL: the development admin is a super admin, the demo clinic editor is not.');

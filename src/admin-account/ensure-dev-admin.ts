@@ -32,23 +32,47 @@ interface AdminRoleService {
   getSuperAdmin(): Promise<{ id: number } | null>;
 }
 
+/**
+ * A development account's e-mail and password from their two settings, checked alike for every such
+ * account: neither set → not configured; production → ignored (with `productionHint` in the log);
+ * one without the other, a malformed e-mail or a weak password → AdminAccountError naming the variable.
+ */
+export function developmentCredentials(input: {
+  strapi: Core.Strapi;
+  from: Settings;
+  names: { email: 'ADMIN_EMAIL' | 'ADMIN_CLINIC_EDITOR_EMAIL'; password: 'ADMIN_PASSWORD' | 'ADMIN_CLINIC_EDITOR_PASSWORD' };
+  /** What the pair creates, e.g. "the development admin". */
+  account: string;
+  productionHint: string;
+}): { email: string; password: string } | 'not-configured' | 'ignored-in-production' {
+  const { strapi, from, names, account, productionHint } = input;
+  const email = from[names.email] ?? '';
+  const password = from[names.password] ?? '';
+  if (email === '' && password === '') return 'not-configured';
+  if (from.NODE_ENV === 'production') {
+    strapi.log.warn(`${names.email}/${names.password} are ignored in production: ${productionHint}.`);
+    return 'ignored-in-production';
+  }
+  if (email === '' || password === '') throw new AdminAccountError(`Set both ${names.email} and ${names.password} to create ${account}, or neither.`);
+  const emailProblem = emailRule(names.email, email);
+  if (emailProblem !== null) throw new AdminAccountError(emailProblem);
+  const problem = passwordProblem(password);
+  if (problem !== null) throw new AdminAccountError(`${names.password} ${problem}.`);
+  return { email, password };
+}
+
 export type DevAdminResult = 'created' | 'exists' | 'not-configured' | 'ignored-in-production';
 
 export async function ensureDevAdmin(strapi: Core.Strapi, from: Settings = settings()): Promise<DevAdminResult> {
-  const email = from.ADMIN_EMAIL ?? '';
-  const password = from.ADMIN_PASSWORD ?? '';
-  if (email === '' && password === '') return 'not-configured';
-  if (from.NODE_ENV === 'production') {
-    strapi.log.warn('ADMIN_EMAIL/ADMIN_PASSWORD are ignored in production: register the first admin at /admin instead.');
-    return 'ignored-in-production';
-  }
-  if (email === '' || password === '') {
-    throw new AdminAccountError('Set both ADMIN_EMAIL and ADMIN_PASSWORD to create the development admin, or neither.');
-  }
-  const emailProblem = emailRule('ADMIN_EMAIL', email);
-  if (emailProblem !== null) throw new AdminAccountError(emailProblem);
-  const problem = passwordProblem(password);
-  if (problem !== null) throw new AdminAccountError(`ADMIN_PASSWORD ${problem}.`);
+  const credentials = developmentCredentials({
+    strapi,
+    from,
+    names: { email: 'ADMIN_EMAIL', password: 'ADMIN_PASSWORD' },
+    account: 'the development admin',
+    productionHint: 'register the first admin at /admin instead',
+  });
+  if (typeof credentials === 'string') return credentials;
+  const { email, password } = credentials;
 
   // Strapi types its services as bags of `any`; these are the calls made on them.
   const users = strapi.service('admin::user') as AdminUserService;
