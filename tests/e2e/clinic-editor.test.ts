@@ -3,12 +3,16 @@
  * clinic editor of Harbour Chiropractic logs in, opens Harbour's adaptation of the MRT article,
  * rewrites its intro and publishes; Harbour's GraphQL answer shows the new intro within 1 s, another
  * clinic's answer does not change, and the editor can read the vetted technique but not edit it.
+ * Then the vetted intro is republished with new text: the editor's home page lists Harbour's adaptation
+ * under "Clinic adaptations to check" with the old and new base text, and its Confirm button records
+ * the new base, after which the list is empty.
  *
  * Needs the admin build and /usr/bin/chromium, as tests/e2e/editor-publish.test.ts does.
  */
 import { existsSync, mkdirSync } from 'fs';
 import path from 'path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { outdatedAdaptations } from '../../src/clinics/adaptations/drift';
 import { createClinicKey } from '../../src/clinics/keys';
 import { ADAPTATION, UIDS } from '../../src/content/model';
 import { graphql } from '../helpers/graphql';
@@ -119,4 +123,34 @@ it('a clinic editor adapts the MRT intro for their clinic only, and cannot edit 
     expect(await page.getByRole('button', { name: 'Publish' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Save' }).count()).toBe(0);
   });
+});
+
+it('the clinic editor confirms their adaptation from the home page after the vetted intro changed', async () => {
+  const newBase = 'Myofascial Release Therapy (MRT) applies slow, sustained pressure to tight fascia; this text was revised by the medical team.';
+  const technique = app.strapi.documents(UIDS.technique as never) as unknown as {
+    findFirst(params: object): Promise<{ documentId: string }>;
+    update(params: object): Promise<unknown>;
+    publish(params: object): Promise<unknown>;
+  };
+  const mrt = await technique.findFirst({ filters: { slug: MRT }, locale: 'en' });
+  await technique.update({ documentId: mrt.documentId, locale: 'en', data: { intro: [{ type: 'paragraph', children: [{ type: 'text', text: newBase }] }] } });
+  await technique.publish({ documentId: mrt.documentId, locale: 'en' });
+  const outdated = await outdatedAdaptations(app.strapi, { clinics: ['harbour-chiro'] });
+  expect(outdated.adaptations.map((item) => [item.target, item.locale, item.fields.map((field) => field.field)])).toEqual([[MRT, 'en', ['intro']]]);
+
+  await step('the home page lists the adaptation with the base text side by side', async () => {
+    await page.goto(`${app.baseUrl}/admin`);
+    const widget = page.getByTestId('adaptations-to-check-widget');
+    await widget.waitFor({ timeout: 60000 });
+    await widget.getByText(newBase.slice(0, 60)).waitFor({ timeout: 10000 });
+    expect(await widget.getByText('harbour-chiro · technique myofascial-release-therapy').count()).toBe(1);
+  });
+
+  await step('confirm', async () => {
+    const confirmed = page.waitForResponse((response) => response.request().method() === 'POST' && response.url().includes('/editor/adaptations/'));
+    await page.getByRole('button', { name: `Confirm harbour-chiro ${MRT} en` }).click();
+    expect((await confirmed).status()).toBe(200);
+    await page.getByText('Every clinic adaptation is up to date with its vetted base.').waitFor({ timeout: 10000 });
+  });
+  expect((await outdatedAdaptations(app.strapi, { clinics: ['harbour-chiro'] })).adaptations).toEqual([]);
 });

@@ -3,11 +3,13 @@
  * different value since the clinic wrote its override, or no longer links an entry the clinic hides
  * (GET /editor/adaptations/outdated, the same report as `npm run adaptations:outdated`; a clinic editor
  * gets only their clinics'). Each row shows the base's old and new text side by side and opens the
- * adaptation, where saving records the new base (confirming without a change: POST
- * /editor/adaptations/:documentId/confirm).
+ * adaptation, where saving records the new base. Its "Confirm" button records the new base without a
+ * change (POST /editor/adaptations/:documentId/confirm?locale=…), for a clinic whose override still
+ * reads well over the new text; the row then leaves the list.
  */
-import { Widget } from '@strapi/strapi/admin';
-import { Box, Flex, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
+import * as React from 'react';
+import { useFetchClient, useNotification, Widget } from '@strapi/strapi/admin';
+import { Box, Button, Flex, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 import { useNavigate } from 'react-router-dom';
 import { useEditorReport } from './useEditorReport';
 import { editLink } from './ReviewDueWidget';
@@ -51,15 +53,42 @@ function Change({ change }: { change: OutdatedField }) {
   );
 }
 
+/** The row's "Confirm" button: records the new base for this adaptation and locale, then reloads the list. */
+function ConfirmButton({ item, onConfirmed }: { item: OutdatedAdaptation; onConfirmed: () => void }) {
+  const { post } = useFetchClient();
+  const { toggleNotification } = useNotification();
+  const [isBusy, setIsBusy] = React.useState(false);
+  const confirm = async (event: React.MouseEvent) => {
+    // The row opens the adaptation; this button only confirms.
+    event.stopPropagation();
+    setIsBusy(true);
+    try {
+      await post(`/editor/adaptations/${encodeURIComponent(item.documentId)}/confirm?locale=${encodeURIComponent(item.locale)}`);
+      toggleNotification({ type: 'success', message: `${item.clinic}'s adaptation of ${item.target} (${item.locale}) now follows the new base.` });
+      onConfirmed();
+    } catch (error) {
+      const message = (error as { response?: { data?: { error?: { message?: string } } } }).response?.data?.error?.message;
+      toggleNotification({ type: 'danger', message: message ?? 'The adaptation could not be confirmed.' });
+    } finally {
+      setIsBusy(false);
+    }
+  };
+  return (
+    <Button variant="secondary" size="S" loading={isBusy} onClick={confirm} aria-label={`Confirm ${item.clinic} ${item.target} ${item.locale}`}>
+      Confirm
+    </Button>
+  );
+}
+
 export const AdaptationsToCheckWidget = () => {
   const navigate = useNavigate();
-  const { report, hasFailed } = useEditorReport<OutdatedReport>('/editor/adaptations/outdated');
+  const { report, hasFailed, reload } = useEditorReport<OutdatedReport>('/editor/adaptations/outdated');
 
   if (hasFailed) return <Widget.Error>The adaptations to check could not be loaded.</Widget.Error>;
   if (report === null) return <Widget.Loading />;
   if (report.adaptations.length === 0) return <Widget.NoData>Every clinic adaptation is up to date with its vetted base.</Widget.NoData>;
   return (
-    <Table colCount={2} rowCount={report.adaptations.length} data-testid="adaptations-to-check-widget">
+    <Table colCount={3} rowCount={report.adaptations.length} data-testid="adaptations-to-check-widget">
       <Tbody>
         {report.adaptations.map((item) => (
           <Tr key={`${item.documentId}-${item.locale}`} cursor="pointer" onClick={() => navigate(editLink(ADAPTATION_UID, item.documentId, item.locale))}>
@@ -76,6 +105,9 @@ export const AdaptationsToCheckWidget = () => {
                   <Typography key={`${hide.relation}-${hide.slug}`} textColor="neutral800">{`Hides ${hide.slug} (${hide.relation}), which the base no longer links`}</Typography>
                 ))}
               </Flex>
+            </Td>
+            <Td>
+              <ConfirmButton item={item} onConfirmed={reload} />
             </Td>
           </Tr>
         ))}

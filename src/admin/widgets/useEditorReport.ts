@@ -1,11 +1,15 @@
-/** Loads one of the editors' JSON reports (/editor/…) with the admin's session; null while loading. */
+/**
+ * Loads one of the editors' JSON reports (/editor/…) with the admin's session; null while loading.
+ * `reload()` asks for it again (after an action in the widget changed what it reports).
+ */
 import * as React from 'react';
 import { useFetchClient } from '@strapi/strapi/admin';
 
-export function useEditorReport<T>(path: string): { report: T | null; hasFailed: boolean } {
+export function useEditorReport<T>(path: string): { report: T | null; hasFailed: boolean; reload: () => void } {
   const { get } = useFetchClient();
   const [report, setReport] = React.useState<T | null>(null);
   const [hasFailed, setHasFailed] = React.useState(false);
+  const [generation, setGeneration] = React.useState(0);
 
   React.useEffect(() => {
     let isCurrent = true;
@@ -15,7 +19,8 @@ export function useEditorReport<T>(path: string): { report: T | null; hasFailed:
     return () => {
       isCurrent = false;
     };
-  }, [get, path]);
+  }, [get, path, generation]);
 
-  return { report, hasFailed };
+  const reload = React.useCallback(() => setGeneration((value) => value + 1), []);
+  return { report, hasFailed, reload };
 }
