@@ -13,7 +13,7 @@
 import type { Core } from '@strapi/strapi';
 import { ensureDemoClinicEditor } from '../admin-account/ensure-demo-clinic-editor';
 import { ensureDevAdmin } from '../admin-account/ensure-dev-admin';
-import { adaptationBodyIssues, adaptationWritesMiddleware } from '../clinics/adaptations';
+import { adaptationBodyIssues, adaptationRenameSubscriber, adaptationWritesMiddleware } from '../clinics/adaptations';
 import {
   clinicEditorBodyCheck,
   clinicEditorWritesMiddleware,
@@ -23,7 +23,7 @@ import {
 } from '../clinics/editors';
 import { registerKeyUses } from '../clinics/key-use';
 import { ADAPTATION, UIDS } from '../content/model';
-import { mountHttpSettle, writePipeline } from '../content/writes';
+import { mountHttpSettle, slugSyncSubscriber, writePipeline } from '../content/writes';
 import { contentFormatMiddleware } from '../content-validation/middleware';
 import { acquireBootLock, type ReleaseBootLock } from '../database/boot-lock';
 import { cachePreparedStatements } from '../database/statement-cache';
@@ -124,7 +124,11 @@ function createApp(strapi: Core.Strapi): App {
         [UIDS.clinic]: clinicEditorBodyCheck(strapi, UIDS.clinic),
       });
       // One write pipeline: each write's change, its subscribers (outbox, purges, directory), one settle point.
-      writePipeline(strapi);
+      const pipeline = writePipeline(strapi);
+      // A slug changed in one locale is the entry's slug in all (Strapi syncs every other non-localized
+      // field itself); then the adaptations that name it follow.
+      pipeline.inTransaction(slugSyncSubscriber(strapi));
+      pipeline.inTransaction(adaptationRenameSubscriber(strapi));
       revalidation = createRevalidation({ strapi, settings: revalidationSettings() });
       revalidation.register();
       registerKeyUses(strapi);
