@@ -113,11 +113,16 @@ export function oneOf<const V extends readonly [string, ...string[]]>(options: C
   });
 }
 
-/** A URL with one of the given schemes (e.g. `redis:`), or null when unset. May carry a password: never repeated. */
-export function url(options: Common & { schemes: readonly string[] }): Declaration<string | null> {
+/**
+ * A URL with one of the given schemes (e.g. `redis:`), or null when unset (or `default`, when given).
+ * May carry a password: never repeated.
+ */
+export function url(options: Common & { schemes: readonly string[]; default: string }): Declaration<string>;
+export function url(options: Common & { schemes: readonly string[] }): Declaration<string | null>;
+export function url(options: Common & { schemes: readonly string[]; default?: string }): Declaration<string | null> {
   const { schemes } = options;
   return declare<string | null>('url', options, {
-    default: null,
+    default: options.default ?? null,
     form: `start with ${schemes.map((scheme) => `${scheme}//`).join(' or ')}`,
     schema: z.string().refine((value) => {
       try {
@@ -156,6 +161,22 @@ export const origin = {
       }
     })
     .transform((entry) => new URL(entry).origin),
+};
+
+/**
+ * An http(s) URL a request is sent to (a list entry): no user or password (fetch refuses them, and they
+ * would end up in logs), no #fragment.
+ */
+export const httpUrl = {
+  form: 'be an http(s) URL without user, password or #fragment, such as http://varnish-1.internal:6081/',
+  schema: z.string().refine((entry) => {
+    try {
+      const parsed = new URL(entry);
+      return ['http:', 'https:'].includes(parsed.protocol) && parsed.username === '' && parsed.password === '' && parsed.hash === '' && !entry.includes('#');
+    } catch {
+      return false;
+    }
+  }),
 };
 
 /** Any text (a key of a list of keys). */

@@ -3,7 +3,7 @@
  * operators' table in docs/operators.md and .env.example list the same names; a unit test keeps them
  * in step). Add a variable here first; read it through settings() (index.ts), never process.env.
  */
-import { anyText, bool, int, list, ms, oneOf, origin, secret, seconds, text, url } from './cast';
+import { anyText, bool, httpUrl, int, list, ms, oneOf, origin, secret, seconds, text, url } from './cast';
 
 const isDevelopment = ({ NODE_ENV }: { NODE_ENV: string }) => NODE_ENV === 'development';
 
@@ -100,6 +100,16 @@ export const DECLARATIONS = {
   REVALIDATION_TIMEOUT_MS: ms({ default: 5000, min: 1, meaning: 'time limit per webhook request' }),
   REVALIDATION_RETRY_BASE_MS: ms({ default: 2000, min: 1, meaning: 'delay before the first retry (each further one waits twice as long)' }),
   REVALIDATION_MAX_ATTEMPTS: int({ default: 6, min: 1, meaning: 'attempts before a delivery is given up as failed' }),
+
+  // CDN purges by edge tag (src/cdn): each CDN configured here is purged after every publish; none is by default
+  VARNISH_PURGE_URLS: list({ entry: httpUrl, isSecret: true, meaning: 'base URLs of the Varnish servers, comma-separated: each gets a PURGE request with an xkey header of edge tags (setting it turns Varnish purges on)' }),
+  FASTLY_API_TOKEN: secret({ minLength: 16, hint: 'a Fastly API token with the purge_select scope', meaning: 'Fastly API token (purge_select scope); with FASTLY_SERVICE_ID turns Fastly purges on: both or neither' }),
+  FASTLY_SERVICE_ID: text({ meaning: 'the Fastly service whose cache is purged (with FASTLY_API_TOKEN)' }),
+  FASTLY_API_URL: url({ schemes: ['https:', 'http:'], default: 'https://api.fastly.com', meaning: "Fastly's API (http only on the loopback address, for tests)" }),
+  CLOUDFLARE_API_TOKEN: secret({ minLength: 16, hint: 'a Cloudflare API token with the Zone > Cache Purge permission', meaning: 'Cloudflare API token (Cache Purge permission); with CLOUDFLARE_ZONE_ID turns Cloudflare purges on: both or neither' }),
+  CLOUDFLARE_ZONE_ID: text({ meaning: 'the Cloudflare zone whose cache is purged (with CLOUDFLARE_API_TOKEN)' }),
+  CLOUDFLARE_API_URL: url({ schemes: ['https:', 'http:'], default: 'https://api.cloudflare.com/client/v4', meaning: "Cloudflare's API (http only on the loopback address, for tests)" }),
+  CDN_PURGE_TIMEOUT_MS: ms({ default: 10000, min: 1, meaning: 'time limit per purge request to a CDN (each Varnish server, Fastly, Cloudflare)' }),
 };
 
 export type VariableName = keyof typeof DECLARATIONS;
