@@ -32,6 +32,7 @@ import { applyEditorLayouts } from '../editor-help/layouts';
 import { assertProductionSecrets } from '../env/secrets';
 import { requiredAlongChainMiddleware } from '../l10n/publish-check';
 import { syncLocales } from '../locales/config';
+import { adaptersFromSettings, cdnPurgeSettings, createCdnPurges, type CdnPurges } from '../cdn';
 import { createRevalidation, type Revalidation } from '../revalidation';
 import { revalidationSettings } from '../revalidation/settings';
 import { isContentEmpty, runSeed, summarize } from '../seed';
@@ -71,6 +72,7 @@ function createApp(strapi: Core.Strapi): App {
   let serving: ServingServices | null = null;
   let frontDoor: FrontDoor | null = null;
   let revalidation: Revalidation | null = null;
+  let cdn: CdnPurges | null = null;
 
   async function releaseLock(): Promise<void> {
     await releaseBootLock?.();
@@ -88,7 +90,11 @@ function createApp(strapi: Core.Strapi): App {
     const { openFrontDoor } = await import('../http/front-door');
     serving = await buildServingServices(strapi, built);
     const services = serving;
-    mountRoutes({ strapi, core: built, serving: services, isDraining: () => frontDoor?.isDraining() ?? false });
+    // Made in register(), which always runs first.
+    const purges = cdn as CdnPurges;
+    mountRoutes({ strapi, core: built, serving: services, cdn: purges, isDraining: () => frontDoor?.isDraining() ?? false });
+    // Rows a stopped instance left pending are sent, and those of the start-up writes.
+    purges.start(services.metrics);
     // Admin and API writes answer only once the caches (here and on other instances) have let go of
     // what they changed: an editor who saw "Published" never finds the old version on the site.
     mountHttpSettle(strapi);
@@ -131,6 +137,9 @@ function createApp(strapi: Core.Strapi): App {
       pipeline.inTransaction(adaptationRenameSubscriber(strapi));
       revalidation = createRevalidation({ strapi, settings: revalidationSettings() });
       revalidation.register();
+      // CDN purges (none unless configured; a half configuration stops the start, naming the variable).
+      cdn = createCdnPurges({ strapi, adapters: adaptersFromSettings(), settings: cdnPurgeSettings() });
+      cdn.register();
       registerKeyUses(strapi);
       core = buildCoreServices(strapi);
     },
@@ -162,6 +171,7 @@ function createApp(strapi: Core.Strapi): App {
 
     async destroy() {
       await revalidation?.stop();
+      await cdn?.stop();
       await releaseLock();
       frontDoor?.close();
       frontDoor = null;
@@ -179,6 +189,7 @@ function createApp(strapi: Core.Strapi): App {
     async shutdown() {
       await frontDoor?.drain(settings().SHUTDOWN_TIMEOUT_MS);
       await revalidation?.stop();
+      await cdn?.stop();
       await strapi.destroy();
     },
   };

@@ -1,5 +1,7 @@
 /** Every route table of the service, mounted once on Strapi's router by the composition root. */
 import type { Core } from '@strapi/strapi';
+import type { CdnPurges } from '../cdn';
+import { cdnRoutes } from '../cdn/routes';
 import { adaptationRoutes } from '../clinics/adaptations/routes';
 import { clinicsOfUser } from '../clinics/editors';
 import { reviewRoutes } from '../editorial/routes';
@@ -11,8 +13,8 @@ import { revalidationRoutes } from '../revalidation/routes';
 import { sitePageRoutes } from '../site-pages/routes';
 import type { CoreServices, ServingServices } from './services';
 
-export function mountRoutes(input: { strapi: Core.Strapi; core: CoreServices; serving: ServingServices; isDraining: () => boolean }): void {
-  const { strapi, core, serving, isDraining } = input;
+export function mountRoutes(input: { strapi: Core.Strapi; core: CoreServices; serving: ServingServices; cdn: CdnPurges; isDraining: () => boolean }): void {
+  const { strapi, core, serving, cdn, isDraining } = input;
   const { directory, redis } = core;
   const operations = createClinicOperations({ strapi, directory, apollo: serving.apollo, fallbacks: serving.fallbacks });
   // Public routes: health, metrics (its own token) and the reference pages.
@@ -26,5 +28,6 @@ export function mountRoutes(input: { strapi: Core.Strapi; core: CoreServices; se
     ...revalidationRoutes({ strapi, clinicsOf: (user) => clinicsOfUser(strapi, user) }),
     ...reviewRoutes({ strapi }),
     ...adaptationRoutes({ strapi, clinicsOf: (user) => clinicsOfUser(strapi, user) }),
+    ...cdnRoutes({ strapi, cdns: cdn.adapters.map((adapter) => adapter.name) }),
   ]);
 }

@@ -5,9 +5,10 @@
  */
 import type { Core } from '@strapi/strapi';
 import { Redis } from 'ioredis';
-import { writePipeline } from '../content/writes';
+import { changedTags, writePipeline } from '../content/writes';
+import { edgeHeadersFor, type EdgeHeadersOf } from '../cdn/headers';
+import { cdnSettings } from '../cdn/settings';
 import { settings, type Settings } from '../settings';
-import { changedTags } from './tags';
 import { createFallbackStore, createMemoryStore, createRedisStore, type ResponseStore } from './store';
 
 export interface CacheSettings {
@@ -48,6 +49,8 @@ export interface ResponseCache {
   readonly redis: Redis | null;
   /** Cache-Control for a cacheable response. */
   readonly cacheControl: string;
+  /** A cacheable response's tag headers for the CDNs in front of us (src/cdn/headers.ts). */
+  readonly edgeHeaders: EdgeHeadersOf;
   /** The store key of a request: its method, the clinic and its raw operation text (see src/graphql/identity.ts). */
   key(identity: string): string;
   close(): Promise<void>;
@@ -129,6 +132,7 @@ export function createResponseCache(strapi: Core.Strapi, settings: CacheSettings
     store,
     redis,
     cacheControl,
+    edgeHeaders: edgeHeadersFor({ isFastly: cdnSettings().fastly !== null }),
     key: (identity) => store.keyOf(identity),
     async close() {
       stop();

@@ -7,6 +7,7 @@
 import { createHash } from 'crypto';
 import { LRUCache } from 'lru-cache';
 import type { Redis } from 'ioredis';
+import type { EdgeHeaders } from '../cdn/headers';
 
 export interface CachedResponse {
   body: string;
@@ -15,9 +16,10 @@ export interface CachedResponse {
   storedAt: number;
   /** The operation name the client gave, for metrics. */
   operation?: string | null;
-  /** Kept by the memory store: the body already encoded, and the Cache-Tag header value. */
+  /** The tag headers for the caches in front of us, computed once when the answer is stored. */
+  edge?: EdgeHeaders;
+  /** Kept by the memory store: the body already encoded. */
   bytes?: Buffer;
-  tagHeader?: string;
 }
 
 export interface ResponseStore {
@@ -75,7 +77,7 @@ export function createMemoryStore(maxBytes: number): ResponseStore {
         if (ticket + 1 < oldest) return false;
         for (const entry of log) if (entry.purge > ticket && response.tags.some((tag) => entry.tags.has(tag))) return false;
       }
-      lru.set(key, { ...response, bytes: Buffer.from(response.body), tagHeader: response.tags.join(',') });
+      lru.set(key, { ...response, bytes: Buffer.from(response.body) });
       if (!lru.has(key)) return false; // larger than the whole cache
       for (const tag of response.tags) {
         let keys = byTag.get(tag);
@@ -173,7 +175,7 @@ export function createRedisStore(input: { redis: Redis; prefix: string; ttlSecon
       return Number((await redis.get(purgesKey)) ?? 0);
     },
     async set(key, response, ticket) {
-      const { bytes: _bytes, tagHeader: _tagHeader, ...stored_ } = response;
+      const { bytes: _bytes, ...stored_ } = response;
       const stored = await redis.cacheSet(purgesKey, logKey, responseKey(key), ticket, JSON.stringify(stored_), ttlSeconds, tagPrefix, ...response.tags);
       return stored === 1;
     },

@@ -6,6 +6,7 @@
 import type { ServerResponse } from 'http';
 import type { Context as KoaContext } from 'koa';
 import type { CachedResponse } from '../cache/store';
+import { PRIVATE_CACHE_CONTROL, type EdgeHeaders, type EdgeHeadersOf } from '../cdn/headers';
 import { matchesEtag } from '../http/etag';
 import { errorBody, MEDIA_TYPES, type ResponseMedia } from './http-semantics';
 import { RATE_LIMITED, type RateDecision } from './rate-limit';
@@ -38,16 +39,21 @@ export function rateLimitedAnswer(decision: RateDecision): GraphQLAnswer {
   };
 }
 
-/** The headers every cacheable answer carries, hit or miss. */
-export function cachedHeaders(input: { cacheControl: string; etag: string; vary: string; tags: string; outcome: 'HIT' | 'MISS' }): Record<string, string> {
-  return { 'Cache-Control': input.cacheControl, ETag: input.etag, Vary: input.vary, 'Cache-Tag': input.tags, 'X-Cache': input.outcome };
+/**
+ * The headers every cacheable answer carries, hit or miss: its tags for the caches in front of us
+ * (src/cdn/headers.ts), or, when they do not fit a tag header, a Cache-Control no shared cache stores.
+ */
+export function cachedHeaders(input: { cacheControl: string; etag: string; vary: string; edge: EdgeHeaders; outcome: 'HIT' | 'MISS' }): Record<string, string> {
+  const { edge } = input;
+  return { 'Cache-Control': edge.isCacheableAtEdge ? input.cacheControl : PRIVATE_CACHE_CONTROL, ETag: input.etag, Vary: input.vary, ...edge.headers, 'X-Cache': input.outcome };
 }
 
 /** A cache hit: 304 when the client holds this version (If-None-Match), the stored body otherwise. */
-export function hitAnswer(input: { hit: CachedResponse; media: ResponseMedia; ifNoneMatch: string | undefined; cacheControl: string; vary: string }): GraphQLAnswer {
-  const { hit, media, ifNoneMatch, cacheControl, vary } = input;
+export function hitAnswer(input: { hit: CachedResponse; media: ResponseMedia; ifNoneMatch: string | undefined; cacheControl: string; vary: string; edgeOf: EdgeHeadersOf }): GraphQLAnswer {
+  const { hit, media, ifNoneMatch, cacheControl, vary, edgeOf } = input;
   const headers = {
-    ...cachedHeaders({ cacheControl, etag: hit.etag, vary, tags: hit.tagHeader ?? hit.tags.join(','), outcome: 'HIT' }),
+    // Stored with the answer; an entry another version wrote without them gets them here.
+    ...cachedHeaders({ cacheControl, etag: hit.etag, vary, edge: hit.edge ?? edgeOf(hit.tags), outcome: 'HIT' }),
     'X-Content-Type-Options': 'nosniff',
   };
   if (matchesEtag(ifNoneMatch, hit.etag)) return { status: 304, headers, body: null };

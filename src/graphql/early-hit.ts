@@ -20,8 +20,8 @@ export function createEarlyHit(services: Pick<PipelineServices, 'cache' | 'direc
   const { cache, directory, rateLimiter, metrics, configuration, vary, defaultPerMinute } = services;
 
   function write(request: IncomingMessage, response: ServerResponse, hit: CachedResponse, media: ResponseMedia, started: number): true {
-    const { cacheControl } = cache as NonNullable<typeof cache>;
-    sendAnswer(response, hitAnswer({ hit, media, ifNoneMatch: request.headers['if-none-match'], cacheControl, vary }));
+    const { cacheControl, edgeHeaders } = cache as NonNullable<typeof cache>;
+    sendAnswer(response, hitAnswer({ hit, media, ifNoneMatch: request.headers['if-none-match'], cacheControl, vary, edgeOf: edgeHeaders }));
     metrics.observeRequest({ operation: hit.operation ?? null, cache: 'hit', status: response.statusCode, seconds: (performance.now() - started) / 1000 });
     return true;
   }

@@ -138,7 +138,7 @@ export const cacheRead: Step = async (exchange, { cache, configuration, strapi, 
   });
   if (hit === undefined) return undefined;
   exchange.cache = 'hit';
-  return hitAnswer({ hit, media, ifNoneMatch: request.headers['if-none-match'], cacheControl: cache.cacheControl, vary });
+  return hitAnswer({ hit, media, ifNoneMatch: request.headers['if-none-match'], cacheControl: cache.cacheControl, vary, edgeOf: cache.edgeHeaders });
 };
 
 /** Execution with the timeout, then the cache write for answers that may be shared. */
@@ -175,11 +175,12 @@ export const executeAndStore: Step = async (exchange, services) => {
   const etag = etagOf(text);
   exchange.cache = 'miss';
   const operation = resolved?.operationName ?? null;
-  await cache.store.set(cacheKey, { body: text, etag, tags, storedAt: Date.now(), operation }, ticket).catch((error: unknown) => {
+  const edge = cache.edgeHeaders(tags);
+  await cache.store.set(cacheKey, { body: text, etag, tags, storedAt: Date.now(), operation, edge }, ticket).catch((error: unknown) => {
     strapi.log.warn(`Response cache write failed: ${error instanceof Error ? error.message : String(error)}`);
   });
   delete headers['cache-control'];
-  Object.assign(headers, cachedHeaders({ cacheControl: cache.cacheControl, etag, vary, tags: tags.join(','), outcome: 'MISS' }));
+  Object.assign(headers, cachedHeaders({ cacheControl: cache.cacheControl, etag, vary, edge, outcome: 'MISS' }));
   if (matchesEtag(request.headers['if-none-match'], etag)) return { status: 304, headers, body: null };
   return { status, headers, body: text };
 };

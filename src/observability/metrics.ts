@@ -1,6 +1,6 @@
 /**
  * Prometheus metrics (prom-client): request durations by operation, cache outcomes, rate-limit
- * refusals and the database pool. routes.ts serves them at /metrics.
+ * refusals, CDN purges and the database pool. routes.ts serves them at /metrics.
  */
 import type { Core } from '@strapi/strapi';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -15,6 +15,8 @@ export interface Metrics {
   registry: Registry;
   observeRequest(input: { operation: string | null | undefined; cache: CacheOutcome; status: number; seconds: number }): void;
   rateLimited(): void;
+  /** A CDN purge call ended (src/cdn/purges.ts): `seconds` from the write's commit to the CDN's answer. */
+  observePurge(input: { cdn: string; isOk: boolean; seconds: number }): void;
 }
 
 export function createMetrics(strapi: Core.Strapi): Metrics {
@@ -34,6 +36,14 @@ export function createMetrics(strapi: Core.Strapi): Metrics {
     registers: [registry],
   });
   const rejections = new Counter({ name: 'graphql_rate_limit_rejections_total', help: 'Requests refused with 429 by the rate limit.', registers: [registry] });
+  const purges = new Counter({ name: 'cdn_purges_total', help: 'CDN purge calls by CDN and result (sent: acknowledged, failed: refused or unreachable).', labelNames: ['cdn', 'result'], registers: [registry] });
+  const purgeLag = new Histogram({
+    name: 'cdn_purge_lag_seconds',
+    help: 'Time from the commit of a write to its CDN purge being acknowledged, by CDN.',
+    labelNames: ['cdn'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
   const pool = (state: 'used' | 'free' | 'pending') => {
     const client = strapi.db.connection.client as { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number } };
     if (client.pool === undefined) return 0;
@@ -67,6 +77,10 @@ export function createMetrics(strapi: Core.Strapi): Metrics {
     },
     rateLimited() {
       rejections.inc();
+    },
+    observePurge({ cdn, isOk, seconds }) {
+      purges.inc({ cdn, result: isOk ? 'sent' : 'failed' });
+      if (isOk) purgeLag.observe({ cdn }, seconds);
     },
   };
 }

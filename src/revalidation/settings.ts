@@ -33,12 +33,5 @@ export function revalidationSettings(from: Settings = settings()): RevalidationS
   };
 }
 
-/**
- * The wait after the `attempts`-th failed attempt: base × 2^(attempts-1), capped, of which a random
- * half is dropped ("equal jitter") so that clinics failing together do not retry in lockstep.
- */
-export function retryDelayMs(settings: Pick<RevalidationSettings, 'retryBaseMs' | 'retryMaxMs'>, attempts: number, random: () => number = Math.random): number {
-  const exponential = settings.retryBaseMs * 2 ** Math.max(0, attempts - 1);
-  const capped = Math.min(settings.retryMaxMs, exponential);
-  return Math.round(capped / 2 + random() * (capped / 2));
-}
+/** The wait after the `attempts`-th failed attempt (shared with every outbox sender). */
+export { retryDelayMs } from '../database/drain-loop';

@@ -7,6 +7,7 @@
 import { createHmac } from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { urlForLogs } from './clinics';
+import { createDrainLoop, type DrainLoop } from '../database/drain-loop';
 import { claimDelivery, dueDeliveries, markAttemptFailed, markDelivered, nextDueAt, releaseClaim, type ClaimedDelivery } from './outbox';
 import { retryDelayMs, type RevalidationSettings } from './settings';
 
@@ -17,15 +18,8 @@ const BATCH = 8;
 /** A body excerpt in last_error helps an editor see why the site refused ("invalid signature"). */
 const BODY_EXCERPT = 200;
 
-export interface DeliveryWorker {
-  start(): void;
-  /** Looks for due rows now (a write just enqueued some). */
-  kick(): void;
-  /** Resolves once the current round of sending, and any round asked for meanwhile, is done. */
-  whenIdle(): Promise<void>;
-  /** Stops polling, aborts requests in flight (their rows go back to the outbox untried) and waits. */
-  stop(): Promise<void>;
-}
+/** Stopping aborts requests in flight: their rows go back to the outbox untried. */
+export type DeliveryWorker = DrainLoop;
 
 /** The signature header's value: HMAC-SHA256 of "<timestamp>.<body>", hex. */
 export function signatureOf(secret: string, timestamp: number, body: string): string {
@@ -65,17 +59,11 @@ export function createDeliveryWorker(input: { strapi: Core.Strapi; settings: Rev
   const { strapi, settings } = input;
   // Long enough for any request to finish or time out; after it, another instance may retry the row.
   const leaseMs = settings.timeoutMs + 30000;
-  let isStopped = true;
-  let timer: NodeJS.Timeout | null = null;
-  let round: Promise<void> | null = null;
-  let isAskedAgain = false;
-  let lastRoundError: string | null = null;
-  const stopping = new AbortController();
 
   type Outcome = { isDelivered: true; status: number } | { isDelivered: false; status: number | null; error: string } | null;
 
   /** One POST; null when it was cut short because this instance is stopping. */
-  async function post(claim: ClaimedDelivery): Promise<Outcome> {
+  async function post(claim: ClaimedDelivery, stopping: AbortSignal): Promise<Outcome> {
     const timestamp = Math.floor(Date.now() / 1000);
     try {
       const response = await fetch(claim.url, {
@@ -90,7 +78,7 @@ export function createDeliveryWorker(input: { strapi: Core.Strapi; settings: Rev
         body: claim.payload,
         // A redirected POST may arrive as a GET elsewhere: the configured URL must answer itself.
         redirect: 'manual',
-        signal: AbortSignal.any([stopping.signal, AbortSignal.timeout(settings.timeoutMs)]),
+        signal: AbortSignal.any([stopping, AbortSignal.timeout(settings.timeoutMs)]),
       });
       const { status } = response;
       if (status >= 200 && status < 300) {
@@ -101,13 +89,13 @@ export function createDeliveryWorker(input: { strapi: Core.Strapi; settings: Rev
       const redirect = status >= 300 && status < 400 ? ' (redirects are not followed: set the final URL)' : '';
       return { isDelivered: false, status, error: `HTTP ${status}${redirect}${body === '' ? '' : `: ${body}`}` };
     } catch (caught) {
-      if (stopping.signal.aborted) return null;
+      if (stopping.aborted) return null;
       return { isDelivered: false, status: null, error: describeError(caught, settings.timeoutMs) };
     }
   }
 
-  async function send(claim: ClaimedDelivery): Promise<void> {
-    const outcome = await post(claim);
+  async function send(claim: ClaimedDelivery, stopping: AbortSignal): Promise<void> {
+    const outcome = await post(claim, stopping);
     if (outcome === null) {
       await releaseClaim(strapi, claim);
       return;
@@ -130,8 +118,8 @@ export function createDeliveryWorker(input: { strapi: Core.Strapi; settings: Rev
   }
 
   /** Sends due rows in batches until none is left; returns when the next one falls due (null: none). */
-  async function sendDue(): Promise<number | null> {
-    while (!isStopped) {
+  async function sendDue(stopping: AbortSignal): Promise<number | null> {
+    while (!stopping.aborted) {
       const now = Date.now();
       const due = await dueDeliveries(strapi, now, BATCH);
       if (due.length === 0) break;
@@ -140,73 +128,17 @@ export function createDeliveryWorker(input: { strapi: Core.Strapi; settings: Rev
       // Every row taken by another instance: let it work rather than spin on the same rows.
       if (mine.length === 0) break;
       // Every request runs to its end before the round does (stop() waits for them all).
-      const failed = (await Promise.allSettled(mine.map((claim) => send(claim)))).find((outcome) => outcome.status === 'rejected');
+      const failed = (await Promise.allSettled(mine.map((claim) => send(claim, stopping)))).find((outcome) => outcome.status === 'rejected');
       if (failed !== undefined) throw failed.reason;
     }
-    return isStopped ? null : nextDueAt(strapi);
+    return stopping.aborted ? null : nextDueAt(strapi);
   }
 
-  function schedule(nextDue: number | null): void {
-    if (isStopped) return;
-    const wait = nextDue === null ? settings.pollMs : Math.max(0, Math.min(settings.pollMs, nextDue - Date.now()));
-    timer = setTimeout(() => {
-      timer = null;
-      runRound();
-    }, wait);
-    // A command-line process that forgets to stop Strapi still exits.
-    timer.unref();
-  }
-
-  function runRound(): void {
-    if (isStopped) return;
-    if (round !== null) {
-      isAskedAgain = true;
-      return;
-    }
-    if (timer !== null) clearTimeout(timer);
-    timer = null;
-    let nextDue: number | null = null;
-    round = sendDue()
-      .then((next) => {
-        nextDue = next;
-        lastRoundError = null;
-      })
-      .catch((error: unknown) => {
-        // The database away, typically: said once per outage, tried again at the next poll.
-        const message = error instanceof Error ? error.message : String(error);
-        if (message !== lastRoundError) strapi.log.warn(`Revalidation deliveries could not be read or updated: ${message}; trying again.`);
-        lastRoundError = message;
-      })
-      .finally(() => {
-        round = null;
-        if (isAskedAgain) {
-          isAskedAgain = false;
-          runRound();
-        } else {
-          schedule(nextDue);
-        }
-      });
-  }
-
-  return {
-    start() {
-      if (!isStopped || stopping.signal.aborted) return;
-      isStopped = false;
-      runRound();
+  return createDrainLoop({
+    pollMs: settings.pollMs,
+    drain: sendDue,
+    onError: (message, isNew) => {
+      if (isNew) strapi.log.warn(`Revalidation deliveries could not be read or updated: ${message}; trying again.`);
     },
-    kick() {
-      runRound();
-    },
-    async whenIdle() {
-      while (round !== null) await round;
-    },
-    async stop() {
-      isStopped = true;
-      isAskedAgain = false;
-      if (timer !== null) clearTimeout(timer);
-      timer = null;
-      stopping.abort();
-      while (round !== null) await round;
-    },
-  };
+  });
 }

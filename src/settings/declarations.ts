@@ -110,6 +110,9 @@ export const DECLARATIONS = {
   CLOUDFLARE_ZONE_ID: text({ meaning: 'the Cloudflare zone whose cache is purged (with CLOUDFLARE_API_TOKEN)' }),
   CLOUDFLARE_API_URL: url({ schemes: ['https:', 'http:'], default: 'https://api.cloudflare.com/client/v4', meaning: "Cloudflare's API (http only on the loopback address, for tests)" }),
   CDN_PURGE_TIMEOUT_MS: ms({ default: 10000, min: 1, meaning: 'time limit per purge request to a CDN (each Varnish server, Fastly, Cloudflare)' }),
+  CDN_PURGE_RETRY_BASE_MS: ms({ default: 1000, min: 1, meaning: 'delay before the first retry of a failed CDN purge (each further one waits twice as long, at most a minute)' }),
+  CDN_PURGE_MAX_ATTEMPTS: int({ default: 12, min: 1, meaning: 'attempts before a CDN purge is given up as failed (a CDN answering 429 with Retry-After does not use one up)' }),
+  CDN_PURGE_POLL_MS: ms({ default: 30000, min: 10, meaning: 'how often an idle instance looks for CDN purges another one left' }),
 };
 
 export type VariableName = keyof typeof DECLARATIONS;

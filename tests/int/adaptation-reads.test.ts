@@ -6,6 +6,7 @@
  * and the entry, and revalidation webhooks to that clinic's site only.
  */
 import { createServer, type Server } from 'http';
+import { edgeTag } from '../../src/cdn/edge-tags';
 import { createClinicKey } from '../../src/clinics/keys';
 import { runSeed } from '../../src/seed';
 import { signPreviewToken } from '../../src/site-pages/preview-link';
@@ -247,7 +248,7 @@ describe('cache purges of adaptations', () => {
     await ask('montreal', PAGE_QUERY, { slug: SLUG });
     const cached = await ask('montreal', PAGE_QUERY, { slug: SLUG });
     expect(cacheState(cached)).toBe('HIT');
-    expect(cached.headers.get('cache-tag')?.split(',')).toContain(`adaptation:montreal-physio:technique:${SLUG}`);
+    expect(cached.headers.get('cache-tag')?.split(',')).toContain(edgeTag(`adaptation:montreal-physio:technique:${SLUG}`));
     await adapt('montreal-physio', { technique: SLUG, intro: paragraph('Physio Montréal, in English.') });
     const fresh = await ask('montreal', PAGE_QUERY, { slug: SLUG });
     expect(cacheState(fresh)).toBe('MISS');

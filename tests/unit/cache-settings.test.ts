@@ -1,6 +1,6 @@
 import { cacheSettings } from '../../src/cache';
 import { parseSettings, SettingsError } from '../../src/settings';
-import { changedTags } from '../../src/cache/tags';
+import { changedTags } from '../../src/content/writes';
 import { readTags } from '../../src/content/tags';
 
 describe('cache settings', () => {

@@ -1,9 +1,10 @@
 /**
  * Edge tags (src/cdn/edge-tags.ts): the short names CDNs see for cache tags, the tag header of a
- * response per CDN and its limits, and splitting purges into batches.
+ * response per CDN and its limits, the headers an answer carries, and splitting purges into batches.
  */
 import { createHash } from 'crypto';
-import { batches, EDGE_TAG_HEADER_RULES, EDGE_TAG_LENGTH, edgeTag, edgeTagCapacity, edgeTagHeader, edgeTags, isEdgeTag, type Cdn } from '../../src/cdn';
+import { batches, EDGE_TAG_HEADER_RULES, EDGE_TAG_LENGTH, edgeHeadersFor, edgeTag, edgeTagCapacity, edgeTagHeader, edgeTags, isEdgeTag, MAX_EDGE_TAGS, PRIVATE_CACHE_CONTROL, type Cdn } from '../../src/cdn';
+import { cachedHeaders } from '../../src/graphql/answer';
 
 /** RFC 4648 base32, decoded independently of the module under test. */
 function fromBase32(text: string): Buffer {
@@ -122,5 +123,27 @@ describe('batches', () => {
   it('refuse a size that is not a whole number of at least 1', () => {
     expect(() => batches(['a'], 0)).toThrow(RangeError);
     expect(() => batches(['a'], 1.5)).toThrow(RangeError);
+  });
+});
+
+describe('the tag headers of an answer', () => {
+  const headersOf = edgeHeadersFor({ isFastly: true });
+
+  it('carries the edge tags in Cache-Tag (comma-separated) and, with Fastly, in Surrogate-Key (space-separated)', () => {
+    const edge = headersOf(['technique:abc:en', 'locales']);
+    expect(edge).toEqual({ isCacheableAtEdge: true, headers: { 'Cache-Tag': `${edgeTag('technique:abc:en')},${edgeTag('locales')}`, 'Surrogate-Key': `${edgeTag('technique:abc:en')} ${edgeTag('locales')}` } });
+    expect(edgeHeadersFor({ isFastly: false })(['locales']).headers).toEqual({ 'Cache-Tag': edgeTag('locales') });
+  });
+
+  it('keeps an answer whose tags do not fit out of shared caches instead of cutting its tags', () => {
+    const many = Array.from({ length: MAX_EDGE_TAGS + 1 }, (_, index) => `condition:${index}:en`);
+    expect(headersOf(many)).toEqual({ isCacheableAtEdge: false, headers: {} });
+    expect(headersOf(many.slice(1)).isCacheableAtEdge).toBe(true);
+    expect(cachedHeaders({ cacheControl: 'public, s-maxage=300', etag: '"e"', vary: 'Authorization', edge: headersOf(many), outcome: 'MISS' })).toEqual({
+      'Cache-Control': PRIVATE_CACHE_CONTROL,
+      ETag: '"e"',
+      Vary: 'Authorization',
+      'X-Cache': 'MISS',
+    });
   });
 });

@@ -2,6 +2,8 @@
  * The pieces of the /graphql pipeline that were closures inside the server module: the cache identity
  * of an operation, the caller identification (once per request), and the early cache-hit path.
  */
+import { edgeTag } from '../../src/cdn/edge-tags';
+import { edgeHeadersFor } from '../../src/cdn/headers';
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { ResponseCache } from '../../src/cache';
 import type { CachedResponse } from '../../src/cache/store';
@@ -102,6 +104,7 @@ describe('the early cache-hit path', () => {
     const stored = new Map<string, CachedResponse>();
     const cache = {
       cacheControl: 'public, s-maxage=300',
+      edgeHeaders: edgeHeadersFor({ isFastly: false }),
       key: (identity: string) => `k:${identity}`,
       store: { kind: 'memory', peek: (key: string) => stored.get(key), get: async (key: string) => stored.get(key) },
     } as unknown as ResponseCache;
@@ -154,6 +157,8 @@ describe('the early cache-hit path', () => {
     expect(early(request({ authorization: `Bearer ${KEY}` }), res)).toBe(true);
     expect(written.status).toBe(200);
     expect(written.headers).toMatchObject({ ETag: '"etag-1"', 'X-Cache': 'HIT', Vary: 'Authorization, Accept', 'Content-Type': 'application/json; charset=utf-8' });
+    // The stored answer's tags, in the form the CDNs in front of us purge.
+    expect(written.headers).toMatchObject({ 'Cache-Control': 'public, s-maxage=300', 'Cache-Tag': edgeTag('clinic:clinic-1') });
     expect(written.body?.toString()).toBe(hit.body);
     expect(taken).toEqual(['key-1']);
     expect(observed).toEqual([expect.objectContaining({ operation: 'Clinic', cache: 'hit', status: 200 })]);

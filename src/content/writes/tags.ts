@@ -1,14 +1,27 @@
 /**
- * What a committed write changed, as cache tags (their formats: content/tags.ts). A response is purged
+ * What a write changed, as cache tags (their formats: content/tags.ts). A response is purged
  * when a write changes any tag it carries, and only then. A clinic adaptation changes only that
  * clinic's answers that read the adapted entry; a write to the entry itself changes every clinic's.
  */
-import type { LinkedRow, RowVersion, WriteChange } from '../content/writes';
-import { UIDS } from '../content/model';
-import { adaptationTag, clinicTag, entryTag, linksTag, LOCALES_TAG, typeTag } from '../content/tags';
+import type { LinkedRow, RowVersion, WriteChange } from './change';
+import { UIDS } from '../model';
+import { adaptationTag, clinicTag, entryTag, linksTag, LOCALES_TAG, typeTag } from '../tags';
+
+type TaggedChange = Pick<WriteChange, 'uid' | 'rows' | 'related' | 'adaptations' | 'storeKeys'>;
+
+/** Computed once per change: the response cache's purge and the CDN purges' outbox ask for the same. */
+const computed = new WeakMap<TaggedChange, string[]>();
 
 /** What a committed write changed. Draft rows change nothing cached: previews are never cached. */
-export function changedTags(change: Pick<WriteChange, 'uid' | 'rows' | 'related' | 'adaptations' | 'storeKeys'>): string[] {
+export function changedTags(change: TaggedChange): string[] {
+  const known = computed.get(change);
+  if (known !== undefined) return known;
+  const result = tagsOf(change);
+  computed.set(change, result);
+  return result;
+}
+
+function tagsOf(change: TaggedChange): string[] {
   const tags = new Set<string>();
   if (change.uid === 'plugin::i18n.locale' || change.storeKeys.some((key) => key.includes('i18n'))) tags.add(LOCALES_TAG);
   const add = (row: RowVersion | LinkedRow, related: boolean) => {
