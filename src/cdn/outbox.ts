@@ -89,16 +89,31 @@ export async function ensurePurgesTable(strapi: Core.Strapi): Promise<void> {
     t.text('last_error').nullable();
     t.bigInteger('created_at').notNullable();
     t.bigInteger('done_at').nullable();
+    // Set on purges that several instances may each decide to make (a key's expiry): one row wins.
+    t.string('dedupe', 255).nullable().unique();
     t.index(['status', 'next_attempt_at'], 'cdn_purges_due_idx');
     t.index(['created_at'], 'cdn_purges_created_idx');
   });
 }
 
-export async function insertPurges(strapi: Core.Strapi, trx: Knex.Transaction, rows: ReadonlyArray<{ cdn: Cdn; tags: readonly string[] }>, now: number): Promise<void> {
+/** Records purges to send; a row whose `dedupe` another one already has is left out (it is the same purge). */
+export async function insertPurges(
+  strapi: Core.Strapi,
+  input: { trx?: Knex.Transaction; rows: ReadonlyArray<{ cdn: Cdn; tags: readonly string[]; dedupe?: string }>; now: number },
+): Promise<void> {
+  const { trx, rows, now } = input;
   if (rows.length === 0) return;
-  await table(strapi, trx).insert(
-    rows.map((row) => ({ cdn: row.cdn, tags: JSON.stringify(row.tags), status: 'pending', attempts: 0, next_attempt_at: now, locked_until: 0, created_at: now })),
-  );
+  const values = rows.map((row) => ({
+    cdn: row.cdn,
+    tags: JSON.stringify(row.tags),
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: now,
+    locked_until: 0,
+    created_at: now,
+    dedupe: row.dedupe ?? null,
+  }));
+  await table(strapi, trx).insert(values).onConflict('dedupe').ignore();
 }
 
 /** Up to `limit` rows of one CDN due now that nobody holds, oldest first. */

@@ -8,8 +8,14 @@
  * Free plan takes 5 purge calls a minute). A failure is retried with backoff until
  * CDN_PURGE_MAX_ATTEMPTS and then kept as failed, logged and listed at GET /editor/cdn; a CDN that
  * answers 429 with Retry-After is left alone until then, and the wait uses up no attempt.
+ *
+ * A revoked key purges its clinic's answers through the write that revokes it; an expiring key has no
+ * write, so the sender makes that purge itself when the key expires (enqueueExpiredKeys).
  */
 import type { Core } from '@strapi/strapi';
+import { storedKeys } from '../clinics/keys';
+import { UIDS } from '../content/model';
+import { clinicTag } from '../content/tags';
 import { changedTags, writePipeline, type TransactionSubscriber } from '../content/writes';
 import { createDrainLoop, retryDelayMs, type DrainLoop } from '../database/drain-loop';
 import { settings as currentSettings, type Settings } from '../settings';
@@ -19,6 +25,8 @@ import { claimPurge, duePurges, ensurePurgesTable, insertPurges, markPurged, mar
 
 /** Rows looked at per CDN and round: more than any merge takes. */
 const DUE_LIMIT = 64;
+/** How long after its expiry a key's purge is still made (a service stopped meanwhile makes it late). */
+const LONG_EXPIRED_MS = 24 * 60 * 60 * 1000;
 /** No retry waits longer than a minute: a page's shared copy lives at most s-maxage + stale-while-revalidate. */
 const RETRY_MAX_MS = 60_000;
 
@@ -91,7 +99,7 @@ export function createCdnPurges(input: { strapi: Core.Strapi; adapters: readonly
       if (tags.length === 0) return;
       const edge = edgeTags(tags);
       const rows = adapters.flatMap((adapter) => batches(edge, adapter.batchSize).map((batch) => ({ cdn: adapter.name, tags: batch })));
-      await insertPurges(strapi, transaction.trx, rows, Date.now());
+      await insertPurges(strapi, { trx: transaction.trx, rows, now: Date.now() });
       transaction.onCommit(() => loop.kick());
     },
   };
@@ -125,8 +133,35 @@ export function createCdnPurges(input: { strapi: Core.Strapi; adapters: readonly
     }
   }
 
+  /**
+   * A key that expired since it was last looked at: its clinic's answers are purged at every CDN, as a
+   * revoke purges them (a CDN keeps them per Authorization until their s-maxage runs out otherwise).
+   * Every instance looks; the purge's dedupe key makes it one row. Returns the next expiry to come.
+   */
+  async function enqueueExpiredKeys(now: number): Promise<number | null> {
+    const clinics = (await strapi.db.query(UIDS.clinic).findMany({ select: ['documentId', 'accessKeys'] })) as Array<{ documentId: string; accessKeys: unknown }>;
+    let next: number | null = null;
+    const rows: Array<{ cdn: Cdn; tags: string[]; dedupe: string }> = [];
+    for (const clinic of clinics) {
+      for (const key of storedKeys(clinic.accessKeys)) {
+        if (key.revokedAt !== null || key.expiresAt === undefined || key.expiresAt === null) continue;
+        const expiresAt = Date.parse(key.expiresAt);
+        if (expiresAt > now) {
+          next = next === null ? expiresAt : Math.min(next, expiresAt);
+          continue;
+        }
+        // Long expired keys were purged when they expired (or their answers are long gone from every CDN).
+        if (now - expiresAt > LONG_EXPIRED_MS) continue;
+        for (const adapter of adapters) rows.push({ cdn: adapter.name, tags: edgeTags([clinicTag(clinic.documentId)]), dedupe: `key-expired:${key.id}:${adapter.name}` });
+      }
+    }
+    await insertPurges(strapi, { rows, now });
+    return next;
+  }
+
   /** Drains every CDN's due rows; resolves with when the next one falls due. */
   async function drain(stopping: AbortSignal): Promise<number | null> {
+    const nextExpiry = await enqueueExpiredKeys(Date.now());
     let isWorkLeft = true;
     while (isWorkLeft && !stopping.aborted) {
       isWorkLeft = false;
@@ -146,8 +181,8 @@ export function createCdnPurges(input: { strapi: Core.Strapi; adapters: readonly
       }
     }
     if (stopping.aborted) return null;
-    // Per CDN, its next row, but not before the CDN said it would take more.
-    let next: number | null = null;
+    // Per CDN, its next row, but not before the CDN said it would take more; or the next key expiry.
+    let next: number | null = nextExpiry;
     for (const adapter of adapters) {
       const due = await nextPurgeDueAt(strapi, [adapter.name]);
       if (due === null) continue;

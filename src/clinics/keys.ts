@@ -71,7 +71,7 @@ export function isWellFormedKey(key: string): boolean {
   return KEY_PATTERN.test(key);
 }
 
-function storedKeys(value: unknown): StoredKey[] {
+export function storedKeys(value: unknown): StoredKey[] {
   return Array.isArray(value) ? (value as StoredKey[]) : [];
 }
 

@@ -4,13 +4,13 @@
  * publish purges, at every CDN, the edge tags its answers carry; a CDN that is down is retried until it
  * answers; a Cloudflare 429 is waited out without using up attempts; a purge that keeps failing is
  * kept as failed and listed for admins; rows left by a stopped instance are sent by the next one; the
- * metrics count purges.
+ * metrics count purges; revoking a key, or its expiry, purges its clinic's answers at every CDN.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import { edgeTag } from '../../src/cdn/edge-tags';
-import { createClinicKey } from '../../src/clinics/keys';
+import { createClinicKey, revokeClinicKey } from '../../src/clinics/keys';
 import { UIDS } from '../../src/content/model';
-import { entryTag } from '../../src/content/tags';
+import { clinicTag, entryTag } from '../../src/content/tags';
 import { runSeed } from '../../src/seed';
 import { graphql } from '../helpers/graphql';
 import { startApp, type TestApp } from '../helpers/strapi';
@@ -190,6 +190,30 @@ it('keeps a purge that keeps failing as failed, listed for admins', async () => 
   expect(failed.lastError).not.toContain(FASTLY.token);
   expect((await editorCdn('?status=gone')).status).toBe(400);
   expect((await fetch(`${app.baseUrl}/editor/cdn`)).status).toBe(401);
+});
+
+it("purges a clinic's answers at every CDN when one of its keys is revoked, and when one expires", async () => {
+  const clinic = (await app.strapi.db.query(UIDS.clinic).findOne({ where: { slug: 'harbour-chiro' }, select: ['documentId'] })) as { documentId: string };
+  const tag = edgeTag(clinicTag(clinic.documentId));
+  const purgedAt = (cdn: Received['cdn']) => received.filter((entry) => entry.cdn === cdn && entry.tags.includes(tag));
+
+  const revoked = await createClinicKey({ strapi: app.strapi, slug: 'harbour-chiro', kind: 'public' });
+  await eventually(async () => ((await editorCdn()).body.data.counts.pending === 0 ? true : undefined));
+  received.length = 0;
+  await revokeClinicKey({ strapi: app.strapi, slug: 'harbour-chiro', keyId: revoked.id });
+  for (const cdn of ['varnish', 'fastly', 'cloudflare'] as const) await eventually(() => purgedAt(cdn)[0]);
+
+  const expiring = await createClinicKey({ strapi: app.strapi, slug: 'harbour-chiro', kind: 'public', expiresAt: new Date(Date.now() + 1500) });
+  await eventually(async () => ((await editorCdn()).body.data.counts.pending === 0 ? true : undefined));
+  received.length = 0;
+  // Nothing writes when a key expires: the purge is made at its expiry (within a poll, here 100 ms).
+  for (const cdn of ['varnish', 'fastly', 'cloudflare'] as const) {
+    const purge = await eventually(() => purgedAt(cdn)[0], 5000);
+    expect(purge.at).toBeGreaterThanOrEqual(Date.parse(expiring.expiresAt ?? ''));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Once per CDN, however many rounds looked at the expired key.
+  for (const cdn of ['varnish', 'fastly', 'cloudflare'] as const) expect(purgedAt(cdn)).toHaveLength(1);
 });
 
 it('sends after a restart what a stopped instance left pending', async () => {
