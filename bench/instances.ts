@@ -36,10 +36,10 @@ export async function freePort(): Promise<number> {
 export async function startInstance(
   name: string,
   environment: Record<string, string>,
-  options: { timeoutMs?: number; nodeArgs?: string[] } = {},
+  options: { timeoutMs?: number; nodeArgs?: string[]; port?: number } = {},
 ): Promise<Instance> {
   const timeoutMs = options.timeoutMs ?? 240000;
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), STRAPI_CLI, 'start'], {
     cwd: ROOT,
     env: {

@@ -13,7 +13,7 @@
 import type { Core } from '@strapi/strapi';
 import { ensureDemoClinicEditor } from '../admin-account/ensure-demo-clinic-editor';
 import { ensureDevAdmin } from '../admin-account/ensure-dev-admin';
-import { adaptationBodyIssues, adaptationRenameSubscriber, adaptationWritesMiddleware } from '../clinics/adaptations';
+import { adaptationBodyIssues, adaptationPairSubscriber, adaptationRenameSubscriber, adaptationWritesMiddleware } from '../clinics/adaptations';
 import {
   clinicEditorBodyCheck,
   clinicEditorWritesMiddleware,
@@ -135,6 +135,7 @@ function createApp(strapi: Core.Strapi): App {
       // field itself); then the adaptations that name it follow.
       pipeline.inTransaction(slugSyncSubscriber(strapi));
       pipeline.inTransaction(adaptationRenameSubscriber(strapi));
+      pipeline.inTransaction(adaptationPairSubscriber(strapi));
       revalidation = createRevalidation({ strapi, settings: revalidationSettings() });
       revalidation.register();
       // CDN purges (none unless configured; a half configuration stops the start, naming the variable).

@@ -278,6 +278,22 @@ describe('an adaptation written through the Document Service (scripts, the seed)
     expect(unlinked.message).toBe('hidden[0].relation "treats" is not a link of a condition: a condition links causes, techniques');
   });
 
+  it('keeps one adaptation per clinic and entry when two are created at the same moment', async () => {
+    const before = await adaptationCount();
+    const outcomes = await Promise.allSettled(
+      ['First.', 'Second.', 'Third.'].map((summary) => documents(ADAPTATION.uid).create({ locale: 'en', data: { clinic: NORTH, condition: CONDITION, summary } })),
+    );
+    const created = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.documentId] : []));
+    const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [(outcome.reason as Error).message] : []));
+    try {
+      expect(created).toHaveLength(1);
+      expect(refused).toEqual([0, 1].map(() => expect.stringContaining(`clinic "${NORTH}" already adapts condition "${CONDITION}" (adaptation ${created[0]})`)));
+      expect(await adaptationCount()).toBe(before + 1);
+    } finally {
+      for (const documentId of created) await documents(ADAPTATION.uid).delete({ documentId, locale: '*' });
+    }
+  });
+
   it('records the new base when the adaptation is confirmed after the base changed', async () => {
     const { documentId } = await documents(ADAPTATION.uid).create({ locale: 'en', data: { clinic: NORTH, technique: TECHNIQUE, intro: paragraph('North intro.') } });
     await documents(ADAPTATION.uid).publish({ documentId, locale: 'en' });

@@ -30,14 +30,26 @@ async function exists(strapi: Core.Strapi, uid: ContentUid, slug: string): Promi
   return (await strapi.db.query(uid).findOne({ where: { slug }, select: ['id'] })) !== null;
 }
 
-/** Another adaptation (not `documentId`) of the same clinic and target, if any. */
-async function otherAdaptation(strapi: Core.Strapi, input: { clinic: string; target: AdaptationTarget; documentId: string | null }): Promise<string | null> {
+/**
+ * Another adaptation (not `documentId`) of the same clinic and target, if any. Checked before a write,
+ * and again inside its transaction after it wrote (pairs.ts), for one that committed meanwhile.
+ */
+export async function otherAdaptation(strapi: Core.Strapi, input: { clinic: string; target: Pick<AdaptationTarget, 'field' | 'slug'>; documentId: string | null }): Promise<string | null> {
   const { clinic, target, documentId } = input;
   const where: Record<string, unknown> = { [ADAPTATION.clinicField]: clinic };
   for (const field of Object.keys(ADAPTATION.targetFields)) where[field] = field === target.field ? target.slug : null;
   if (documentId !== null) where.documentId = { $ne: documentId };
   const row = (await strapi.db.query(ADAPTATION.uid).findOne({ where, select: ['documentId'] })) as { documentId?: string } | null;
   return row?.documentId ?? null;
+}
+
+/** The refusal of a second adaptation of one clinic and entry. */
+export function pairIssue(input: { clinic: string; target: Pick<AdaptationTarget, 'field' | 'slug'>; other: string }): ContentIssue {
+  const { clinic, target, other } = input;
+  return {
+    path: [target.field],
+    message: `clinic "${clinic}" already adapts ${target.field} "${target.slug}" (adaptation ${other}): there is one adaptation per clinic and entry; edit that one, or add this locale to it`,
+  };
 }
 
 /**
@@ -88,12 +100,7 @@ export async function identityIssues(strapi: Core.Strapi, input: { record: Reado
   }
   if (clinic !== null) {
     const other = await otherAdaptation(strapi, { clinic, target, documentId });
-    if (other !== null) {
-      issues.push({
-        path: [target.field],
-        message: `clinic "${clinic}" already adapts ${target.field} "${target.slug}" (adaptation ${other}): there is one adaptation per clinic and entry; edit that one, or add this locale to it`,
-      });
-    }
+    if (other !== null) issues.push(pairIssue({ clinic, target, other }));
   }
   const hidden = hiddenEntries(record[ADAPTATION.hiddenField]);
   if (hidden.length > 0) issues.push(...hiddenIssues({ target, hidden, linked: await linkedSlugs(strapi, { target, hidden }) }));

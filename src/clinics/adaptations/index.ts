@@ -6,5 +6,6 @@
 export { adaptationBodyIssues } from './body';
 export { adaptationWritesMiddleware } from './middleware';
 export { adaptationRenameSubscriber } from './renames';
+export { adaptationPairSubscriber } from './pairs';
 export { confirmAdaptation, fingerprint, canonicalJson, plainText, type Basis, type BasisEntry, type ConfirmedBasis } from './basis';
 export { ADAPTATION_FIELDS, OVERRIDE_FIELDS, adaptationFieldIssues, adaptationTarget, vettedMessage, type AdaptationTarget } from './rules';
