@@ -5,7 +5,14 @@
  * database under test, so CI runs them once, in its PostgreSQL pass (.ci/run sets
  * SINGLE_PASS_SUITES=skip for the SQLite pass). `npm test` alone runs everything.
  */
-const SINGLE_PASS_SUITES = ['<rootDir>/tests/e2e/', '<rootDir>/tests/int/processes.test.ts', '<rootDir>/tests/docs/'];
+const SINGLE_PASS_SUITES = [
+  '<rootDir>/tests/e2e/',
+  '<rootDir>/tests/int/processes.test.ts',
+  '<rootDir>/tests/docs/',
+  '<rootDir>/tests/int/varnish-vcl.test.ts',
+  '<rootDir>/tests/int/varnish.test.ts',
+  '<rootDir>/tests/int/cdn-adapters.test.ts',
+];
 
 /** @type {import('jest').Config} */
 module.exports = {

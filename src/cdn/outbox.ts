@@ -99,7 +99,7 @@ export async function ensurePurgesTable(strapi: Core.Strapi): Promise<void> {
 /** Records purges to send; a row whose `dedupe` another one already has is left out (it is the same purge). */
 export async function insertPurges(
   strapi: Core.Strapi,
-  input: { trx?: Knex.Transaction; rows: ReadonlyArray<{ cdn: Cdn; tags: readonly string[]; dedupe?: string }>; now: number },
+  input: { trx?: Knex.Transaction; rows: ReadonlyArray<{ cdn: Cdn; tags: readonly string[]; dedupe?: string; dueAt?: number }>; now: number },
 ): Promise<void> {
   const { trx, rows, now } = input;
   if (rows.length === 0) return;
@@ -108,7 +108,7 @@ export async function insertPurges(
     tags: JSON.stringify(row.tags),
     status: 'pending',
     attempts: 0,
-    next_attempt_at: now,
+    next_attempt_at: row.dueAt ?? now,
     locked_until: 0,
     created_at: now,
     dedupe: row.dedupe ?? null,

@@ -25,6 +25,8 @@ import { claimPurge, duePurges, ensurePurgesTable, insertPurges, markPurged, mar
 
 /** Rows looked at per CDN and round: more than any merge takes. */
 const DUE_LIMIT = 64;
+/** When a Varnish purge is sent again (see the subscriber). */
+const VARNISH_REPEAT_MS = 2000;
 /** How long after its expiry a key's purge is still made (a service stopped meanwhile makes it late). */
 const LONG_EXPIRED_MS = 24 * 60 * 60 * 1000;
 /** No retry waits longer than a minute: a page's shared copy lives at most s-maxage + stale-while-revalidate. */
@@ -98,8 +100,16 @@ export function createCdnPurges(input: { strapi: Core.Strapi; adapters: readonly
       const tags = changedTags(change);
       if (tags.length === 0) return;
       const edge = edgeTags(tags);
-      const rows = adapters.flatMap((adapter) => batches(edge, adapter.batchSize).map((batch) => ({ cdn: adapter.name, tags: batch })));
-      await insertPurges(strapi, { trx: transaction.trx, rows, now: Date.now() });
+      const now = Date.now();
+      const rows = adapters.flatMap((adapter) =>
+        batches(edge, adapter.batchSize).flatMap((batch) => [
+          { cdn: adapter.name, tags: batch },
+          // Varnish keeps an answer whose fetch was in flight when the purge came (xkey skips busy
+          // objects); a fetch begun before this write committed is done by the repeat.
+          ...(adapter.name === 'varnish' ? [{ cdn: adapter.name, tags: batch, dueAt: now + VARNISH_REPEAT_MS }] : []),
+        ]),
+      );
+      await insertPurges(strapi, { trx: transaction.trx, rows, now });
       transaction.onCommit(() => loop.kick());
     },
   };

@@ -150,6 +150,12 @@ it('answers carry edge tags, and a publish purges them at every configured CDN',
     // Only edge tags travel: nothing of our raw tags (document ids, slugs) reaches a CDN.
     expect(purge.tags.every((sent) => /^c[a-z2-7]{16}$/.test(sent))).toBe(true);
   }
+  // Varnish gets the purge again two seconds later, for a fetch that was in flight at the first one.
+  const [once, again] = await eventually(() => {
+    const varnish = received.filter((entry) => entry.cdn === 'varnish' && entry.tags.includes(tag));
+    return varnish.length >= 2 ? varnish : undefined;
+  });
+  expect((again?.at ?? 0) - (once?.at ?? 0)).toBeGreaterThanOrEqual(1900);
   const listed = await editorCdn();
   expect(listed.status).toBe(200);
   expect(listed.body.data.cdns).toEqual(['varnish', 'fastly', 'cloudflare']);
@@ -162,7 +168,7 @@ it('retries a CDN that is down until it answers, and counts the attempts in /met
   const tag = edgeTag(entryTag(UIDS.technique, documentId, 'en'));
   await eventually(() => received.find((entry) => entry.cdn === 'varnish' && entry.tags.includes(tag)));
   const rows = (await editorCdn()).body.data.purges as Array<{ cdn: string; status: string; attempts: number }>;
-  expect(rows.find((row) => row.cdn === 'varnish')).toMatchObject({ status: 'done', attempts: 3 });
+  expect(rows.filter((row) => row.cdn === 'varnish')).toContainEqual(expect.objectContaining({ status: 'done', attempts: 3 }));
   const metrics = await (await fetch(`${app.baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   expect(metrics).toMatch(/cdn_purges_total\{cdn="varnish",result="failed"\} [2-9]/);
   expect(metrics).toMatch(/cdn_purges_total\{cdn="fastly",result="sent"\} [1-9]/);
@@ -203,12 +209,12 @@ it("purges a clinic's answers at every CDN when one of its keys is revoked, and 
   await revokeClinicKey({ strapi: app.strapi, slug: 'harbour-chiro', keyId: revoked.id });
   for (const cdn of ['varnish', 'fastly', 'cloudflare'] as const) await eventually(() => purgedAt(cdn)[0]);
 
-  const expiring = await createClinicKey({ strapi: app.strapi, slug: 'harbour-chiro', kind: 'public', expiresAt: new Date(Date.now() + 1500) });
+  const expiring = await createClinicKey({ strapi: app.strapi, slug: 'harbour-chiro', kind: 'public', expiresAt: new Date(Date.now() + 4000) });
   await eventually(async () => ((await editorCdn()).body.data.counts.pending === 0 ? true : undefined));
   received.length = 0;
   // Nothing writes when a key expires: the purge is made at its expiry (within a poll, here 100 ms).
   for (const cdn of ['varnish', 'fastly', 'cloudflare'] as const) {
-    const purge = await eventually(() => purgedAt(cdn)[0], 5000);
+    const purge = await eventually(() => purgedAt(cdn)[0], 8000);
     expect(purge.at).toBeGreaterThanOrEqual(Date.parse(expiring.expiresAt ?? ''));
   }
   await new Promise((resolve) => setTimeout(resolve, 500));

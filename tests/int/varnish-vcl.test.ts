@@ -9,7 +9,7 @@ import { createHash } from 'crypto';
 import http from 'http';
 import type { AddressInfo } from 'net';
 import { gzipSync, gunzipSync } from 'zlib';
-import { startVarnish, type Varnish } from '../helpers/varnish';
+import { startVarnish, type Varnish } from '../../bench/varnish';
 
 const PUBLIC = 'public, max-age=0, s-maxage=300, stale-while-revalidate=60';
 

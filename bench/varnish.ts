@@ -1,6 +1,6 @@
 /**
  * Runs Debian's varnishd with the shipped configuration (deploy/varnish/default.vcl) in front of a
- * test's origin: a copy of the file with its backend (and optionally its purgers ACL) rewritten, in a
+ * test's origin or a benchmarked instance (tests/int/varnish*.test.ts, bench/edge.ts): a copy of the file with its backend (and optionally its purgers ACL) rewritten, in a
  * temporary directory of its own, varnishd in the foreground (-F) so it is our child, killed by pid.
  *
  * Taking the edge down during a test (a publish while Varnish is away, say): `stop()` closes the port
@@ -16,7 +16,9 @@ import os from 'os';
 import path from 'path';
 
 export const VARNISHD = '/usr/sbin/varnishd';
-export const SHIPPED_VCL = path.resolve(__dirname, '..', '..', 'deploy', 'varnish', 'default.vcl');
+/** The project root, whether this runs from bench/ (tests) or dist/bench/ (npm run bench:edge). */
+const ROOT = [path.resolve(__dirname, '..'), path.resolve(__dirname, '..', '..')].find((dir) => existsSync(path.join(dir, 'package.json'))) as string;
+export const SHIPPED_VCL = path.join(ROOT, 'deploy', 'varnish', 'default.vcl');
 
 /** Where Debian (per architecture) and source builds put vmods; the first holding xkey is used. */
 const VMOD_DIRECTORIES = [
@@ -72,7 +74,7 @@ export function varnishVmodDirectory(): string {
 export function testVcl(options: Pick<VarnishOptions, 'backendPort' | 'purgers'>): string {
   const shipped = readFileSync(SHIPPED_VCL, 'utf8');
   const rewrite = (text: string, pattern: RegExp, replacement: string, what: string): string => {
-    if (text.match(pattern)?.length !== 1) throw new Error(`${SHIPPED_VCL}: expected exactly one ${what} (${pattern}); its shape changed, update tests/helpers/varnish.ts`);
+    if (text.match(pattern)?.length !== 1) throw new Error(`${SHIPPED_VCL}: expected exactly one ${what} (${pattern}); its shape changed, update bench/varnish.ts`);
     return text.replace(pattern, replacement);
   };
   let vcl = rewrite(shipped, /^(\s*\.host\s*=\s*)"[^"]*";$/gm, '$1"127.0.0.1";', 'backend .host line');
