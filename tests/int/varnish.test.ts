@@ -1,8 +1,9 @@
 /**
  * The service behind a real Varnish (Debian's varnishd, the shipped deploy/varnish/default.vcl, the
  * xkey vmod), over real HTTP: a page is a MISS then a HIT with Age > 0; a publish through the admin
- * API makes the next read through Varnish fresh, while another clinic's page and an unrelated page stay
- * HITs (the purge was exact); one clinic's cached copy never reaches another clinic's key; and with
+ * API makes the next read through Varnish fresh, while a page that does not show the entry stays a HIT,
+ * and a clinic's adaptation purges that clinic's page only, another clinic's staying a HIT (the purge
+ * was exact); one clinic's cached copy never reaches another clinic's key; and with
  * Varnish's purge endpoint unreachable during a publish, the purge is retried and lands when it is
  * back, Varnish serving the old copy only until then.
  *
@@ -124,6 +125,26 @@ it('is fresh through Varnish right after a publish, and keeps unrelated pages ca
   expect((await throughVarnish(PAGE, keys.harbour)).body.data.therapyPage.technique.summary).toBe(summary);
   // … but a page that does not show the technique stays cached.
   expect((await throughVarnish(OTHER, keys.northside)).edge).toBe('HIT');
+});
+
+it("purges only the clinic's own pages when a clinic publishes its adaptation", async () => {
+  await edgeSettled();
+  await warm(PAGE, keys.northside);
+  await warm(PAGE, keys.harbour);
+  const adaptation = (await editor.call(app.baseUrl, 'GET', `/collection-types/api::clinic-adaptation.clinic-adaptation?filters[clinic][$eq]=harbour-chiro&locale=en`)) as {
+    results: Array<{ documentId: string }>;
+  };
+  const summary = 'Harbour’s own summary, published by the clinic.';
+  await editor.publish(app.baseUrl, 'api::clinic-adaptation.clinic-adaptation', adaptation.results[0]?.documentId ?? '', { summary });
+  const published = Date.now();
+  while ((await throughVarnish(PAGE, keys.harbour)).body.data.therapyPage.technique.summary !== summary) {
+    if (Date.now() - published > 2000) throw new Error('Harbour’s page was still old through Varnish 2 s after the publish');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  // Another clinic's copy of the same page was not purged.
+  const northside = await throughVarnish(PAGE, keys.northside);
+  expect(northside.edge).toBe('HIT');
+  expect(northside.body.data.therapyPage.technique.summary).not.toBe(summary);
 });
 
 it('retries the purge while Varnish cannot be reached, and is fresh once it lands', async () => {

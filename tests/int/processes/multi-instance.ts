@@ -1,15 +1,18 @@
 /**
  * Several service processes on one PostgreSQL and one Redis (whichever database the rest of the suite
  * uses, this is about PostgreSQL): starting together, publishing through one and reading through
- * another, a long randomized run of edits and reads with no stale answer, and persisted queries
- * registered on one instance known to the other.
+ * another, a long randomized run of edits and reads with no stale answer, persisted queries
+ * registered on one instance known to the other, and each CDN purge sent once by one of them.
  */
 import { execFile } from 'child_process';
+import { createServer } from 'http';
 import { createHash, randomBytes } from 'crypto';
 import path from 'path';
 import { promisify } from 'util';
 import { Client } from 'pg';
 import { Editor, startInstance, type Instance } from '../../../bench/instances';
+import { edgeTag } from '../../../src/cdn/edge-tags';
+import { entryTag } from '../../../src/content/tags';
 import { dropRedisPrefix } from '../../helpers/redis';
 import { ROOT, testSecrets } from '../../helpers/strapi';
 
@@ -223,5 +226,39 @@ describe('two instances on one PostgreSQL and one Redis', () => {
     expect([onA.status, onA.body.errors]).toEqual([200, undefined]);
     expect(onA.body.data?.clinic.slug).toBe('northside-physio');
     await stopAll();
+  });
+
+  it('send each CDN purge once, whichever instance takes it', async () => {
+    await stopAll();
+    // A Varnish stand-in: records the keys of every PURGE it gets.
+    const purges: string[][] = [];
+    const receiver = createServer((request, response) => {
+      if (request.method === 'PURGE') purges.push(String(request.headers.xkey ?? '').split(' '));
+      request.resume();
+      response.writeHead(200).end();
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      // Both poll every 20 ms, so both reach for every due row (the first send, and its repeat 2 s later).
+      const cdn = { VARNISH_PURGE_URLS: `http://127.0.0.1:${(receiver.address() as { port: number }).port}`, CDN_PURGE_POLL_MS: '20' };
+      const [a] = await startAll(['a', 'b'], { a: cdn, b: cdn });
+      const editor = await Editor.signIn(a!.base, 'editor@example.com', 'Editor-passw0rd');
+      const mrt = (await editor.find(a!.base, TECHNIQUE, MRT)).documentId;
+      const tag = edgeTag(entryTag(TECHNIQUE, mrt, 'en'));
+      // What a seed at start purged (when this test runs alone) is not this test's business.
+      for (let waited = 0; Number((await sql<{ count: string }>(`select count(*) from cdn_purges where status = 'pending'`))[0]?.count) > 0 && waited < 100; waited += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      purges.length = 0;
+      for (let publish = 1; publish <= 3; publish += 1) {
+        await editor.publish(a!.base, TECHNIQUE, mrt, { summary: `Summary ${publish}, purged at the edge once.` });
+        await new Promise((resolve) => setTimeout(resolve, 2600));
+        // Each publish: one purge and its repeat, never a second copy from the other instance.
+        expect(purges.filter((keys) => keys.includes(tag))).toHaveLength(2 * publish);
+      }
+    } finally {
+      await stopAll();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 });
