@@ -95,6 +95,9 @@ function announceDirectoryChanges(input: {
     needsRows: false,
     committed(change) {
       if (!WATCHED.has(change.uid)) return;
+      // Of Strapi's key-value store only the default locale is ours; Strapi writes other keys on timers
+      // of its own (the upload plugin's metrics), which must not drop every instance's copy.
+      if (change.uid === 'strapi::core-store' && !change.storeKeys.some((key) => key.includes('i18n'))) return;
       input.onChange?.();
       const target = input.target();
       if (target === null) return;

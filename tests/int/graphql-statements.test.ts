@@ -150,6 +150,12 @@ describe('the therapy page query', () => {
     expect((await statementsFor('counting-two')).count).toBe(3);
   });
 
+  it("keeps the clinic directory when Strapi writes a store key of its own (the upload plugin's metrics)", async () => {
+    await statementsFor('counting-two');
+    await app.strapi.store({ type: 'plugin', name: 'upload', key: 'metrics' }).set({ value: { weeklySchedule: '0 0 0 * * 1', lastWeeklyUpdate: Date.now() } });
+    expect((await statementsFor('counting-two')).count).toBe(3);
+  });
+
   it('on SQLite, compiles each statement once and reuses it', async () => {
     const client = app.strapi.db.connection.client as { driverName?: string; acquireConnection(): Promise<{ prepare: (sql: string) => unknown }>; releaseConnection(c: unknown): void };
     if (client.driverName !== 'better-sqlite3') return; // PostgreSQL prepares on its side
