@@ -16,7 +16,7 @@ import os from 'os';
 import path from 'path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
-import { Editor, freePort, startInstance, type Instance } from './instances';
+import { createKeyWithCli, Editor, freePort, startInstance, type Instance } from './instances';
 import { startVarnish, VARNISHD, type Varnish } from './varnish';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -68,19 +68,6 @@ const quantile = (values: number[], q: number) => {
 };
 const median = (values: number[]) => quantile(values, 0.5);
 
-async function createKey(environment: Record<string, string>): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'clinic-key.js'), 'create', 'northside-physio'], {
-      cwd: ROOT,
-      env: { ...process.env, ...environment, NODE_ENV: 'production', ENV_PATH: path.join(DATA, 'no.env'), LOG_LEVEL: 'error', SEED_ON_EMPTY: 'false' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').pop() as string) : reject(new Error(`clinic:key exited ${code}`))));
-  });
-}
-
 async function main(): Promise<void> {
   mkdirSync(DATA, { recursive: true });
   const baseUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -113,7 +100,7 @@ async function main(): Promise<void> {
     const environment = { ...shared, VARNISH_PURGE_URLS: varnish.url };
     instances.push(...(await Promise.all([startInstance('a', environment), startInstance('b', environment, { port: bPort })])));
     const [a] = instances as [Instance, Instance];
-    const key = await createKey(environment);
+    const key = await createKeyWithCli(environment);
     const page = { url: `${varnish.url}/graphql?${new URLSearchParams({ query: PAGE_QUERY })}`, headers: { authorization: `Bearer ${key}`, 'apollo-require-preflight': 'true' } };
     const read = async () => {
       const response = await fetch(page.url, { headers: page.headers });

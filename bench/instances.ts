@@ -93,6 +93,20 @@ export async function startInstance(
   };
 }
 
+/** Makes a clinic key the way an operator does (`npm run clinic:key -- create <slug>`), against `environment`'s database. */
+export function createKeyWithCli(environment: Record<string, string>, slug = 'northside-physio'): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'clinic-key.js'), 'create', slug], {
+      cwd: ROOT,
+      env: { ...process.env, ...environment, NODE_ENV: 'production', ENV_PATH: path.join(ROOT, 'bench', 'no.env'), LOG_LEVEL: 'error', SEED_ON_EMPTY: 'false' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').pop() as string) : reject(new Error(`clinic:key exited ${code}`))));
+  });
+}
+
 /** An editor in the admin API: the calls the admin panel makes for save, publish and unpublish. */
 export class Editor {
   private constructor(private readonly token: string) {}

@@ -14,7 +14,7 @@ import path from 'path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import type { BuildReport } from './build';
-import { Editor, startInstance, type Instance } from './instances';
+import { createKeyWithCli, Editor, startInstance, type Instance } from './instances';
 import { OUR_LIST, OUR_PAGE, STRAPI_PAGE } from './queries';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -363,16 +363,7 @@ async function measureP5(): Promise<{
   try {
     instances.push(...(await Promise.all([startInstance('a', environment), startInstance('b', environment)])));
     const [a, b] = instances as [Instance, Instance];
-    const key = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'clinic-key.js'), 'create', 'northside-physio'], {
-        cwd: ROOT,
-        env: { ...process.env, ...environment, NODE_ENV: 'production', ENV_PATH: path.join(DATA, 'no.env'), LOG_LEVEL: 'error', SEED_ON_EMPTY: 'false' },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let out = '';
-      child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      child.on('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').pop() as string) : reject(new Error(`clinic:key exited ${code}`))));
-    });
+    const key = await createKeyWithCli(environment);
     const editor = await Editor.signIn(a.base, 'bench-editor@example.com', 'Bench-passw0rd');
     const technique = (await editor.find(a.base, 'api::technique.technique', 'myofascial-release-therapy')).documentId;
     const read = async () => {

@@ -9,6 +9,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
+import { ensureOutboxTable, num, numOrNull, outboxTable } from '../database/outbox-table';
 import type { Cdn } from './edge-tags';
 
 export const PURGES_TABLE = 'cdn_purges';
@@ -49,9 +50,6 @@ interface StoredRow {
 
 const COLUMNS = ['id', 'cdn', 'tags', 'status', 'attempts', 'next_attempt_at', 'last_status', 'last_error', 'created_at', 'done_at'];
 
-// PostgreSQL returns BIGINT as a string; SQLite as a number.
-const num = (value: number | string): number => Number(value);
-const numOrNull = (value: number | string | null): number | null => (value === null ? null : Number(value));
 
 function fromStored(row: StoredRow): PurgeRow {
   return {
@@ -68,16 +66,11 @@ function fromStored(row: StoredRow): PurgeRow {
   };
 }
 
-function table(strapi: Core.Strapi, trx?: Knex.Transaction): Knex.QueryBuilder {
-  const query = strapi.db.getConnection(PURGES_TABLE);
-  return trx === undefined ? query : query.transacting(trx);
-}
+const table = (strapi: Core.Strapi, trx?: Knex.Transaction): Knex.QueryBuilder => outboxTable(strapi, PURGES_TABLE, trx);
 
 /** Creates the table when it is missing. Runs at start, after Strapi's schema sync, under the start-up lock. */
 export async function ensurePurgesTable(strapi: Core.Strapi): Promise<void> {
-  const schema = strapi.db.getSchemaConnection();
-  if (await schema.hasTable(PURGES_TABLE)) return;
-  await schema.createTable(PURGES_TABLE, (t) => {
+  await ensureOutboxTable(strapi, PURGES_TABLE, (t) => {
     t.increments('id').primary();
     t.string('cdn', 16).notNullable();
     t.text('tags').notNullable();

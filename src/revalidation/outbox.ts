@@ -10,6 +10,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
+import { ensureOutboxTable, num, numOrNull, outboxTable } from '../database/outbox-table';
 
 export const DELIVERIES_TABLE = 'revalidation_deliveries';
 
@@ -84,9 +85,6 @@ const PUBLIC_COLUMNS = [
   'delivered_at',
 ];
 
-// PostgreSQL returns BIGINT as a string; SQLite as a number.
-const num = (value: number | string): number => Number(value);
-const numOrNull = (value: number | string | null): number | null => (value === null ? null : Number(value));
 
 function fromStored(row: StoredRow): DeliveryRow {
   return {
@@ -105,16 +103,11 @@ function fromStored(row: StoredRow): DeliveryRow {
   };
 }
 
-function table(strapi: Core.Strapi, trx?: Knex.Transaction): Knex.QueryBuilder {
-  const query = strapi.db.getConnection(DELIVERIES_TABLE);
-  return trx === undefined ? query : query.transacting(trx);
-}
+const table = (strapi: Core.Strapi, trx?: Knex.Transaction): Knex.QueryBuilder => outboxTable(strapi, DELIVERIES_TABLE, trx);
 
 /** Creates the table when it is missing. Runs at start, after Strapi's schema sync, under the start-up lock. */
 export async function ensureDeliveriesTable(strapi: Core.Strapi): Promise<void> {
-  const schema = strapi.db.getSchemaConnection();
-  if (await schema.hasTable(DELIVERIES_TABLE)) return;
-  await schema.createTable(DELIVERIES_TABLE, (t) => {
+  await ensureOutboxTable(strapi, DELIVERIES_TABLE, (t) => {
     t.increments('id').primary();
     t.string('delivery_id', 36).notNullable().unique();
     t.string('clinic_document_id', 255).notNullable();
