@@ -14,7 +14,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import { writePipeline } from '../content/writes';
+import { changesLocales, writePipeline } from '../content/writes';
 import { i18nLocales, UIDS } from '../content/model';
 import { createContentReader, type ContentStatus } from '../content/reader';
 import type { ClinicEntry } from '../content/types';
@@ -95,9 +95,8 @@ function announceDirectoryChanges(input: {
     needsRows: false,
     committed(change) {
       if (!WATCHED.has(change.uid)) return;
-      // Of Strapi's key-value store only the default locale is ours; Strapi writes other keys on timers
-      // of its own (the upload plugin's metrics), which must not drop every instance's copy.
-      if (change.uid === 'strapi::core-store' && !change.storeKeys.some((key) => key.includes('i18n'))) return;
+      // Of Strapi's key-value store only the default locale is ours (see changesLocales).
+      if (change.uid === 'strapi::core-store' && !changesLocales(change)) return;
       input.onChange?.();
       const target = input.target();
       if (target === null) return;

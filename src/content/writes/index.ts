@@ -7,4 +7,4 @@ export { readLinked } from './rows';
 /** One slug per entry in every locale (Strapi's i18n leaves `uid` fields out of its sync). */
 export { slugSyncSubscriber } from './slug-sync';
 /** What a write changed, as cache tags (the response cache and the CDNs purge them). */
-export { changedTags } from './tags';
+export { changedTags, changesLocales } from './tags';

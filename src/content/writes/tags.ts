@@ -9,6 +9,14 @@ import { adaptationTag, clinicTag, entryTag, linksTag, LOCALES_TAG, typeTag } fr
 
 type TaggedChange = Pick<WriteChange, 'uid' | 'rows' | 'related' | 'adaptations' | 'storeKeys'>;
 
+/**
+ * Whether a write changed the service's locales: the locale list, or the i18n keys of Strapi's store
+ * (the default locale). Strapi writes other store keys on timers of its own (the upload plugin's
+ * metrics); those change nothing of ours.
+ */
+export const changesLocales = (change: Pick<WriteChange, 'uid' | 'storeKeys'>): boolean =>
+  change.uid === 'plugin::i18n.locale' || change.storeKeys.some((key) => key.includes('i18n'));
+
 /** Computed once per change: the response cache's purge and the CDN purges' outbox ask for the same. */
 const computed = new WeakMap<TaggedChange, string[]>();
 
@@ -23,7 +31,7 @@ export function changedTags(change: TaggedChange): string[] {
 
 function tagsOf(change: TaggedChange): string[] {
   const tags = new Set<string>();
-  if (change.uid === 'plugin::i18n.locale' || change.storeKeys.some((key) => key.includes('i18n'))) tags.add(LOCALES_TAG);
+  if (changesLocales(change)) tags.add(LOCALES_TAG);
   const add = (row: RowVersion | LinkedRow, related: boolean) => {
     if (row.uid === UIDS.clinic) {
       // Keys live on every row of a clinic, drafts included: any write may change who is served.
