@@ -3,8 +3,9 @@
  * REST or scripts) and the seed validator, so an editor and a seed file get the same clear message.
  * Each rule returns null when the value is fine, or a sentence that names the field and says how to fix it.
  */
-import { SLUG_PATTERN } from '../content/model';
+import { SLUG_PATTERN, type PageType } from '../content/model';
 import { toDay } from '../content/values';
+import { PATH_TEMPLATE_FIELDS, pathTemplateOf, pathTemplateProblem, pathTemplatesOverlap } from '../sync/paths';
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE_CHARACTERS = /^\+?[0-9 ().-]+$/;
@@ -103,6 +104,31 @@ export function linkRule(field: string, value: unknown): RuleResult {
     return null;
   }
   return `${field} ${show(value)} must be an absolute http(s) URL, a path starting with "/", or a clinic token such as "{{clinic.bookingUrl}}"`;
+}
+
+/**
+ * A clinic's path template for one page type (src/sync/paths.ts). `locales` are the locales the clinic
+ * publishes (a template must tell them apart when there are several).
+ */
+export function pathTemplateRule(input: { field: string; value: unknown; locales: unknown }): RuleResult {
+  const { field, value } = input;
+  if (typeof value !== 'string') return `${field} must be text such as "/{locale}/techniques/{slug}", or empty for the default`;
+  const locales = Array.isArray(input.locales) ? input.locales.filter((code): code is string => typeof code === 'string') : [];
+  const problem = pathTemplateProblem(value, { locales });
+  return problem === null ? null : `${field} ${show(value)} ${problem}`;
+}
+
+/**
+ * A clinic's technique and condition templates (empty: the defaults) must never give a technique and
+ * a condition that share a slug the same path. The issue names `field`, the template being changed.
+ */
+export function distinctPathTemplatesRule(input: { field: string; type: PageType; templates: Partial<Record<string, string | null>> }): RuleResult {
+  const { field, type } = input;
+  const other: PageType = type === 'techniques' ? 'conditions' : 'techniques';
+  const mine = pathTemplateOf(input.templates, type);
+  const theirs = pathTemplateOf(input.templates, other);
+  if (!pathTemplatesOverlap(mine, theirs)) return null;
+  return `${field} ${show(mine)} can give a ${type.slice(0, -1)} the same path as a ${other.slice(0, -1)} with the same slug under ${PATH_TEMPLATE_FIELDS[other]} ${show(theirs)}: make them differ in a fixed part, as "/{locale}/techniques/{slug}" and "/{locale}/conditions/{slug}" do`;
 }
 
 export function countryRule(field: string, value: unknown): RuleResult {

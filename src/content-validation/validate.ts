@@ -1,12 +1,15 @@
 import { describeUnknownTokens, stringsIn, unknownTokens } from '../clinics/tokens';
-import { ADAPTATION, UIDS, type FieldMeta } from '../content/model';
+import { ADAPTATION, UIDS, type FieldMeta, type PageType } from '../content/model';
+import { PATH_TEMPLATE_FIELDS, type PathTemplateField } from '../sync/paths';
 import {
   countryRule,
+  distinctPathTemplatesRule,
   editorEmailsRule,
   emailRule,
   httpUrlRule,
   linkRule,
   localesRule,
+  pathTemplateRule,
   phoneRule,
   reviewDatesRule,
   secretForUrlRule,
@@ -23,6 +26,11 @@ export interface ContentIssue {
 export interface ValidationContext {
   /** Locale codes configured in the i18n plugin. */
   knownLocales: readonly string[];
+  /**
+   * For an update: the stored values of the fields the type's record rules read together
+   * (storedFieldsToRead) that the write leaves out, so a change to one is checked against the others.
+   */
+  stored?: Readonly<Record<string, unknown>>;
 }
 
 /** A field of a content type or component (content/model's metadata), or undefined when it has none. */
@@ -32,7 +40,7 @@ type FieldRule = (field: string, value: unknown, context: ValidationContext) => 
 /** A rule across the fields of one record; `field` names the field its issue belongs to (else the record). */
 interface RecordRule {
   field?: string;
-  check(record: Record<string, unknown>, prefix: string): RuleResult;
+  check(record: Record<string, unknown>, prefix: string, context: ValidationContext): RuleResult;
 }
 
 const slug: FieldRule = (field, value) => slugRule(field, value);
@@ -62,6 +70,46 @@ const FIELD_RULES: Record<string, Record<string, FieldRule>> = {
   'clinic.address': { country: (field, value) => countryRule(field, value) },
 };
 
+/** Per content type, the fields its record rules read together (a partial update is completed from the stored document). */
+const READ_TOGETHER: Record<string, readonly string[]> = {
+  [UIDS.clinic]: ['locales', ...Object.values(PATH_TEMPLATE_FIELDS)],
+};
+
+/** The fields to read from the stored document before checking an update of `uid` that carries `data`. */
+export function storedFieldsToRead(uid: string, data: Record<string, unknown>): string[] {
+  const fields = READ_TOGETHER[uid] ?? [];
+  return fields.some((field) => field in data) ? fields.filter((field) => !(field in data)) : [];
+}
+
+/**
+ * A clinic's template for one page type: well formed, telling the clinic's locales apart, and never
+ * giving the same path as the other type's template. Checked whenever the write changes the template,
+ * the other template or the locales; a template left empty is the default.
+ */
+function pathTemplateRecordRule(type: PageType, field: PathTemplateField): RecordRule {
+  const other = type === 'techniques' ? PATH_TEMPLATE_FIELDS.conditions : PATH_TEMPLATE_FIELDS.techniques;
+  return {
+    field,
+    check: (record, prefix, context) => {
+      if (!(READ_TOGETHER[UIDS.clinic] ?? []).some((name) => name in record)) return null;
+      const valueOf = (name: string): unknown => (name in record ? record[name] : context.stored?.[name]);
+      const locales = valueOf('locales');
+      const template = valueOf(field);
+      if (!isEmpty(template)) {
+        const problem = pathTemplateRule({ field: `${prefix}${field}`, value: template, locales });
+        if (problem !== null) return problem;
+      }
+      const otherTemplate = valueOf(other);
+      const isOtherValid = isEmpty(otherTemplate) || pathTemplateRule({ field: other, value: otherTemplate, locales }) === null;
+      // Two templates that overlap are one issue: named on the template the write changes (the condition's when both).
+      const isReporting = field in record && (!(other in record) || type === 'conditions');
+      if (!isOtherValid || !isReporting) return null;
+      const asTemplate = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+      return distinctPathTemplatesRule({ field: `${prefix}${field}`, type, templates: { [field]: asTemplate(template), [other]: asTemplate(otherTemplate) } });
+    },
+  };
+}
+
 /** Rules across the fields of one record. */
 const RECORD_RULES: Record<string, RecordRule[]> = {
   'medical.review': [
@@ -80,6 +128,7 @@ const RECORD_RULES: Record<string, RecordRule[]> = {
           ? secretForUrlRule({ field: `${prefix}revalidationSecret`, urlField: `${prefix}revalidationUrl`, url: record.revalidationUrl, secret: record.revalidationSecret })
           : null,
     },
+    ...(Object.entries(PATH_TEMPLATE_FIELDS) as Array<[PageType, PathTemplateField]>).map(([type, field]) => pathTemplateRecordRule(type, field)),
   ],
 };
 
@@ -148,7 +197,7 @@ export function validateContent(input: {
 
   for (const rule of RECORD_RULES[uid] ?? []) {
     const prefix = path.length > 0 ? `${join(path)}.` : '';
-    const message = rule.check(data, prefix);
+    const message = rule.check(data, prefix, context);
     if (message !== null) issues.push({ path: rule.field === undefined ? path : [...path, rule.field], message });
   }
   return issues;

@@ -6,7 +6,8 @@
  * help of every field of a type clinics adapt says whether they may, and the adaptation's own fields
  * say which fields of each type they override.
  */
-import { ADAPTABLE_MODELS, ADAPTATION, MODELS, UIDS, type ContentModel } from '../content/model';
+import { ADAPTABLE_MODELS, ADAPTATION, MODELS, UIDS, type ContentModel, type PageType } from '../content/model';
+import { DEFAULT_PATH_TEMPLATES } from '../sync/paths';
 
 export interface FieldHelp {
   label: string;
@@ -27,6 +28,10 @@ const seoHelp: FieldHelp = {
   label: 'SEO',
   description: 'Title and description search engines show for this page.',
 };
+const pathTemplateHelp = (input: { label: string; what: string; type: PageType; example: string }): FieldHelp => ({
+  label: input.label,
+  description: `Where the clinic's site puts each ${input.what} page: {locale} and {slug} are replaced with the page's locale and slug, e.g. "${input.example}". Starts with "/"; {slug} exactly once; {locale} at most once, and needed when the clinic publishes more than one locale; no spaces, "?" or "#". Empty: "${DEFAULT_PATH_TEMPLATES[input.type]}". Used for the page addresses in the clinic's sitemap.`,
+});
 const techniquesBackLink = (what: string): FieldHelp => ({
   label: 'Techniques',
   description: `Techniques linked to this ${what}; edit the link on the technique.`,
@@ -97,6 +102,8 @@ const BASE_HELP: Record<string, Record<string, FieldHelp>> = {
     bookingUrl: { label: 'Booking URL', description: 'Where patients book a session, an absolute https:// URL; used by {{clinic.bookingUrl}}.' },
     address: { label: 'Address', description: 'Street address of the clinic.' },
     locales: { label: 'Published locales', description: 'Locale codes the clinic\'s site publishes, e.g. ["en", "fr-CA"]; each must exist under Settings → Internationalization.' },
+    techniquePathTemplate: pathTemplateHelp({ label: 'Technique page path', what: 'technique', type: 'techniques', example: '/{locale}/therapies/{slug}' }),
+    conditionPathTemplate: pathTemplateHelp({ label: 'Condition page path', what: 'condition', type: 'conditions', example: '/{locale}/health/{slug}' }),
     offeredTechniques: { label: 'Offered techniques', description: 'Therapies this clinic offers.' },
     providerTypes: { label: 'Provider types on staff', description: 'Professions the clinic has on staff.' },
     rateLimitPerMinute: {

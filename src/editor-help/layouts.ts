@@ -97,13 +97,14 @@ export const EDITOR_LAYOUTS: Readonly<Record<string, EditorLayout>> = {
   [UIDS.providerType]: listedWithTechniques,
   [UIDS.benefit]: listedWithTechniques,
   [UIDS.clinic]: {
-    version: 2,
+    version: 3,
     list: ['name', 'slug', 'email', 'phone', 'updatedAt'],
     settings: byName,
     edit: [
       { group: 'Identity', rows: [[half('name'), half('slug')], [whole('description')]] },
       { group: 'Contact', rows: [[half('phone'), half('email')], [half('website'), half('bookingUrl')], [whole('address')]] },
       { group: 'Published locales', rows: [[whole('locales')]] },
+      { group: 'Page paths on the clinic\'s site', rows: [[half('techniquePathTemplate'), half('conditionPathTemplate')]] },
       { group: 'Offering', rows: [[half('offeredTechniques'), half('providerTypes')]] },
       { group: 'API access', rows: [[{ name: 'rateLimitPerMinute', size: 4 }]] },
       { group: 'Site revalidation', rows: [[half('revalidationUrl'), half('revalidationSecret')]] },

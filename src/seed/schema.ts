@@ -9,6 +9,7 @@ import {
   emailRule,
   httpUrlRule,
   linkRule,
+  pathTemplateRule,
   phoneRule,
   reviewDatesRule,
   slugRule,
@@ -23,6 +24,7 @@ function rule(check: (field: string, value: unknown) => RuleResult) {
   };
 }
 
+const pathTemplate = z.string().superRefine(rule((field, value) => pathTemplateRule({ field, value, locales: [] })));
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 export const slug = z.string().superRefine(rule(slugRule));
 const slugList = z.array(slug).default([]);
@@ -137,6 +139,9 @@ export const clinicEntry = z
       })
       .strict(),
     locales: z.array(z.string()).min(1, 'must list at least one locale'),
+    // The format only: whether a template tells the clinic's locales apart is checked on import, with the same message.
+    techniquePathTemplate: pathTemplate.optional(),
+    conditionPathTemplate: pathTemplate.optional(),
     offeredTechniques: slugList,
     providerTypes: slugList,
   })
