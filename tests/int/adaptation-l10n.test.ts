@@ -13,7 +13,7 @@ import { translationCoverage, type CoverageReport } from '../../src/l10n/coverag
 import { exportXliff, importXliff, XliffError } from '../../src/l10n/xliff';
 import { runSeed } from '../../src/seed';
 import { ROOT, startApp, type TestApp } from '../helpers/strapi';
-import { validateXliff } from '../helpers/xliff-schema';
+import { validateXliff } from '../helpers/xml-schema';
 
 const ADMIN = { email: 'adaptation-translator@clinic-content.test', password: 'Adapt-L10n-Pass-123' };
 const ADAPTATION = 'api::clinic-adaptation.clinic-adaptation';

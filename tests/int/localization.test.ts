@@ -13,7 +13,7 @@ import { exportXliff, importXliff, XliffError } from '../../src/l10n/xliff';
 import { runSeed } from '../../src/seed';
 import { graphql } from '../helpers/graphql';
 import { ROOT, startApp, type TestApp } from '../helpers/strapi';
-import { validateXliff } from '../helpers/xliff-schema';
+import { validateXliff } from '../helpers/xml-schema';
 
 const ADMIN = { email: 'translator-admin@clinic-content.test', password: 'Transl8-Pass-123' };
 const MRT = 'myofascial-release-therapy';
