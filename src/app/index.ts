@@ -36,6 +36,7 @@ import { adaptersFromSettings, cdnPurgeSettings, createCdnPurges, type CdnPurges
 import { createRevalidation, type Revalidation } from '../revalidation';
 import { revalidationSettings } from '../revalidation/settings';
 import { isContentEmpty, runSeed, summarize } from '../seed';
+import { createSync, type Sync } from '../sync';
 import { shouldSeedOnEmpty } from '../seed/settings';
 import { GRAPHQL_ENDPOINT_SERVICE, type GraphQLEndpoint } from '../graphql/endpoint';
 import { checkContentManagerBodies } from '../http/content-manager-writes';
@@ -73,6 +74,7 @@ function createApp(strapi: Core.Strapi): App {
   let frontDoor: FrontDoor | null = null;
   let revalidation: Revalidation | null = null;
   let cdn: CdnPurges | null = null;
+  let sync: Sync | null = null;
 
   async function releaseLock(): Promise<void> {
     await releaseBootLock?.();
@@ -141,6 +143,9 @@ function createApp(strapi: Core.Strapi): App {
       // CDN purges (none unless configured; a half configuration stops the start, naming the variable).
       cdn = createCdnPurges({ strapi, adapters: adaptersFromSettings(), settings: cdnPurgeSettings() });
       cdn.register();
+      // The change feed static sites read: one row per write, appended last (under its ordering lock).
+      sync = createSync({ strapi });
+      sync.register();
       registerKeyUses(strapi);
       core = buildCoreServices(strapi);
     },
@@ -149,6 +154,7 @@ function createApp(strapi: Core.Strapi): App {
       try {
         // Rows a stopped instance left pending are sent; the seed's own are sent as it commits.
         revalidation?.start();
+        sync?.start();
         cachePreparedStatements(strapi);
         await applyFieldHelp(strapi);
         await applyEditorLayouts(strapi);
@@ -172,6 +178,7 @@ function createApp(strapi: Core.Strapi): App {
 
     async destroy() {
       await revalidation?.stop();
+      await sync?.stop();
       await cdn?.stop();
       await releaseLock();
       frontDoor?.close();
@@ -190,6 +197,7 @@ function createApp(strapi: Core.Strapi): App {
     async shutdown() {
       await frontDoor?.drain(settings().SHUTDOWN_TIMEOUT_MS);
       await revalidation?.stop();
+      await sync?.stop();
       await cdn?.stop();
       await strapi.destroy();
     },

@@ -15,12 +15,16 @@
  *                                     read the entry, adapted or not: creating one changes the answer
  *   clinic:<documentId>               the calling clinic (its data, locales and keys)
  *   locales                           the service's locales and its default locale
+ *   never-cached                      not a purge: an answer carrying it is never stored
  *
  * A type's part of a tag is its registry record's `cacheTag`.
  */
 import { MODELS, type ContentUid } from './model';
 
 export const LOCALES_TAG = 'locales';
+
+/** Carried by an answer that must never be stored (the change feed: every write makes it longer). */
+export const NEVER_CACHED_TAG = 'never-cached';
 
 export const entryTag = (uid: ContentUid, documentId: string, locale: string) => `${MODELS[uid].cacheTag}:${documentId}:${locale}`;
 export const typeTag = (uid: ContentUid, locale: string) => `type:${MODELS[uid].cacheTag}:${locale}`;

@@ -160,6 +160,9 @@ export interface ClinicEntry extends BaseEntry {
   locales: string[];
   offeredTechniques: string[];
   providerTypes: string[];
+  /** Where its static site puts its pages (src/sync/paths.ts); null for the default. */
+  techniquePathTemplate: string | null;
+  conditionPathTemplate: string | null;
 }
 
 export interface EntryByUid {

@@ -37,7 +37,11 @@ export function createClinicOperations(input: { strapi: Core.Strapi; directory: 
       }
       if (context === null) return null;
       const contextValue = context;
-      return { kind: 'clinic' as const, run: <T>(document: DocumentNode, variables: Record<string, unknown>) => run<T>(contextValue, document, variables) };
+      return {
+        kind: 'clinic' as const,
+        run: <T>(document: DocumentNode, variables: Record<string, unknown>) => run<T>(contextValue, document, variables),
+        sync: contextValue.sync,
+      };
     },
   };
 }

@@ -14,6 +14,7 @@ import type { ClinicEntry } from '../content/types';
 import type { ContentScope } from '../content/scope';
 import type { KeyKind } from '../clinics/keys';
 import type { Identification } from './caller';
+import { clinicSync, type ClinicSync } from '../sync';
 
 export interface Caller {
   clinicDocumentId: string;
@@ -31,6 +32,8 @@ export interface GraphQLContext {
   scope(locale: string | null | undefined): Promise<ContentScope>;
   /** Cache tags of everything this request read (see content/tags.ts). */
   reads: Set<string>;
+  /** The manifest, change feed and sitemap of the calling clinic (src/sync). */
+  sync: ClinicSync;
 }
 
 /** `extensions.reason` of an UNAUTHENTICATED error: stable names clients may branch on. */
@@ -146,11 +149,15 @@ async function contextFor(input: {
 
   const values = tokenValues(clinic);
   const scopes = new Map<string, ContentScope>();
+  const chainOf = (requested: string) => localeChain({ requested, fallbacks, knownLocales, defaultLocale });
+  // A locale the service no longer has is left out of the clinic's pages (a request for it is refused).
+  const servedLocales = clinic.locales.filter((code) => knownLocales.includes(code));
 
   return {
     caller,
     reads,
     clinic,
+    sync: clinicSync({ strapi, clinic: { ...clinic, documentId: caller.clinicDocumentId, slug: caller.clinicSlug, locales: servedLocales }, status, chainOf, onRead }),
     async scope(locale) {
       const requested = locale ?? clinic.locales[0] ?? defaultLocale;
       if (!knownLocales.includes(requested)) {
@@ -161,7 +168,7 @@ async function contextFor(input: {
       }
       let scope = scopes.get(requested);
       if (scope === undefined) {
-        const chain = localeChain({ requested, fallbacks, knownLocales, defaultLocale });
+        const chain = chainOf(requested);
         // The clinic's adaptations are read with the entries they adapt (src/content/adaptation.ts).
         const reader = createContentReader({ strapi, status, chain, clinic: caller.clinicSlug, renderText: (text) => renderTokens(text, values), onRead });
         scope = createContentScope({ reader, locale: requested });

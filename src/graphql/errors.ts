@@ -9,7 +9,7 @@ import { LIMIT_CODES, TOO_MANY_TOKENS } from './limits';
 import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from '../database/unavailable';
 import { statusOfCode } from '../http/status';
 
-export const ERROR_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'INTERNAL'] as const;
+export const ERROR_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CURSOR_EXPIRED', 'CLINIC_HAS_NO_WEBSITE', 'INTERNAL'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /**

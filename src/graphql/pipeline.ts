@@ -16,6 +16,7 @@ import type { ResponseCache } from '../cache';
 import type { ClinicDirectory } from '../clinics/directory';
 import type { AuthenticatedKey } from '../clinics/keys';
 import type { FallbackMap } from '../locales/chain';
+import { NEVER_CACHED_TAG } from '../content/tags';
 import type { CacheOutcome, Metrics } from '../observability/metrics';
 import { etagOf, matchesEtag } from '../http/etag';
 import { cachedHeaders, hitAnswer, rateLimitedAnswer, refusal, type GraphQLAnswer } from './answer';
@@ -164,7 +165,7 @@ export const executeAndStore: Step = async (exchange, services) => {
   const headers: Record<string, string> = { ...executed.headers };
   if (status === 401) headers['www-authenticate'] = WWW_AUTHENTICATE;
 
-  const isCacheable = cache !== null && cacheKey !== null && ticket !== null && status === 200 && !(JSON.parse(text) as { errors?: unknown }).errors;
+  const isCacheable = cache !== null && cacheKey !== null && ticket !== null && status === 200 && !reads.has(NEVER_CACHED_TAG) && !(JSON.parse(text) as { errors?: unknown }).errors;
   if (!isCacheable) {
     // Errors, 401s, previews and anything uncacheable: never stored by anyone.
     headers['cache-control'] = 'no-store';

@@ -10,9 +10,9 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { ADAPTATION, MODELS, type ContentUid } from '../content/model';
-import { readLinked, type AdaptationVersion, type TransactionSubscriber } from '../content/writes';
+import { publishedEffectOf, readLinked, type AdaptationVersion, type TransactionSubscriber } from '../content/writes';
 import { clinicRevalidationSettings, type ClinicRevalidation } from './clinics';
-import { affectedLocales, eventOf, record } from './enqueue';
+import { affectedLocales, record } from './enqueue';
 import type { ChangedEntry, RelatedEntry } from './payload';
 
 interface Prepared {
@@ -68,7 +68,7 @@ export function adaptationRevalidationSubscriber(input: { strapi: Core.Strapi; o
     needsRows: true,
 
     async prepare(intent) {
-      if (intent.uid !== ADAPTATION.uid || eventOf(intent) === null) return undefined;
+      if (intent.uid !== ADAPTATION.uid || publishedEffectOf(intent) === null) return undefined;
       const clinics = (await clinicRevalidationSettings(strapi)).filter((clinic) => clinic.url !== null);
       return clinics.length === 0 ? undefined : { clinics };
     },

@@ -7,10 +7,10 @@
  */
 import type { Core } from '@strapi/strapi';
 import { ADAPTATION, ADAPTABLE_MODELS } from '../content/model';
-import type { TransactionSubscriber } from '../content/writes';
+import { publishedEffectOf, type TransactionSubscriber } from '../content/writes';
 import { outdatedAdaptations, type OutdatedAdaptation } from '../clinics/adaptations/drift';
 import { clinicRevalidationSettings } from './clinics';
-import { eventOf, record } from './enqueue';
+import { record } from './enqueue';
 import type { OutdatedNotice } from './payload';
 
 interface Prepared {
@@ -36,7 +36,7 @@ export function adaptationDriftSubscriber(input: { strapi: Core.Strapi; onEnqueu
 
     async prepare(intent) {
       const field = TARGET_FIELD_OF.get(intent.uid);
-      if (field === undefined || eventOf(intent) !== 'publish' || intent.source !== 'document' || intent.documentId === null) return undefined;
+      if (field === undefined || publishedEffectOf(intent) !== 'publish' || intent.source !== 'document' || intent.documentId === null) return undefined;
       if (!ADAPTABLE_MODELS.some((model) => model.uid === intent.uid)) return undefined;
       const row = (await strapi.db.query(intent.uid).findOne({ where: { documentId: intent.documentId }, select: ['slug'] })) as { slug?: string } | null;
       if (typeof row?.slug !== 'string') return undefined;

@@ -13,20 +13,10 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { chainOf, localeSettings } from '../locales/config';
 import { MODELS, UIDS, isServedUid } from '../content/model';
-import type { LinkedRow, RowVersion, TransactionSubscriber, WriteChange, WriteIntent } from '../content/writes';
+import { publishedEffectOf, type LinkedRow, type RowVersion, type TransactionSubscriber, type WriteChange } from '../content/writes';
 import { clinicRevalidationSettings, isConfigured, urlForLogs, type ClinicRevalidation } from './clinics';
 import { insertDelivery, replacePayload } from './outbox';
 import { mergePayload, type OutdatedNotice, type ChangedEntry, type RelatedEntry, type RevalidationEvent, type RevalidationPayload } from './payload';
-
-/** What a write does to published content, or null for writes that change nothing public. */
-export function eventOf(intent: WriteIntent): RevalidationEvent | null {
-  if (intent.source !== 'document') return null;
-  const { action } = intent;
-  if (action === 'publish' || action === 'unpublish' || action === 'delete') return action;
-  // Strapi publishes these itself, without going through the publish action's middlewares.
-  if ((action === 'create' || action === 'update') && intent.status === 'published') return 'publish';
-  return null;
-}
 
 const unique = <T>(values: T[]): T[] => [...new Set(values)];
 
@@ -101,7 +91,7 @@ export function revalidationSubscriber(input: { strapi: Core.Strapi; onEnqueued:
     needsRows: true,
 
     async prepare(intent) {
-      const event = eventOf(intent);
+      const event = publishedEffectOf(intent);
       if (event === null || intent.source !== 'document' || !isServedUid(intent.uid)) return undefined;
       const isClinic = intent.uid === UIDS.clinic;
       const clinicsBefore = await clinicRevalidationSettings(strapi, isClinic && intent.documentId !== null ? { documentId: intent.documentId } : {});

@@ -113,6 +113,9 @@ export const DECLARATIONS = {
   CDN_PURGE_RETRY_BASE_MS: ms({ default: 1000, min: 1, meaning: 'delay before the first retry of a failed CDN purge (each further one waits twice as long, at most a minute)' }),
   CDN_PURGE_MAX_ATTEMPTS: int({ default: 12, min: 1, meaning: 'attempts before a CDN purge is given up as failed (a CDN answering 429 with Retry-After does not use one up)' }),
   CDN_PURGE_POLL_MS: ms({ default: 30000, min: 10, meaning: 'how often an idle instance looks for CDN purges another one left' }),
+
+  // Sync for static sites (src/sync): the change feed each clinic site reads between builds
+  FEED_RETENTION_DAYS: int({ default: 90, min: 1, max: 3650, meaning: 'how long change-feed events are kept; a site whose cursor is older rebuilds from the manifest (CURSOR_EXPIRED)' }),
 };
 
 export type VariableName = keyof typeof DECLARATIONS;

@@ -1,6 +1,6 @@
 /**
  * Reference and preview pages: /sites/<clinic>/<locale>/techniques/<slug> and …/conditions/<slug>
- * (and /sites/<clinic>/<locale>, the clinic's start page). Each page runs the operations a clinic
+ * (and /sites/<clinic>/<locale>, the clinic's start page, and /sites/<clinic>/sitemap.xml: sitemap.ts). Each page runs the operations a clinic
  * site runs (types/graphql/client: TherapyPage or ConditionPage, and ClinicProfile) through this
  * service's Apollo server, as that clinic, and renders the answer as plain HTML (render.ts).
  *
@@ -21,7 +21,9 @@ import {
   type ConditionPageQuery,
   type TherapyPageQuery,
 } from '../../types/graphql/client/graphql';
+import type { ClinicSync } from '../sync';
 import { checkPreviewToken, SITE_PAGES_PATH } from './preview-link';
+import { sitemapRoutes } from './sitemap';
 import { renderClinicIndex, renderConditionPage, renderErrorPage, renderTherapyPage, type PageFrame } from './render';
 
 /** The parts of Koa's context a page uses (query values are whatever Strapi's qs parser made of them). */
@@ -68,6 +70,8 @@ type OperationResult<T> = { kind: 'data'; data: T } | { kind: 'error'; code: str
 interface PageContext {
   kind: 'clinic';
   run<T>(document: DocumentNode, variables: Record<string, unknown>): Promise<OperationResult<T>>;
+  /** The clinic's manifest, feed and sitemap (src/sync). */
+  sync: Pick<ClinicSync, 'sitemapFiles'>;
 }
 
 /** How pages run the sites' operations; given by the composition root (src/graphql/clinic-operations.ts). */
@@ -184,7 +188,16 @@ export function sitePageRoutes(input: { strapi: Core.Strapi; operations: ClinicO
     }
   };
 
+  const sitemaps = sitemapRoutes({
+    async open(clinicSlug) {
+      const context = await operations.open({ clinicSlug, isPreview: false, purpose: 'sitemap' });
+      return context === null || context.kind === 'error' ? context : { kind: 'clinic', sync: context.sync };
+    },
+  });
+
   return [
+    // Before the start page's route, whose :locale would take "sitemap.xml".
+    ...sitemaps,
     { method: 'GET', path: `${SITE_PAGES_PATH}/:clinic/:locale`, handler: handleIndex, config: { auth: false } },
     { method: 'GET', path: `${SITE_PAGES_PATH}/:clinic/:locale/:type/:slug`, handler: handlePage, config: { auth: false } },
   ];

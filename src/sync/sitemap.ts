@@ -90,25 +90,51 @@ export interface SitemapOptions {
   limits?: { urls?: number; bytes?: number };
 }
 
-export function sitemapParts(input: SitemapInput, options: SitemapOptions = {}): SitemapParts {
+/** One <url> of a sitemap as data (the GraphQL `sitemap` field serves these). */
+export interface SitemapUrl {
+  loc: string;
+  /** ISO 8601. */
+  lastmod: string;
+  /** Every locale of the page, itself included, then x-default. */
+  alternates: Array<{ hreflang: string; href: string }>;
+}
+
+/** Where a page's URLs are, and its alternates: the same for the XML and for the data. */
+function addressesOf(input: SitemapInput) {
   const base = siteBase(input.website);
-  const maxUrls = Math.min(options.limits?.urls ?? SITEMAP_LIMITS.urls, SITEMAP_LIMITS.urls);
-  const maxBytes = Math.min(options.limits?.bytes ?? SITEMAP_LIMITS.bytes, SITEMAP_LIMITS.bytes);
   const urlOf = (entry: SitemapPageLocale): string => {
     if (!entry.path.startsWith('/')) throw new SitemapInputError(`path ${JSON.stringify(entry.path)} does not start with "/"`);
     return `${base}${entry.path}`;
   };
+  const alternatesOf = (page: SitemapPage): SitemapUrl['alternates'] => {
+    const fallback = page.locales.find((entry) => entry.locale === input.defaultLocale) ?? page.locales[0];
+    const links = page.locales.map((entry) => ({ hreflang: entry.locale, href: urlOf(entry) }));
+    if (fallback !== undefined) links.push({ hreflang: 'x-default', href: urlOf(fallback) });
+    return links;
+  };
+  return { urlOf, alternatesOf };
+}
+
+/** Every <url> of the sitemap, as data, in order. */
+export function sitemapUrls(input: SitemapInput): SitemapUrl[] {
+  const { urlOf, alternatesOf } = addressesOf(input);
+  return input.pages.flatMap((page) => {
+    const alternates = alternatesOf(page);
+    return page.locales.map((entry) => ({ loc: urlOf(entry), lastmod: toIso(entry.dateModified), alternates }));
+  });
+}
+
+export function sitemapParts(input: SitemapInput, options: SitemapOptions = {}): SitemapParts {
+  const addresses = addressesOf(input);
+  const { urlOf } = addresses;
+  const maxUrls = Math.min(options.limits?.urls ?? SITEMAP_LIMITS.urls, SITEMAP_LIMITS.urls);
+  const maxBytes = Math.min(options.limits?.bytes ?? SITEMAP_LIMITS.bytes, SITEMAP_LIMITS.bytes);
 
   const link = (hreflang: string, href: string) => `    <xhtml:link rel="alternate" hreflang="${escapeXml(hreflang)}" href="${escapeXml(href)}"/>\n`;
   const urlXml = (entry: SitemapPageLocale, alternates: string) =>
     `  <url>\n    <loc>${escapeXml(urlOf(entry))}</loc>\n    <lastmod>${toIso(entry.dateModified)}</lastmod>\n${alternates}  </url>\n`;
   /** The alternates are the same for every locale of a page: rendered once per page. */
-  function alternatesOf(page: SitemapPage): string {
-    const fallback = page.locales.find((entry) => entry.locale === input.defaultLocale) ?? page.locales[0];
-    const links = page.locales.map((entry) => link(entry.locale, urlOf(entry)));
-    if (fallback !== undefined) links.push(link('x-default', urlOf(fallback)));
-    return links.join('');
-  }
+  const alternatesOf = (page: SitemapPage): string => addresses.alternatesOf(page).map(({ hreflang, href }) => link(hreflang, href)).join('');
 
   // One pass to find where each part starts: URLs are counted and measured, not kept.
   const frame = Buffer.byteLength(URLSET_OPEN) + Buffer.byteLength(URLSET_CLOSE);

@@ -101,7 +101,7 @@ function clinic(): ClinicEntry {
     documentId: 'c1', slug: 'northside-physio', locale: 'en', updatedAt: '2026-11-01T00:00:00.000Z', fallbackFields: [], adaptedFields: [],
     name: 'Northside Physiotherapy', description: null, phone: '+1 604 555 0134', email: 'hello@northside.example', website: null,
     bookingUrl: null, address: { street: '1 Main St', city: 'Vancouver', region: 'BC', postalCode: null, country: 'CA' },
-    locales: ['en'], offeredTechniques: [], providerTypes: [],
+    locales: ['en'], offeredTechniques: [], providerTypes: [], techniquePathTemplate: null, conditionPathTemplate: null,
   };
 }
 

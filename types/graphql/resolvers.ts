@@ -4,6 +4,7 @@ import type { TechniqueParent, ConditionParent, CauseParent, ProviderTypeParent,
 import type { GraphQLContext } from '../../src/graphql/context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -91,6 +92,37 @@ export type CauseList = {
   pageInfo: PageInfo;
 };
 
+/** One change to the calling clinic's pages. Events are oldest first. */
+export type ChangeEvent = {
+  /** The feed's position just after this event: pass it as `after` to read on from here. */
+  cursor: Scalars['String']['output'];
+  kind: ChangeKind;
+  /** When the write was made. */
+  occurredAt: Scalars['DateTime']['output'];
+};
+
+export type ChangeFeed = {
+  __typename?: 'ChangeFeed';
+  events: Array<ChangeEvent>;
+  pageInfo: ChangeFeedPageInfo;
+};
+
+export type ChangeFeedPageInfo = {
+  __typename?: 'ChangeFeedPageInfo';
+  /** Store it, and pass it as `after` next time. Never null: with no events, where reading stopped. */
+  endCursor: Scalars['String']['output'];
+  /** More events may follow: ask again with `after: endCursor` (a page may come back empty). */
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type ChangeKind =
+  /** The clinic's own profile changed (name, contact, locales, offering): every page shows it. */
+  | 'CLINIC_CHANGED'
+  /** A page was added or changed: rebuild it in `locales`. */
+  | 'PAGE_CHANGED'
+  /** A locale of a page can no longer be served: take that page down (`reason` says why). */
+  | 'PAGE_REMOVED';
+
 /** The calling clinic: who it is and how patients reach it. */
 export type Clinic = Localized & {
   __typename?: 'Clinic';
@@ -110,6 +142,15 @@ export type Clinic = Localized & {
   providerTypes: Array<ProviderType>;
   slug: Scalars['String']['output'];
   website?: Maybe<Scalars['String']['output']>;
+};
+
+export type ClinicChanged = ChangeEvent & {
+  __typename?: 'ClinicChanged';
+  cursor: Scalars['String']['output'];
+  kind: ChangeKind;
+  /** The clinic's locales now. */
+  locales: Array<Scalars['String']['output']>;
+  occurredAt: Scalars['DateTime']['output'];
 };
 
 export type Condition = Localized & {
@@ -195,6 +236,53 @@ export type Localized = {
   locale: Scalars['String']['output'];
 };
 
+export type Manifest = {
+  __typename?: 'Manifest';
+  /**
+   * The change feed's position as this page of the manifest was read. Store the one of the first page
+   * you read, then ask `changes(after: feedCursor)`: every change made since is there.
+   */
+  feedCursor: Scalars['String']['output'];
+  pageInfo: PageInfo;
+  /** Therapy pages first, then condition pages, each by slug. */
+  pages: Array<ManifestPage>;
+};
+
+/** One locale a page is served in for the calling clinic. */
+export type ManifestLocale = {
+  __typename?: 'ManifestLocale';
+  /** When the entry, or the clinic's adaptation of it, last changed in this locale's chain. */
+  dateModified: Scalars['DateTime']['output'];
+  /** null only for a preview of a draft not yet reviewed. */
+  lastReviewed?: Maybe<Scalars['Date']['output']>;
+  /** One of the clinic's locales. */
+  locale: Scalars['String']['output'];
+  /** null only for a preview of a draft not yet reviewed. */
+  nextReviewDue?: Maybe<Scalars['Date']['output']>;
+  /** The page's path on the clinic's site: the clinic's path template for the page type, filled in. */
+  path: Scalars['String']['output'];
+  /** The locale of the chain the page's text comes from (fr-CA → fr → en): the requested one, or a fallback. */
+  servedFrom: Scalars['String']['output'];
+};
+
+/**
+ * A page the calling clinic publishes: a therapy page for each technique it offers, a condition page for
+ * each condition those techniques treat on its pages (one its adaptation hides is not treated there).
+ */
+export type ManifestPage = {
+  __typename?: 'ManifestPage';
+  /** In the `locale` asked for; without one, the latest of its locales. */
+  dateModified: Scalars['DateTime']['output'];
+  /** In the `locale` asked for; without one, the oldest review of its locales. */
+  lastReviewed?: Maybe<Scalars['Date']['output']>;
+  /** The clinic's locales that can serve this page, in the clinic's order. */
+  locales: Array<ManifestLocale>;
+  /** In the `locale` asked for; without one, the earliest due date of its locales. */
+  nextReviewDue?: Maybe<Scalars['Date']['output']>;
+  slug: Scalars['String']['output'];
+  type: PageType;
+};
+
 /**
  * The medical review of a technique or condition.
  *
@@ -225,6 +313,17 @@ export type MedicalReviewStatus =
   /** Reviewed: reviewedBy, reviewerType, lastReviewed and nextReviewDue are set. */
   | 'REVIEWED';
 
+export type PageChanged = ChangeEvent & {
+  __typename?: 'PageChanged';
+  cursor: Scalars['String']['output'];
+  kind: ChangeKind;
+  /** The clinic's locales whose page changed (or now exists). */
+  locales: Array<Scalars['String']['output']>;
+  occurredAt: Scalars['DateTime']['output'];
+  slug: Scalars['String']['output'];
+  type: PageType;
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   page: Scalars['Int']['output'];
@@ -244,6 +343,28 @@ export type PageInput = {
   /** Entries per page, 1 to 100. */
   pageSize?: Scalars['Int']['input'];
 };
+
+export type PageRemoved = ChangeEvent & {
+  __typename?: 'PageRemoved';
+  cursor: Scalars['String']['output'];
+  kind: ChangeKind;
+  locale: Scalars['String']['output'];
+  occurredAt: Scalars['DateTime']['output'];
+  reason: RemovalReason;
+  slug: Scalars['String']['output'];
+  type: PageType;
+};
+
+/**
+ * Sync for static sites. A site built ahead of time reads the manifest once (every page it publishes and
+ * the change feed's position), then, between builds, the change feed from the cursor it stored: every
+ * page that changed or went away since, removals included.
+ */
+export type PageType =
+  /** A condition page: /{locale}/conditions/{slug} by default. */
+  | 'CONDITION'
+  /** A therapy page: /{locale}/techniques/{slug} by default. */
+  | 'TECHNIQUE';
 
 export type ProcedureStep = {
   __typename?: 'ProcedureStep';
@@ -280,12 +401,30 @@ export type Query = {
   benefits: BenefitList;
   cause?: Maybe<Cause>;
   causes: CauseList;
+  /**
+   * The calling clinic's change feed, oldest first: `after: null` starts at the oldest event kept (see
+   * FEED_RETENTION_DAYS in the operators' docs). `first`: 1 to 100. A cursor older than the events kept is
+   * refused with CURSOR_EXPIRED: rebuild from the manifest. A live key sees published changes only; a
+   * preview key sees draft changes too.
+   */
+  changes: ChangeFeed;
   /** The clinic the request's key belongs to. */
   clinic: Clinic;
   condition?: Maybe<Condition>;
   conditions: ConditionList;
+  /**
+   * Every page the calling clinic publishes, paginated (pageSize at most 100). With `locale`, only the
+   * pages served in it, with that locale's dates; an unknown locale is BAD_USER_INPUT, one the clinic
+   * does not publish is FORBIDDEN. A preview key lists the pages of the drafts.
+   */
+  manifest: Manifest;
   providerType?: Maybe<ProviderType>;
   providerTypes: ProviderTypeList;
+  /**
+   * The clinic's sitemap as data, one URL per page and locale, in the manifest's order (the same as
+   * /sites/<clinic>/sitemap.xml). CLINIC_HAS_NO_WEBSITE when the clinic has no website to put in `loc`.
+   */
+  sitemap: Sitemap;
   /**
    * Arguments shared by the queries below:
    * - `locale`: a configured locale (default: the clinic's first locale); an unknown one is BAD_USER_INPUT,
@@ -331,6 +470,12 @@ export type QueryCausesArgs = {
 };
 
 
+export type QueryChangesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: Scalars['Int']['input'];
+};
+
+
 export type QueryClinicArgs = {
   locale?: InputMaybe<Scalars['String']['input']>;
 };
@@ -351,6 +496,12 @@ export type QueryConditionsArgs = {
 };
 
 
+export type QueryManifestArgs = {
+  locale?: InputMaybe<Scalars['String']['input']>;
+  page?: InputMaybe<PageInput>;
+};
+
+
 export type QueryProviderTypeArgs = {
   locale?: InputMaybe<Scalars['String']['input']>;
   slug: Scalars['String']['input'];
@@ -363,6 +514,11 @@ export type QueryProviderTypesArgs = {
   page?: InputMaybe<PageInput>;
   search?: InputMaybe<Scalars['String']['input']>;
   sort?: InputMaybe<SortInput>;
+};
+
+
+export type QuerySitemapArgs = {
+  page?: InputMaybe<PageInput>;
 };
 
 
@@ -386,6 +542,20 @@ export type QueryTherapyPageArgs = {
   slug: Scalars['String']['input'];
 };
 
+export type RemovalReason =
+  /** The entry, or this locale of it, was deleted. */
+  | 'DELETED'
+  /** The clinic's adaptations hide the condition on the pages of every technique it offers that treats it. */
+  | 'HIDDEN'
+  /** The clinic no longer publishes this locale. */
+  | 'LOCALE_DROPPED'
+  /** The clinic no longer offers the technique (or any technique that treats the condition). */
+  | 'NOT_OFFERED'
+  /** The entry's slug changed: this is its former address (a PAGE_CHANGED names the new one). */
+  | 'RENAMED'
+  /** The entry was unpublished in every locale of this locale's chain. */
+  | 'UNPUBLISHED';
+
 /** Who reviewed: one named clinician (schema.org Person), or a team or organization (Organization). */
 export type ReviewerType =
   | 'ORGANIZATION'
@@ -403,6 +573,30 @@ export type Seo = {
   metaDescription: Scalars['String']['output'];
   metaTitle: Scalars['String']['output'];
   noIndex: Scalars['Boolean']['output'];
+};
+
+export type Sitemap = {
+  __typename?: 'Sitemap';
+  pageInfo: PageInfo;
+  urls: Array<SitemapUrl>;
+};
+
+/** An alternate language version of a sitemap URL (xhtml:link rel="alternate"). */
+export type SitemapAlternate = {
+  __typename?: 'SitemapAlternate';
+  href: Scalars['String']['output'];
+  /** A BCP 47 locale, or x-default. */
+  hreflang: Scalars['String']['output'];
+};
+
+/** One URL of the clinic's sitemap: one page in one locale. */
+export type SitemapUrl = {
+  __typename?: 'SitemapUrl';
+  /** Every locale of the page, itself included, then x-default. */
+  alternates: Array<SitemapAlternate>;
+  lastmod: Scalars['DateTime']['output'];
+  /** The clinic's website followed by the page's path. */
+  loc: Scalars['String']['output'];
 };
 
 export type SortDirection =
@@ -567,6 +761,11 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  ChangeEvent:
+    | ( ClinicChanged )
+    | ( PageChanged )
+    | ( PageRemoved )
+  ;
   Localized:
     | ( BenefitParent )
     | ( CauseParent )
@@ -589,7 +788,12 @@ export type ResolversTypes = {
   Cause: ResolverTypeWrapper<CauseParent>;
   CauseFilter: CauseFilter;
   CauseList: ResolverTypeWrapper<ListParent>;
+  ChangeEvent: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['ChangeEvent']>;
+  ChangeFeed: ResolverTypeWrapper<Omit<ChangeFeed, 'events'> & { events: Array<ResolversTypes['ChangeEvent']> }>;
+  ChangeFeedPageInfo: ResolverTypeWrapper<ChangeFeedPageInfo>;
+  ChangeKind: ChangeKind;
   Clinic: ResolverTypeWrapper<ClinicParent>;
+  ClinicChanged: ResolverTypeWrapper<ClinicChanged>;
   Condition: ResolverTypeWrapper<ConditionParent>;
   ConditionFilter: ConditionFilter;
   ConditionList: ResolverTypeWrapper<ListParent>;
@@ -601,18 +805,28 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   Localized: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Localized']>;
+  Manifest: ResolverTypeWrapper<Manifest>;
+  ManifestLocale: ResolverTypeWrapper<ManifestLocale>;
+  ManifestPage: ResolverTypeWrapper<ManifestPage>;
   MedicalReview: ResolverTypeWrapper<MedicalReviewParent>;
   MedicalReviewStatus: MedicalReviewStatus;
+  PageChanged: ResolverTypeWrapper<PageChanged>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PageInput: PageInput;
+  PageRemoved: ResolverTypeWrapper<PageRemoved>;
+  PageType: PageType;
   ProcedureStep: ResolverTypeWrapper<ProcedureStep>;
   ProviderType: ResolverTypeWrapper<ProviderTypeParent>;
   ProviderTypeFilter: ProviderTypeFilter;
   ProviderTypeList: ResolverTypeWrapper<ListParent>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RemovalReason: RemovalReason;
   ReviewerType: ReviewerType;
   RichText: ResolverTypeWrapper<RichText>;
   Seo: ResolverTypeWrapper<Seo>;
+  Sitemap: ResolverTypeWrapper<Sitemap>;
+  SitemapAlternate: ResolverTypeWrapper<SitemapAlternate>;
+  SitemapUrl: ResolverTypeWrapper<SitemapUrl>;
   SortDirection: SortDirection;
   SortField: SortField;
   SortInput: SortInput;
@@ -634,7 +848,11 @@ export type ResolversParentTypes = {
   Cause: CauseParent;
   CauseFilter: CauseFilter;
   CauseList: ListParent;
+  ChangeEvent: ResolversInterfaceTypes<ResolversParentTypes>['ChangeEvent'];
+  ChangeFeed: Omit<ChangeFeed, 'events'> & { events: Array<ResolversParentTypes['ChangeEvent']> };
+  ChangeFeedPageInfo: ChangeFeedPageInfo;
   Clinic: ClinicParent;
+  ClinicChanged: ClinicChanged;
   Condition: ConditionParent;
   ConditionFilter: ConditionFilter;
   ConditionList: ListParent;
@@ -645,9 +863,14 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   JSONObject: Scalars['JSONObject']['output'];
   Localized: ResolversInterfaceTypes<ResolversParentTypes>['Localized'];
+  Manifest: Manifest;
+  ManifestLocale: ManifestLocale;
+  ManifestPage: ManifestPage;
   MedicalReview: MedicalReviewParent;
+  PageChanged: PageChanged;
   PageInfo: PageInfo;
   PageInput: PageInput;
+  PageRemoved: PageRemoved;
   ProcedureStep: ProcedureStep;
   ProviderType: ProviderTypeParent;
   ProviderTypeFilter: ProviderTypeFilter;
@@ -655,6 +878,9 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   RichText: RichText;
   Seo: Seo;
+  Sitemap: Sitemap;
+  SitemapAlternate: SitemapAlternate;
+  SitemapUrl: SitemapUrl;
   SortInput: SortInput;
   String: Scalars['String']['output'];
   Technique: TechniqueParent;
@@ -713,6 +939,20 @@ export type CauseListResolvers<ContextType = GraphQLContext, ParentType extends 
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
+export type ChangeEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ChangeEvent'] = ResolversParentTypes['ChangeEvent']> = {
+  __resolveType: TypeResolveFn<'ClinicChanged' | 'PageChanged' | 'PageRemoved', ParentType, ContextType>;
+};
+
+export type ChangeFeedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ChangeFeed'] = ResolversParentTypes['ChangeFeed']> = {
+  events?: Resolver<Array<ResolversTypes['ChangeEvent']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['ChangeFeedPageInfo'], ParentType, ContextType>;
+};
+
+export type ChangeFeedPageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ChangeFeedPageInfo'] = ResolversParentTypes['ChangeFeedPageInfo']> = {
+  endCursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type ClinicResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Clinic'] = ResolversParentTypes['Clinic']> = {
   adaptedFields?: Resolver<Array<ResolversTypes['FieldLocale']>, ParentType, ContextType>;
   address?: Resolver<ResolversTypes['Address'], ParentType, ContextType>;
@@ -728,6 +968,14 @@ export type ClinicResolvers<ContextType = GraphQLContext, ParentType extends Res
   providerTypes?: Resolver<Array<ResolversTypes['ProviderType']>, ParentType, ContextType>;
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   website?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ClinicChangedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ClinicChanged'] = ResolversParentTypes['ClinicChanged']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  locales?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -782,6 +1030,30 @@ export type LocalizedResolvers<ContextType = GraphQLContext, ParentType extends 
   __resolveType: TypeResolveFn<'Benefit' | 'Cause' | 'Clinic' | 'Condition' | 'ProviderType' | 'Technique' | 'TherapyPage', ParentType, ContextType>;
 };
 
+export type ManifestResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Manifest'] = ResolversParentTypes['Manifest']> = {
+  feedCursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  pages?: Resolver<Array<ResolversTypes['ManifestPage']>, ParentType, ContextType>;
+};
+
+export type ManifestLocaleResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ManifestLocale'] = ResolversParentTypes['ManifestLocale']> = {
+  dateModified?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  lastReviewed?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nextReviewDue?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  servedFrom?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ManifestPageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ManifestPage'] = ResolversParentTypes['ManifestPage']> = {
+  dateModified?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  lastReviewed?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  locales?: Resolver<Array<ResolversTypes['ManifestLocale']>, ParentType, ContextType>;
+  nextReviewDue?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['PageType'], ParentType, ContextType>;
+};
+
 export type MedicalReviewResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MedicalReview'] = ResolversParentTypes['MedicalReview']> = {
   lastReviewed?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   nextReviewDue?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -791,11 +1063,32 @@ export type MedicalReviewResolvers<ContextType = GraphQLContext, ParentType exte
   status?: Resolver<ResolversTypes['MedicalReviewStatus'], ParentType, ContextType>;
 };
 
+export type PageChangedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageChanged'] = ResolversParentTypes['PageChanged']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  locales?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['PageType'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   page?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pageCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pageSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PageRemovedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageRemoved'] = ResolversParentTypes['PageRemoved']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['RemovalReason'], ParentType, ContextType>;
+  slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['PageType'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ProcedureStepResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProcedureStep'] = ResolversParentTypes['ProcedureStep']> = {
@@ -825,11 +1118,14 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   benefits?: Resolver<ResolversTypes['BenefitList'], ParentType, ContextType, Partial<QueryBenefitsArgs>>;
   cause?: Resolver<Maybe<ResolversTypes['Cause']>, ParentType, ContextType, RequireFields<QueryCauseArgs, 'slug'>>;
   causes?: Resolver<ResolversTypes['CauseList'], ParentType, ContextType, Partial<QueryCausesArgs>>;
+  changes?: Resolver<ResolversTypes['ChangeFeed'], ParentType, ContextType, RequireFields<QueryChangesArgs, 'first'>>;
   clinic?: Resolver<ResolversTypes['Clinic'], ParentType, ContextType, Partial<QueryClinicArgs>>;
   condition?: Resolver<Maybe<ResolversTypes['Condition']>, ParentType, ContextType, RequireFields<QueryConditionArgs, 'slug'>>;
   conditions?: Resolver<ResolversTypes['ConditionList'], ParentType, ContextType, Partial<QueryConditionsArgs>>;
+  manifest?: Resolver<ResolversTypes['Manifest'], ParentType, ContextType, Partial<QueryManifestArgs>>;
   providerType?: Resolver<Maybe<ResolversTypes['ProviderType']>, ParentType, ContextType, RequireFields<QueryProviderTypeArgs, 'slug'>>;
   providerTypes?: Resolver<ResolversTypes['ProviderTypeList'], ParentType, ContextType, Partial<QueryProviderTypesArgs>>;
+  sitemap?: Resolver<ResolversTypes['Sitemap'], ParentType, ContextType, Partial<QuerySitemapArgs>>;
   technique?: Resolver<Maybe<ResolversTypes['Technique']>, ParentType, ContextType, RequireFields<QueryTechniqueArgs, 'slug'>>;
   techniques?: Resolver<ResolversTypes['TechniqueList'], ParentType, ContextType, Partial<QueryTechniquesArgs>>;
   therapyPage?: Resolver<ResolversTypes['TherapyPage'], ParentType, ContextType, RequireFields<QueryTherapyPageArgs, 'slug'>>;
@@ -844,6 +1140,22 @@ export type SeoResolvers<ContextType = GraphQLContext, ParentType extends Resolv
   metaDescription?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   metaTitle?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   noIndex?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type SitemapResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Sitemap'] = ResolversParentTypes['Sitemap']> = {
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  urls?: Resolver<Array<ResolversTypes['SitemapUrl']>, ParentType, ContextType>;
+};
+
+export type SitemapAlternateResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SitemapAlternate'] = ResolversParentTypes['SitemapAlternate']> = {
+  href?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  hreflang?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SitemapUrlResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SitemapUrl'] = ResolversParentTypes['SitemapUrl']> = {
+  alternates?: Resolver<Array<ResolversTypes['SitemapAlternate']>, ParentType, ContextType>;
+  lastmod?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  loc?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type TechniqueResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Technique'] = ResolversParentTypes['Technique']> = {
@@ -900,7 +1212,11 @@ export type Resolvers<ContextType = GraphQLContext> = {
   CallToAction?: CallToActionResolvers<ContextType>;
   Cause?: CauseResolvers<ContextType>;
   CauseList?: CauseListResolvers<ContextType>;
+  ChangeEvent?: ChangeEventResolvers<ContextType>;
+  ChangeFeed?: ChangeFeedResolvers<ContextType>;
+  ChangeFeedPageInfo?: ChangeFeedPageInfoResolvers<ContextType>;
   Clinic?: ClinicResolvers<ContextType>;
+  ClinicChanged?: ClinicChangedResolvers<ContextType>;
   Condition?: ConditionResolvers<ContextType>;
   ConditionList?: ConditionListResolvers<ContextType>;
   Date?: GraphQLScalarType;
@@ -909,14 +1225,22 @@ export type Resolvers<ContextType = GraphQLContext> = {
   FieldLocale?: FieldLocaleResolvers<ContextType>;
   JSONObject?: GraphQLScalarType;
   Localized?: LocalizedResolvers<ContextType>;
+  Manifest?: ManifestResolvers<ContextType>;
+  ManifestLocale?: ManifestLocaleResolvers<ContextType>;
+  ManifestPage?: ManifestPageResolvers<ContextType>;
   MedicalReview?: MedicalReviewResolvers<ContextType>;
+  PageChanged?: PageChangedResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PageRemoved?: PageRemovedResolvers<ContextType>;
   ProcedureStep?: ProcedureStepResolvers<ContextType>;
   ProviderType?: ProviderTypeResolvers<ContextType>;
   ProviderTypeList?: ProviderTypeListResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RichText?: RichTextResolvers<ContextType>;
   Seo?: SeoResolvers<ContextType>;
+  Sitemap?: SitemapResolvers<ContextType>;
+  SitemapAlternate?: SitemapAlternateResolvers<ContextType>;
+  SitemapUrl?: SitemapUrlResolvers<ContextType>;
   Technique?: TechniqueResolvers<ContextType>;
   TechniqueList?: TechniqueListResolvers<ContextType>;
   TherapyPage?: TherapyPageResolvers<ContextType>;

@@ -113,4 +113,16 @@ export interface CommitSubscriber {
   committed(change: WriteChange): Promise<unknown> | void;
 }
 
+/** What a write does to published content; null for a write that changes drafts only. */
+export type PublishedEffect = 'publish' | 'unpublish' | 'delete';
+
+export function publishedEffectOf(intent: WriteIntent): PublishedEffect | null {
+  if (intent.source !== 'document') return null;
+  const { action } = intent;
+  if (action === 'publish' || action === 'unpublish' || action === 'delete') return action;
+  // Strapi publishes these itself, without going through the publish action's middlewares.
+  if ((action === 'create' || action === 'update') && intent.status === 'published') return 'publish';
+  return null;
+}
+
 export const isDocumentAction = (action: string): action is DocumentAction => (DOCUMENT_ACTIONS as readonly string[]).includes(action);

@@ -1,0 +1,48 @@
+/**
+ * What one row of the change feed records (feed-table.ts): the pages a write touched, in global terms
+ * (entries by type and documentId, with the locales written), never per clinic. Which of a clinic's
+ * pages changed or went away is worked out from these when the clinic reads its feed (feed.ts).
+ */
+import type { PageType } from '../content/model';
+
+/** A page-bearing entry (technique or condition) and the locales of it a write touched. */
+export interface FeedPage {
+  type: PageType;
+  documentId: string;
+  /** Every slug it had before or after the write (a rename moves the page). */
+  slugs: string[];
+  locales: string[];
+}
+
+export type FeedChange =
+  | {
+      /** A write to shared content: an entry with pages of its own, or one shown on others' pages (a cause). */
+      kind: 'content';
+      /** The written entry, when its type has pages. */
+      entry: FeedPage | null;
+      /** Pages that list the written entry (one level of relations), before or after the write. */
+      related: FeedPage[];
+      /**
+       * The clinics whose pages could show the written entry before the write (they offered it, or a
+       * technique that treats it): only they are told of its removal, since it may have been theirs.
+       */
+      servedTo: string[];
+      /** The entry no longer exists in any locale or status. */
+      isDeleted: boolean;
+    }
+  | {
+      /** A write to one clinic's adaptation (the row names the clinic). */
+      kind: 'adaptation';
+      target: FeedPage;
+      /** Pages that list the adapted entry: they show its adapted summary. */
+      related: FeedPage[];
+      /** Entries the write hid or showed again on the target's page (a condition no longer treated). */
+      hidden: FeedPage[];
+    }
+  | {
+      /** A write to a clinic's profile (the row names the clinic). */
+      kind: 'clinic';
+      /** Techniques the write added to its offering or took out of it. */
+      offered: string[];
+      locales: { before: string[]; after: string[] };
+    };

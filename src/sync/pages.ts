@@ -1,0 +1,199 @@
+/**
+ * A clinic's pages: the therapy pages of the techniques it offers and the condition pages of the
+ * conditions those techniques treat on its pages (a condition its adaptation of a technique hides is
+ * not treated there), each in the clinic's locales that can serve it along their chains, with the
+ * locale it is served from, when it last changed and its medical review dates.
+ *
+ * This is the set the manifest lists, the sitemap links and the change feed compares against, so all
+ * three agree. It is read with a handful of light statements (identity columns, relation documentIds,
+ * review dates): never the entries' text, which a site fetches page by page.
+ */
+import type { Core } from '@strapi/strapi';
+import { ADAPTATION, UIDS, type ContentUid, type PageType } from '../content/model';
+import { toEpochMs } from '../content/values';
+
+export type PageStatus = 'published' | 'draft';
+
+export interface ClinicForPages {
+  documentId: string;
+  slug: string;
+  /** Its locales, in its order (the first is its default). */
+  locales: readonly string[];
+  offeredTechniques: readonly string[];
+}
+
+export interface PageLocale {
+  /** One of the clinic's locales. */
+  locale: string;
+  /** The locale of the chain the page is served from. */
+  servedFrom: string;
+  /** The entry's or the clinic's adaptation's last change, ms since the epoch. */
+  modifiedAt: number;
+  lastReviewed: string | null;
+  nextReviewDue: string | null;
+}
+
+export interface ClinicPage {
+  type: PageType;
+  documentId: string;
+  slug: string;
+  /** In the clinic's order of locales. */
+  locales: PageLocale[];
+}
+
+export interface ClinicPages {
+  /** Therapy pages first, then condition pages, each by slug. */
+  pages: ClinicPage[];
+  byId: ReadonlyMap<string, ClinicPage>;
+  /** Conditions treated by an offered technique whose every offering technique hides them here. */
+  hidden: ReadonlySet<string>;
+}
+
+interface EntryRow {
+  documentId: string;
+  slug: string;
+  locale: string;
+  updatedAt: unknown;
+  treats?: Array<{ documentId: string }>;
+  medicalReview?: { lastReviewed?: unknown; nextReviewDue?: unknown } | null;
+}
+
+interface AdaptationRow {
+  locale: string;
+  updatedAt: unknown;
+  technique: string | null;
+  condition: string | null;
+  hidden?: Array<{ relation?: unknown; slug?: unknown }>;
+}
+
+/** A page's key in `byId`. */
+export const pageKey = (type: PageType, documentId: string) => `${type}|${documentId}`;
+
+const statusWhere = (status: PageStatus) => ({ publishedAt: status === 'published' ? { $notNull: true } : { $null: true } });
+
+const date = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value.slice(0, 10) : null);
+
+/** Rows of a page type by documentId, with the few columns pages need. */
+async function entryRows(strapi: Core.Strapi, uid: ContentUid, documentIds: readonly string[], locales: readonly string[], status: PageStatus, withTreats: boolean): Promise<Map<string, Map<string, EntryRow>>> {
+  const byDocument = new Map<string, Map<string, EntryRow>>();
+  if (documentIds.length === 0) return byDocument;
+  const rows = (await strapi.db.query(uid).findMany({
+    where: { documentId: { $in: [...documentIds] }, locale: { $in: [...locales] }, ...statusWhere(status) } as never,
+    select: ['documentId', 'slug', 'locale', 'updatedAt'],
+    populate: { medicalReview: { select: ['lastReviewed', 'nextReviewDue'] }, ...(withTreats ? { treats: { select: ['documentId'] } } : {}) } as never,
+  })) as EntryRow[];
+  for (const row of rows) {
+    const locales = byDocument.get(row.documentId) ?? new Map<string, EntryRow>();
+    locales.set(row.locale, row);
+    byDocument.set(row.documentId, locales);
+  }
+  return byDocument;
+}
+
+/** The first row of the chain, and each field it leaves empty from the next row that has it (as the API serves it). */
+function served(rows: ReadonlyMap<string, EntryRow> | undefined, chain: readonly string[]): { row: EntryRow; treats: string[]; review: EntryRow['medicalReview'] } | null {
+  if (rows === undefined) return null;
+  const ordered = chain.flatMap((locale) => {
+    const row = rows.get(locale);
+    return row === undefined ? [] : [row];
+  });
+  const [first] = ordered;
+  if (first === undefined) return null;
+  const treats = ordered.find((row) => (row.treats ?? []).length > 0)?.treats ?? [];
+  const review = ordered.find((row) => row.medicalReview !== null && row.medicalReview !== undefined)?.medicalReview ?? null;
+  return { row: first, treats: treats.map((link) => link.documentId), review };
+}
+
+export async function readClinicPages(
+  strapi: Core.Strapi,
+  input: { clinic: ClinicForPages; status: PageStatus; chainOf: (locale: string) => readonly string[] },
+): Promise<ClinicPages> {
+  const { clinic, status, chainOf } = input;
+  const chains = new Map(clinic.locales.map((locale) => [locale, chainOf(locale)]));
+  const allLocales = [...new Set([...chains.values()].flat())];
+
+  const [techniques, adaptations] = await Promise.all([
+    entryRows(strapi, UIDS.technique, clinic.offeredTechniques, allLocales, status, true),
+    strapi.db.query(ADAPTATION.uid).findMany({
+      where: { [ADAPTATION.clinicField]: clinic.slug, locale: { $in: allLocales }, ...statusWhere(status) } as never,
+      select: ['locale', 'updatedAt', 'technique', 'condition'],
+      populate: { [ADAPTATION.hiddenField]: true } as never,
+    }) as Promise<AdaptationRow[]>,
+  ]);
+
+  // The clinic's adaptations by target slug: hidden items are not localized, change times are.
+  const adapted = new Map<string, { hidden: Set<string>; modified: Map<string, number> }>();
+  for (const row of adaptations) {
+    const key = row.technique !== null && row.technique !== '' ? `techniques|${row.technique}` : row.condition !== null && row.condition !== '' ? `conditions|${row.condition}` : null;
+    if (key === null) continue;
+    const known = adapted.get(key) ?? { hidden: new Set<string>(), modified: new Map<string, number>() };
+    for (const item of row.hidden ?? []) if (item.relation === 'treats' && typeof item.slug === 'string') known.hidden.add(item.slug);
+    known.modified.set(row.locale, toEpochMs(row.updatedAt));
+    adapted.set(key, known);
+  }
+  const adaptationModified = (type: PageType, slug: string, chain: readonly string[]): number => {
+    const modified = adapted.get(`${type}|${slug}`)?.modified;
+    return modified === undefined ? 0 : Math.max(0, ...chain.map((locale) => modified.get(locale) ?? 0));
+  };
+
+  const pages = new Map<string, ClinicPage>();
+  const add = (type: PageType, documentId: string, slug: string, locale: PageLocale) => {
+    const key = pageKey(type, documentId);
+    const page = pages.get(key) ?? { type, documentId, slug, locales: [] };
+    page.locales.push(locale);
+    pages.set(key, page);
+  };
+
+  // The techniques each clinic locale serves, and the conditions they treat there.
+  const servedTechniques = new Map<string, Array<NonNullable<ReturnType<typeof served>>>>();
+  for (const [locale, chain] of chains) {
+    const here: Array<NonNullable<ReturnType<typeof served>>> = [];
+    for (const documentId of clinic.offeredTechniques) {
+      const technique = served(techniques.get(documentId), chain);
+      if (technique === null) continue;
+      here.push(technique);
+      const { row, review } = technique;
+      add('techniques', documentId, row.slug, {
+        locale,
+        servedFrom: row.locale,
+        modifiedAt: Math.max(toEpochMs(row.updatedAt), adaptationModified('techniques', row.slug, chain)),
+        lastReviewed: date(review?.lastReviewed),
+        nextReviewDue: date(review?.nextReviewDue),
+      });
+    }
+    servedTechniques.set(locale, here);
+  }
+
+  // Hidden items name conditions by slug: the treated conditions' rows first, then what each locale shows.
+  const treated = [...new Set([...servedTechniques.values()].flat().flatMap((technique) => technique.treats))];
+  const conditions = await entryRows(strapi, UIDS.condition, treated, allLocales, status, false);
+  const slugOf = (documentId: string) => [...(conditions.get(documentId)?.values() ?? [])][0]?.slug ?? null;
+  for (const [locale, chain] of chains) {
+    const visible = new Set<string>();
+    for (const technique of servedTechniques.get(locale) ?? []) {
+      const hides = adapted.get(`techniques|${technique.row.slug}`)?.hidden;
+      for (const documentId of technique.treats) {
+        const slug = slugOf(documentId);
+        if (slug !== null && hides?.has(slug) !== true) visible.add(documentId);
+      }
+    }
+    for (const documentId of visible) {
+      const condition = served(conditions.get(documentId), chain);
+      if (condition === null) continue;
+      const { row, review } = condition;
+      add('conditions', documentId, row.slug, {
+        locale,
+        servedFrom: row.locale,
+        modifiedAt: Math.max(toEpochMs(row.updatedAt), adaptationModified('conditions', row.slug, chain)),
+        lastReviewed: date(review?.lastReviewed),
+        nextReviewDue: date(review?.nextReviewDue),
+      });
+    }
+  }
+  const hidden = new Set(treated.filter((documentId) => conditions.has(documentId) && !pages.has(pageKey('conditions', documentId))));
+
+  const order = (page: ClinicPage) => (page.type === 'techniques' ? 0 : 1);
+  const list = [...pages.values()].sort((a, b) => order(a) - order(b) || a.slug.localeCompare(b.slug));
+  for (const page of list) page.locales.sort((a, b) => clinic.locales.indexOf(a.locale) - clinic.locales.indexOf(b.locale));
+  return { pages: list, byId: pages, hidden };
+}
