@@ -9,6 +9,8 @@
 import { createClinicKey } from '../../src/clinics/keys';
 import { runSeed } from '../../src/seed';
 import { pruneFeed } from '../../src/sync';
+import { appendFeedRow } from '../../src/sync/feed-table';
+import { isPostgres } from '../helpers/database';
 import { graphql, type GraphQLResponse } from '../helpers/graphql';
 import { startApp, type TestApp } from '../helpers/strapi';
 
@@ -322,6 +324,31 @@ describe('the change feed', () => {
     // Read after both writes, the drop is undone: two profile events and the seven pages the second one brought back.
     expect(all).toHaveLength(9);
     expect(oneByOne).toEqual(all);
+  });
+
+  (isPostgres() ? it : it.skip)('appends in commit order on PostgreSQL: an append waits until the one before it commits', async () => {
+    const strapi = app.strapi;
+    const steps: string[] = [];
+    let commitFirst: () => void = () => undefined;
+    const isHeld = new Promise<void>((resolve) => (commitFirst = resolve));
+    // Rows of a clinic that does not exist: no feed shows them.
+    const row = { isDraft: false, clinic: 'no-such-clinic', change: { kind: 'clinic' as const, offered: [], locales: { before: [], after: [] } } };
+    const first = strapi.db.transaction(async ({ trx }: { trx: never }) => {
+      await appendFeedRow(strapi, trx, row);
+      steps.push('first appended');
+      await isHeld;
+      steps.push('first commits');
+    });
+    while (!steps.includes('first appended')) await new Promise((resolve) => setTimeout(resolve, 10));
+    const second = strapi.db.transaction(async ({ trx }: { trx: never }) => {
+      await appendFeedRow(strapi, trx, row);
+      steps.push('second appended');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(steps).toEqual(['first appended']);
+    commitFirst();
+    await Promise.all([first, second]);
+    expect(steps).toEqual(['first appended', 'first commits', 'second appended']);
   });
 
   it('refuses cursors it did not hand out, and page sizes outside 1 to 100', async () => {
