@@ -1,11 +1,19 @@
 /**
- * Clinic sitemaps over real HTTP against a real Strapi with the seed: /sites/<clinic>/sitemap.xml is
- * valid against the sitemaps.org and XHTML schemas (xmllint), lists exactly the manifest's pages on
- * the clinic's website with each clinic's path templates, alternates and x-default, matches the
- * GraphQL `sitemap` field, and refuses a clinic without a website with CLINIC_HAS_NO_WEBSITE.
+ * What a static clinic site builds from, over real HTTP against a real Strapi with the seed: the
+ * sitemap (/sites/<clinic>/sitemap.xml valid against the sitemaps.org and XHTML schemas with xmllint,
+ * exactly the manifest's pages on the clinic's website with its path templates, alternates and
+ * x-default, the same as the GraphQL `sitemap` field, CLINIC_HAS_NO_WEBSITE), and the incremental
+ * build of docs/site-developers.md, run as it is written, keeping a site equal to the manifest.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import os from 'os';
+import path from 'path';
+import { GraphQLClient } from 'graphql-request';
 import { createClinicKey } from '../../src/clinics/keys';
 import { runSeed } from '../../src/seed';
+import { pruneFeed } from '../../src/sync';
+import { fencedBlocks } from '../docs/markdown';
+import { ROOT } from '../helpers/strapi';
 import { graphql } from '../helpers/graphql';
 import { startApp, type TestApp } from '../helpers/strapi';
 import { validateSitemap } from '../helpers/xml-schema';
@@ -139,5 +147,81 @@ describe('a clinic sitemap', () => {
     const unknown = await sitemap('no-such-clinic');
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+  });
+});
+
+describe("the documented incremental build", () => {
+  interface Site {
+    cursor: string | null;
+    build(type: string, slug: string, locale: string): Promise<void>;
+    remove(type: string, slug: string, locale: string): Promise<void>;
+    rebuildAll(): Promise<void>;
+  }
+  type Sync = (client: GraphQLClient, site: Site) => Promise<void>;
+  let sync: Sync;
+  let directory: string;
+  const built = new Set<string>();
+  const site: Site = {
+    cursor: null,
+    build: async (type, slug, locale) => void built.add(`${type} ${slug} ${locale}`),
+    remove: async (type, slug, locale) => void built.delete(`${type} ${slug} ${locale}`),
+    rebuildAll: async () => undefined,
+  };
+
+  beforeAll(async () => {
+    // The block as docs/site-developers.md shows it, with its imports pointed at this checkout.
+    const markdown = readFileSync(path.join(ROOT, 'docs', 'site-developers.md'), 'utf8');
+    const block = fencedBlocks(markdown).find((candidate) => candidate.info === 'ts' && candidate.text.includes('export async function sync('));
+    if (block === undefined) throw new Error('docs/site-developers.md has no incremental build block');
+    directory = mkdtempSync(path.join(os.tmpdir(), 'static-site-'));
+    const file = path.join(directory, 'sync.ts');
+    writeFileSync(
+      file,
+      block.text
+        .replace("'graphql-request'", JSON.stringify(require.resolve('graphql-request')))
+        .replace("'./gql/graphql.js'", JSON.stringify(path.join(ROOT, 'types', 'graphql', 'client', 'graphql'))),
+    );
+    ({ sync } = (await import(file)) as { sync: Sync });
+  });
+
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  const client = () => new GraphQLClient(`${app.baseUrl}/graphql`, { headers: { authorization: `Bearer ${keys.northside}` } });
+  async function manifestSet(): Promise<Set<string>> {
+    const response = await graphql(app, { key: keys.northside, query: `query { manifest(page: { page: 1, pageSize: 100 }) { pages { type slug locales { locale } } } }` });
+    const pages = response.body.data.manifest.pages as Array<{ type: string; slug: string; locales: Array<{ locale: string }> }>;
+    return new Set(pages.flatMap((page) => page.locales.map(({ locale }) => `${page.type} ${page.slug} ${locale}`)));
+  }
+  const conditions = () =>
+    app.strapi.documents('api::condition.condition' as never) as unknown as {
+      findFirst(params: object): Promise<{ documentId: string }>;
+      unpublish(params: object): Promise<unknown>;
+      publish(params: object): Promise<unknown>;
+    };
+
+  it('builds every page from the manifest, then follows a removal and a return through the feed', async () => {
+    await sync(client(), site);
+    expect(built).toEqual(await manifestSet());
+    expect(built.size).toBe(7);
+    const backPain = await conditions().findFirst({ filters: { slug: 'back-pain' }, locale: 'en' });
+    await conditions().unpublish({ documentId: backPain.documentId, locale: 'en' });
+    await sync(client(), site);
+    expect(built.has('CONDITION back-pain en')).toBe(false);
+    expect(built).toEqual(await manifestSet());
+    await conditions().publish({ documentId: backPain.documentId, locale: 'en' });
+    await sync(client(), site);
+    expect(built).toEqual(await manifestSet());
+  });
+
+  it('rebuilds from the manifest when its cursor has expired', async () => {
+    await pruneFeed(app.strapi, Date.now() + 1000);
+    // A cursor from before the events kept (the feed's first position): the run says so and forgets it.
+    site.cursor = 'f1.1';
+    await expect(sync(client(), site)).rejects.toThrow(/older than the events the feed keeps/);
+    expect(site.cursor).toBeNull();
+    built.clear();
+    await sync(client(), site);
+    expect(site.cursor).toMatch(/^f1\./);
+    expect(built).toEqual(await manifestSet());
   });
 });
