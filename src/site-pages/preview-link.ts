@@ -9,6 +9,7 @@ import { createHash, createHmac, timingSafeEqual } from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { settings } from '../settings';
 import { i18nLocales, isServedUid, MODELS, UIDS, type PageType } from '../content/model';
+import { DEFAULT_PATH_TEMPLATES, pagePath as sitePagePath } from '../sync/paths';
 
 export const SITE_PAGES_PATH = '/sites';
 
@@ -43,8 +44,9 @@ export function clinicPath(input: { clinic: string; locale: string }): string {
   return `${SITE_PAGES_PATH}/${encodeURIComponent(input.clinic)}/${encodeURIComponent(input.locale)}`;
 }
 
+/** A reference page: the clinic's prefix, then the default path template of static sites (src/sync/paths.ts). */
 export function pagePath(input: { clinic: string; locale: string; type: PageType; slug: string; previewToken?: string }): string {
-  const base = `${clinicPath(input)}/${input.type}/${encodeURIComponent(input.slug)}`;
+  const base = `${SITE_PAGES_PATH}/${encodeURIComponent(input.clinic)}${sitePagePath(DEFAULT_PATH_TEMPLATES[input.type], input)}`;
   return input.previewToken === undefined ? base : `${base}?preview=${encodeURIComponent(input.previewToken)}`;
 }
 
