@@ -15,8 +15,9 @@
  * database's) and survive restarts; one older than the retained rows gets CURSOR_EXPIRED.
  */
 import type { Core } from '@strapi/strapi';
-import { modelByPageType, modelMeta, UIDS, type PageType } from '../content/model';
-import type { FeedChange, FeedPage } from './change';
+import { MODELS, modelByPageType, modelMeta, UIDS, type ContentUid, type PageType } from '../content/model';
+import { readLinked } from '../content/writes';
+import { linkedPages, type FeedChange, type FeedPage } from './change';
 import { feedEnd, feedHorizon, feedRowsAfter, type FeedRow } from './feed-table';
 import { pageKey, readClinicPages, type ClinicForPages, type ClinicPages, type PageStatus } from './pages';
 
@@ -110,6 +111,13 @@ async function treatedBy(strapi: Core.Strapi, techniques: readonly string[], sta
     populate: { treats: { select: ['documentId'] } } as never,
   })) as Array<{ treats?: Array<{ documentId: string }> }>;
   return [...new Set(rows.flatMap((row) => (row.treats ?? []).map((condition) => condition.documentId)))];
+}
+
+/** The pages whose drafts list a document's drafts now (a draft save's row leaves them to the read). */
+async function draftLinks(strapi: Core.Strapi, uid: ContentUid, documentId: string): Promise<FeedPage[]> {
+  const rows = (await strapi.db.query(uid).findMany({ where: { documentId, publishedAt: { $null: true } } as never, select: ['id'] })) as Array<{ id: number }>;
+  const pages = linkedPages(await readLinked(strapi, { uid, trx: null, ids: rows.map((row) => row.id) }), true);
+  return pages.filter((page) => !(page.documentId === documentId && MODELS[uid].pageType === page.type));
 }
 
 /** A page a row touched, as this clinic sees it. */
@@ -227,10 +235,11 @@ async function touchedBy(change: FeedChange, context: RowContext): Promise<Touch
   const { clinic, strapi, status } = context;
   if (change.kind === 'content') {
     const canRemove = change.servedTo.includes(clinic.documentId);
+    const related = change.linksWhenRead === true ? await draftLinks(strapi, change.uid, change.documentId) : change.related;
     return [
       ...(change.entry === null ? [] : [{ ...change.entry, canRemove }]),
       // A page listing the entry goes away only when the entry took it off the clinic's pages (a condition no longer treated).
-      ...change.related.map((page) => ({ ...page, canRemove })),
+      ...related.map((page) => ({ ...page, canRemove })),
     ];
   }
   if (change.kind === 'adaptation') {

@@ -8,8 +8,8 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { ADAPTATION, MODELS, UIDS, i18nLocales, isServedUid, modelMeta, type ContentUid, type PageType } from '../content/model';
-import { publishedEffectOf, readLinked, type LinkedRow, type TransactionSubscriber, type WriteChange } from '../content/writes';
-import type { FeedChange, FeedPage } from './change';
+import { publishedEffectOf, readLinked, type TransactionSubscriber, type WriteChange } from '../content/writes';
+import { linkedPages, type FeedChange, type FeedPage } from './change';
 import { appendFeedRow } from './feed-table';
 
 type Status = 'published' | 'draft';
@@ -17,6 +17,8 @@ type Status = 'published' | 'draft';
 interface ClinicState {
   offered: Set<string>;
   locales: string[];
+  /** What the API serves of the clinic, in every locale: a write that leaves it alone (a new secret) tells sites nothing. */
+  served: string;
 }
 
 interface Prepared {
@@ -41,19 +43,28 @@ async function transactionOf(strapi: Core.Strapi): Promise<Knex.Transaction> {
  * locale (each locale of a clinic is published on its own, so the rows may differ), else any row.
  */
 async function clinicState(strapi: Core.Strapi, documentId: string, status: Status): Promise<ClinicState> {
+  // Every field but the private ones (keys, the revalidation secret, editors, the rate limit).
+  const served = modelMeta(strapi, UIDS.clinic).fields.filter((field) => !field.isPrivate && field.column !== null && !BOOKKEEPING.has(field.name));
   const rows = (await strapi.db.query(UIDS.clinic).findMany({
     where: { documentId, ...statusWhere(status) } as never,
-    select: ['locale', 'locales'],
-    populate: { offeredTechniques: { select: ['documentId'] } } as never,
-  })) as Array<{ locale: string; locales: unknown; offeredTechniques?: Array<{ documentId: string }> }>;
+    select: served.map((field) => field.name),
+    populate: { address: true, offeredTechniques: { select: ['documentId'] }, providerTypes: { select: ['documentId'] } } as never,
+    orderBy: { locale: 'asc' } as never,
+  })) as Array<Record<string, unknown> & { locale: string; locales: unknown; offeredTechniques?: Array<{ documentId: string }> }>;
   const defaultLocale = rows.length > 1 ? await i18nLocales(strapi).getDefaultLocale() : null;
   const row = rows.find((candidate) => candidate.locale === defaultLocale) ?? rows[0];
-  if (row === undefined) return { offered: new Set(), locales: [] };
+  if (row === undefined) return { offered: new Set(), locales: [], served: '' };
+  const withoutIds = (value: unknown): unknown =>
+    Array.isArray(value) ? value.map(withoutIds) : typeof value === 'object' && value !== null ? Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'id').map(([key, item]) => [key, withoutIds(item)])) : value;
   return {
     offered: new Set((row.offeredTechniques ?? []).map((technique) => technique.documentId)),
     locales: Array.isArray(row.locales) ? row.locales.filter((code): code is string => typeof code === 'string') : [],
+    served: JSON.stringify(withoutIds(rows)),
   };
 }
+
+/** Columns every row has that say nothing about the clinic. */
+const BOOKKEEPING = new Set(['createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy']);
 
 async function hiddenItems(strapi: Core.Strapi, documentId: string, status: Status): Promise<Set<string>> {
   const rows = (await strapi.db.query(ADAPTATION.uid).findMany({
@@ -98,21 +109,6 @@ async function clinicsShowing(strapi: Core.Strapi, trx: Knex.Transaction, uid: C
   return ((await query) as Array<{ document_id: string }>).map((row) => row.document_id);
 }
 
-/** Linked rows of page types, grouped into pages (the linked row's locale is the page's). */
-function pagesOf(rows: readonly LinkedRow[], isDraft: boolean): FeedPage[] {
-  const pages = new Map<string, FeedPage>();
-  for (const row of rows) {
-    const type = MODELS[row.uid].pageType;
-    if (type === null || row.isPublished === isDraft || row.locale === null) continue;
-    const key = `${type}|${row.documentId}`;
-    const page = pages.get(key) ?? { type, documentId: row.documentId, slugs: [], locales: [] };
-    if (row.slug !== null && !page.slugs.includes(row.slug)) page.slugs.push(row.slug);
-    if (!page.locales.includes(row.locale)) page.locales.push(row.locale);
-    pages.set(key, page);
-  }
-  return [...pages.values()];
-}
-
 async function documentIdBySlug(strapi: Core.Strapi, uid: ContentUid, slug: string): Promise<string | null> {
   const row = (await strapi.db.query(uid).findOne({ where: { slug } as never, select: ['documentId'] })) as { documentId: string } | null;
   return row?.documentId ?? null;
@@ -140,14 +136,13 @@ export function feedRecorder(strapi: Core.Strapi): TransactionSubscriber<Prepare
             slugs: unique(rows.flatMap((row) => (row.slug === null ? [] : [row.slug]))),
             locales: unique(rows.flatMap((row) => (row.locale === null ? [] : [row.locale]))),
           };
-    // Published rows come with their linked rows; drafts link to drafts, which the change leaves out.
-    const linked = isDraft
-      ? await readLinked(strapi, { uid: change.uid, trx, ids: change.rows.after.filter((row) => !row.isPublished).map((row) => row.id) })
-      : [...change.related.before, ...change.related.after];
-    const related = pagesOf(linked, isDraft).filter((page) => !(page.type === type && page.documentId === change.documentId));
+    const base = { kind: 'content' as const, uid: change.uid, documentId: change.documentId, entry, servedTo: prepared.servedTo };
+    // Drafts link to drafts, which the change leaves out: previews read them with the feed.
+    if (isDraft && change.action !== 'delete') return { isDraft, change: { ...base, related: [], linksWhenRead: true, isDeleted: false } };
+    const related = linkedPages([...change.related.before, ...change.related.after], isDraft).filter((page) => !(page.type === type && page.documentId === change.documentId));
     if (entry === null && related.length === 0) return null;
-    const remaining = await strapi.db.query(change.uid).count({ where: { documentId: change.documentId } as never });
-    return { isDraft, change: { kind: 'content', entry, related, servedTo: prepared.servedTo, isDeleted: Number(remaining) === 0 } };
+    const isDeleted = change.action === 'delete' && Number(await strapi.db.query(change.uid).count({ where: { documentId: change.documentId } as never })) === 0;
+    return { isDraft, change: { ...base, related, isDeleted } };
   }
 
   async function adaptationChange(change: WriteChange, prepared: Prepared, trx: Knex.Transaction): Promise<{ clinic: string; change: FeedChange } | null> {
@@ -163,7 +158,7 @@ export function feedRecorder(strapi: Core.Strapi): TransactionSubscriber<Prepare
     const locales = unique(rows.flatMap((row) => (row.locale === null ? [] : [row.locale])));
     const target: FeedPage = { type: targetType, documentId: targetId, slugs: [named.target.slug], locales };
     const targetRows = (await strapi.db.query(named.target.uid).findMany({ where: { documentId: targetId, ...statusWhere(isDraft ? 'draft' : 'published') } as never, select: ['id'] })) as Array<{ id: number }>;
-    const related = pagesOf(await readLinked(strapi, { uid: named.target.uid, trx, ids: targetRows.map((row) => row.id) }), isDraft);
+    const related = linkedPages(await readLinked(strapi, { uid: named.target.uid, trx, ids: targetRows.map((row) => row.id) }), isDraft);
     const hiddenAfter = await hiddenItems(strapi, change.documentId, isDraft ? 'draft' : 'published');
     const toggled = [...prepared.hiddenBefore, ...hiddenAfter].filter((item) => prepared.hiddenBefore.has(item) !== hiddenAfter.has(item));
     const hidden: FeedPage[] = [];
@@ -190,7 +185,8 @@ export function feedRecorder(strapi: Core.Strapi): TransactionSubscriber<Prepare
       if (documentId === null) return prepared;
       if (intent.uid === UIDS.clinic) prepared.clinicBefore = await clinicState(strapi, documentId, status);
       else if (intent.uid === ADAPTATION.uid) prepared.hiddenBefore = await hiddenItems(strapi, documentId, status);
-      else prepared.servedTo = await clinicsShowing(strapi, await transactionOf(strapi), intent.uid, documentId);
+      // Only a publish, unpublish or delete takes a page away: a draft save needs no one to tell.
+      else if (!isDraft) prepared.servedTo = await clinicsShowing(strapi, await transactionOf(strapi), intent.uid, documentId);
       return prepared;
     },
 
@@ -199,8 +195,9 @@ export function feedRecorder(strapi: Core.Strapi): TransactionSubscriber<Prepare
       const { isDraft } = prepared;
       if (change.uid === UIDS.clinic) {
         if (typeof change.documentId !== 'string') return;
-        const before = prepared.clinicBefore ?? { offered: new Set<string>(), locales: [] };
+        const before = prepared.clinicBefore ?? { offered: new Set<string>(), locales: [], served: '' };
         const after = await clinicState(strapi, change.documentId, isDraft ? 'draft' : 'published');
+        if (after.served === before.served) return;
         const offered = [...before.offered, ...after.offered].filter((id) => before.offered.has(id) !== after.offered.has(id));
         await appendFeedRow(strapi, trx, { isDraft, clinic: change.documentId, change: { kind: 'clinic', offered: unique(offered), locales: { before: before.locales, after: after.locales } } });
         return;

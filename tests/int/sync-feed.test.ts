@@ -199,6 +199,16 @@ describe('the change feed', () => {
     expect((await readOn('northside')).sort()).toEqual(expected.sort());
   });
 
+  it("tells nothing of a clinic write that changes nothing its pages show (a new rate limit)", async () => {
+    const northside = await documentId(CLINIC, 'northside-physio');
+    await documents(CLINIC).update({ documentId: northside, locale: 'en', data: { rateLimitPerMinute: 1234 } });
+    await documents(CLINIC).publish({ documentId: northside, locale: 'en' });
+    expect(await readOn('northside')).toEqual([]);
+    await documents(CLINIC).update({ documentId: northside, locale: 'en', data: { phone: '+1 604 555 0199' } });
+    await documents(CLINIC).publish({ documentId: northside, locale: 'en' });
+    expect(await readOn('northside')).toEqual(['clinic en']);
+  });
+
   it('shows draft saves to preview keys only', async () => {
     await readOn('northsidePreview');
     await documents(TECHNIQUE).update({ documentId: await documentId(TECHNIQUE, MRT), locale: 'en', data: { goal: 'A draft goal nobody has published.' } });
