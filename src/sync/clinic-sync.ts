@@ -8,7 +8,8 @@ import type { Core } from '@strapi/strapi';
 import { UIDS, type ContentUid, type PageType } from '../content/model';
 import { validatePage } from '../content/scope';
 import { adaptationTag, NEVER_CACHED_TAG, typeTag } from '../content/tags';
-import { currentCursor, readFeed, type FeedPageResult } from './feed';
+import { encodeCursor, readFeed, type FeedPageResult } from './feed';
+import { feedEnd } from './feed-table';
 import { manifestPages, type ClinicForManifest, type ManifestPage } from './manifest';
 import type { PageStatus } from './pages';
 import { sitemapParts, sitemapUrls, type SitemapParts, type SitemapUrl } from './sitemap';
@@ -44,7 +45,7 @@ export function clinicSync(input: {
 
   async function sitemapInput() {
     if (clinic.website === null || clinic.website.trim() === '') return null;
-    const pages = await manifestPages(strapi, { clinic, status, chainOf, locale: null });
+    const pages = await manifestPages(strapi, { clinic, status, chainOf, locale: null, end: await feedEnd(strapi) });
     notePages(pages);
     return { website: clinic.website, defaultLocale: clinic.locales[0] ?? '', pages };
   }
@@ -53,8 +54,9 @@ export function clinicSync(input: {
     async manifest({ page, pageSize, locale }) {
       validatePage(page, pageSize);
       // Taken first: whatever is written while the pages are read is in the feed after it.
-      const feedCursor = await currentCursor(strapi);
-      const pages = await manifestPages(strapi, { clinic, status, chainOf, locale });
+      const end = await feedEnd(strapi);
+      const pages = await manifestPages(strapi, { clinic, status, chainOf, locale, end });
+      const feedCursor = encodeCursor({ rowId: end, key: null });
       // The whole list decides which pages fall on this one.
       notePages(pages);
       const start = (page - 1) * pageSize;

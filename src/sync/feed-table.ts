@@ -77,16 +77,17 @@ function fromStored(row: StoredRow): FeedRow {
 }
 
 /**
- * Rows after `afterId` that a clinic's feed is made of, oldest first: shared rows and the clinic's own,
- * drafts only for previews.
+ * Rows after `afterId`, up to `untilId`, that a clinic's feed is made of, oldest first: shared rows and
+ * the clinic's own, drafts only for previews.
  */
 export async function feedRowsAfter(
   strapi: Core.Strapi,
-  input: { afterId: number; clinic: string; isPreview: boolean; limit: number },
+  input: { afterId: number; untilId: number; clinic: string; isPreview: boolean; limit: number },
 ): Promise<FeedRow[]> {
   const query = table(strapi)
     .select('id', 'recorded_at', 'is_draft', 'clinic', 'body')
     .where('id', '>', input.afterId)
+    .andWhere('id', '<=', input.untilId)
     .andWhere((where) => where.whereNull('clinic').orWhere('clinic', input.clinic))
     .orderBy('id', 'asc')
     .limit(input.limit);

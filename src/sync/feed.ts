@@ -19,7 +19,7 @@ import { MODELS, modelByPageType, modelMeta, UIDS, type ContentUid, type PageTyp
 import { readLinked } from '../content/writes';
 import { linkedPages, type FeedChange, type FeedPage } from './change';
 import { feedEnd, feedHorizon, feedRowsAfter, type FeedRow } from './feed-table';
-import { pageKey, readClinicPages, type ClinicForPages, type ClinicPages, type PageStatus } from './pages';
+import { clinicPagesAt, pageKey, readClinicPages, type ClinicForPages, type ClinicPages, type PageStatus } from './pages';
 
 export type RemovalReason = 'UNPUBLISHED' | 'DELETED' | 'NOT_OFFERED' | 'HIDDEN' | 'LOCALE_DROPPED' | 'RENAMED';
 
@@ -72,11 +72,6 @@ function decodeCursor(cursor: string): Position {
   const match = CURSOR.exec(cursor);
   if (match === null) throw new FeedRequestError('BAD_USER_INPUT', `"${cursor.slice(0, 40)}" is not a feed cursor: pass an endCursor or cursor this feed returned, or null to start at the oldest event kept.`);
   return { rowId: Number(match[1]), key: match[2] === undefined ? null : Buffer.from(match[2], 'base64url').toString() };
-}
-
-/** Where the feed stands now, as a cursor: a manifest hands it out so a site reads on from there. */
-export async function currentCursor(strapi: Core.Strapi): Promise<string> {
-  return encodeCursor({ rowId: await feedEnd(strapi), key: null });
 }
 
 interface DocumentState {
@@ -159,7 +154,8 @@ export async function readFeed(
   }
 
   let pages: ClinicPages | null = null;
-  const clinicPages = async () => (pages ??= await readClinicPages(strapi, { clinic, status, chainOf }));
+  // The clinic's pages as of `end`: the rows read below stop there, so no event is told with a state older than its write.
+  const clinicPages = async () => (pages ??= await clinicPagesAt(strapi, { clinic, status, chainOf, end }));
   const clinicLocales = new Set(clinic.locales);
 
   const events: FeedEvent[] = [];
@@ -167,7 +163,7 @@ export async function readFeed(
   let isExhausted = false;
   while (events.length < first && scanned < MAX_ROWS_PER_READ) {
     const afterId = position.key === null ? position.rowId : position.rowId - 1;
-    const rows = await feedRowsAfter(strapi, { afterId, clinic: clinic.documentId, isPreview: status === 'draft', limit: ROWS_PER_BATCH });
+    const rows = await feedRowsAfter(strapi, { afterId, untilId: end, clinic: clinic.documentId, isPreview: status === 'draft', limit: ROWS_PER_BATCH });
     if (rows.length === 0) {
       isExhausted = true;
       break;

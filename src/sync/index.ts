@@ -12,7 +12,7 @@ import { settings } from '../settings';
 import { ensureFeedTables, pruneFeed } from './feed-table';
 import { feedRecorder } from './recorder';
 
-export { currentCursor, FeedRequestError, MAX_FEED_PAGE, readFeed, type FeedEvent, type FeedPageResult, type RemovalReason } from './feed';
+export { FeedRequestError, MAX_FEED_PAGE, readFeed, type FeedEvent, type FeedPageResult, type RemovalReason } from './feed';
 export { manifestPages, type ClinicForManifest, type ManifestLocale, type ManifestPage } from './manifest';
 export { clinicSync, type ClinicSync } from './clinic-sync';
 export { pruneFeed } from './feed-table';

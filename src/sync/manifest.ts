@@ -6,7 +6,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { PageType } from '../content/model';
-import { readClinicPages, type ClinicForPages, type ClinicPage, type PageStatus } from './pages';
+import { clinicPagesAt, type ClinicForPages, type ClinicPage, type PageStatus } from './pages';
 import { pagePath, pathTemplateOf, type PathTemplateField } from './paths';
 
 export interface ManifestLocale {
@@ -61,11 +61,11 @@ function toManifestPage(page: ClinicPage, clinic: ClinicForManifest, locale: str
   };
 }
 
-/** Every page of the clinic, in the manifest's order (therapy pages, then condition pages, by slug). */
+/** Every page of the clinic as of feed position `end`, in the manifest's order (therapy pages, then condition pages, by slug). */
 export async function manifestPages(
   strapi: Core.Strapi,
-  input: { clinic: ClinicForManifest; status: PageStatus; chainOf: (locale: string) => readonly string[]; locale: string | null },
+  input: { clinic: ClinicForManifest; status: PageStatus; chainOf: (locale: string) => readonly string[]; locale: string | null; end: number },
 ): Promise<ManifestPage[]> {
-  const { pages } = await readClinicPages(strapi, input);
+  const { pages } = await clinicPagesAt(strapi, input);
   return pages.flatMap((page) => toManifestPage(page, input.clinic, input.locale) ?? []);
 }

@@ -104,6 +104,42 @@ function served(rows: ReadonlyMap<string, EntryRow> | undefined, chain: readonly
   return { row: first, treats: treats.map((link) => link.documentId), review };
 }
 
+/** Computed page sets by clinic and status, each valid while the feed has not moved past `end`. */
+interface Known {
+  end: number;
+  pages: Promise<ClinicPages>;
+}
+const known = new WeakMap<Core.Strapi, Map<string, Known>>();
+/** A clinic offering everything has some 15,000 page-locales: a few dozen sets are plenty. */
+const MAX_KNOWN = 32;
+
+/**
+ * The clinic's pages as of feed position `end` (read by the caller before this call). Every write that
+ * can change a clinic's pages appends a feed row, on whichever instance makes it, so a set computed at
+ * `end` holds until the feed moves on: the many requests of one build (a manifest in pages of 100, the
+ * feed read page by page) compute it once.
+ */
+export async function clinicPagesAt(
+  strapi: Core.Strapi,
+  input: { clinic: ClinicForPages; status: PageStatus; chainOf: (locale: string) => readonly string[]; end: number },
+): Promise<ClinicPages> {
+  const { clinic, status, chainOf, end } = input;
+  let byKey = known.get(strapi);
+  if (byKey === undefined) {
+    byKey = new Map();
+    known.set(strapi, byKey);
+  }
+  const key = JSON.stringify([clinic.documentId, clinic.slug, status, clinic.locales.map((locale) => chainOf(locale)), clinic.offeredTechniques]);
+  const hit = byKey.get(key);
+  if (hit !== undefined && hit.end === end) return hit.pages;
+  const pages = readClinicPages(strapi, { clinic, status, chainOf });
+  byKey.delete(key);
+  byKey.set(key, { end, pages });
+  pages.catch(() => byKey?.get(key)?.pages === pages && byKey.delete(key));
+  if (byKey.size > MAX_KNOWN) byKey.delete(byKey.keys().next().value as string);
+  return pages;
+}
+
 export async function readClinicPages(
   strapi: Core.Strapi,
   input: { clinic: ClinicForPages; status: PageStatus; chainOf: (locale: string) => readonly string[] },
