@@ -9,7 +9,7 @@
  * review dates): never the entries' text, which a site fetches page by page.
  */
 import type { Core } from '@strapi/strapi';
-import { ADAPTATION, UIDS, type ContentUid, type PageType } from '../content/model';
+import { ADAPTATION, UIDS, modelMeta, type ContentUid, type JoinTable, type PageType } from '../content/model';
 import { toEpochMs } from '../content/values';
 
 export type PageStatus = 'published' | 'draft';
@@ -73,19 +73,76 @@ const statusWhere = (status: PageStatus) => ({ publishedAt: status === 'publishe
 
 const date = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value.slice(0, 10) : null);
 
-/** Rows of a page type by documentId, with the few columns pages need. */
+/** A field's join table, which must exist (the registry and the schemas agree: tests/unit/content-model.test.ts). */
+function joinOf(strapi: Core.Strapi, uid: string, field: string): JoinTable {
+  const join = modelMeta(strapi, uid).field(field)?.joinTable;
+  if (join === undefined || join === null) throw new Error(`${uid} field "${field}" has no join table.`);
+  return join;
+}
+
+function columnOf(strapi: Core.Strapi, uid: string, field: string): string {
+  const column = modelMeta(strapi, uid).field(field)?.column;
+  if (column === undefined || column === null) throw new Error(`${uid} field "${field}" has no column.`);
+  return column;
+}
+
+/**
+ * Rows of a page type by documentId, with the few columns pages need: one statement for the rows and
+ * their review dates, and one for the treated conditions of techniques. Written against Strapi's
+ * metadata rather than through its query engine: a clinic offering everything has thousands of rows,
+ * and hydrating them as entities would cost more than the statements.
+ */
 async function entryRows(strapi: Core.Strapi, uid: ContentUid, documentIds: readonly string[], locales: readonly string[], status: PageStatus, withTreats: boolean): Promise<Map<string, Map<string, EntryRow>>> {
   const byDocument = new Map<string, Map<string, EntryRow>>();
   if (documentIds.length === 0) return byDocument;
-  const rows = (await strapi.db.query(uid).findMany({
-    where: { documentId: { $in: [...documentIds] }, locale: { $in: [...locales] }, ...statusWhere(status) } as never,
-    select: ['documentId', 'slug', 'locale', 'updatedAt'],
-    populate: { medicalReview: { select: ['lastReviewed', 'nextReviewDue'] }, ...(withTreats ? { treats: { select: ['documentId'] } } : {}) } as never,
-  })) as EntryRow[];
+  const knex = strapi.db.connection;
+  const review = joinOf(strapi, uid, 'medicalReview');
+  const reviewUid = modelMeta(strapi, uid).field('medicalReview')?.component?.uid ?? '';
+  const reviewTable = modelMeta(strapi, reviewUid).tableName;
+  const query = knex(`${modelMeta(strapi, uid).tableName} as t`)
+    .leftJoin(`${review.name} as j`, function joinReview() {
+      this.on(`j.${review.joinColumn.name}`, '=', 't.id');
+      for (const [column, value] of Object.entries(review.on ?? {})) this.andOn(`j.${column}`, '=', knex.raw('?', [value]));
+    })
+    .leftJoin(`${reviewTable} as r`, 'r.id', `j.${review.inverseJoinColumn.name}`)
+    .whereIn('t.document_id', [...documentIds])
+    .whereIn('t.locale', [...locales])
+    .select(
+      't.id',
+      't.document_id',
+      't.slug',
+      't.locale',
+      't.updated_at',
+      // As text: PostgreSQL's driver would otherwise make a date a local midnight.
+      knex.raw('cast(r.?? as text) as last_reviewed', [columnOf(strapi, reviewUid, 'lastReviewed')]),
+      knex.raw('cast(r.?? as text) as next_review_due', [columnOf(strapi, reviewUid, 'nextReviewDue')]),
+    );
+  if (status === 'published') query.whereNotNull('t.published_at');
+  else query.whereNull('t.published_at');
+  const rows = (await query) as Array<{ id: number | string; document_id: string; slug: string; locale: string; updated_at: unknown; last_reviewed: string | null; next_review_due: string | null }>;
+
+  const treats = new Map<number, string[]>();
+  if (withTreats && rows.length > 0) {
+    const link = joinOf(strapi, uid, 'treats');
+    const links = (await knex(`${link.name} as l`)
+      .join(`${modelMeta(strapi, UIDS.condition).tableName} as c`, 'c.id', `l.${link.inverseJoinColumn.name}`)
+      .whereIn(`l.${link.joinColumn.name}`, rows.map((row) => Number(row.id)))
+      .select(`l.${link.joinColumn.name} as row_id`, 'c.document_id')) as Array<{ row_id: number | string; document_id: string }>;
+    for (const entry of links) treats.set(Number(entry.row_id), [...(treats.get(Number(entry.row_id)) ?? []), entry.document_id]);
+  }
+
   for (const row of rows) {
-    const locales = byDocument.get(row.documentId) ?? new Map<string, EntryRow>();
-    locales.set(row.locale, row);
-    byDocument.set(row.documentId, locales);
+    const locales = byDocument.get(row.document_id) ?? new Map<string, EntryRow>();
+    const hasReview = row.last_reviewed !== null || row.next_review_due !== null;
+    locales.set(row.locale, {
+      documentId: row.document_id,
+      slug: row.slug,
+      locale: row.locale,
+      updatedAt: row.updated_at,
+      treats: (treats.get(Number(row.id)) ?? []).map((documentId) => ({ documentId })),
+      medicalReview: hasReview ? { lastReviewed: row.last_reviewed, nextReviewDue: row.next_review_due } : null,
+    });
+    byDocument.set(row.document_id, locales);
   }
   return byDocument;
 }
