@@ -2,7 +2,8 @@
  * Several service processes on one PostgreSQL and one Redis (whichever database the rest of the suite
  * uses, this is about PostgreSQL): starting together, publishing through one and reading through
  * another, a long randomized run of edits and reads with no stale answer, persisted queries
- * registered on one instance known to the other, and each CDN purge sent once by one of them.
+ * registered on one instance known to the other, each CDN purge sent once by one of them, and a
+ * clinic's change feed read through both in turn while both publish at once, and across a restart.
  */
 import { execFile } from 'child_process';
 import { createServer } from 'http';
@@ -13,6 +14,8 @@ import { Client } from 'pg';
 import { Editor, startInstance, type Instance } from '../../../bench/instances';
 import { edgeTag } from '../../../src/cdn/edge-tags';
 import { entryTag } from '../../../src/content/tags';
+import type { FeedChange } from '../../../src/sync/change';
+import { FEED_TABLE } from '../../../src/sync/feed-table';
 import { dropRedisPrefix } from '../../helpers/redis';
 import { ROOT, testSecrets } from '../../helpers/strapi';
 
@@ -83,8 +86,8 @@ async function footprint() {
   return { counts, duplicates };
 }
 
-async function createKey(): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'clinic-key.js'), 'create', 'northside-physio'], {
+async function createKey(slug = 'northside-physio', options: string[] = []): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'clinic-key.js'), 'create', slug, ...options], {
     cwd: ROOT,
     env: { ...process.env, ...environment, NODE_ENV: 'production', ENV_PATH: path.join(ROOT, 'bench', 'no.env'), LOG_LEVEL: 'error', SEED_ON_EMPTY: 'false' },
     encoding: 'utf8',
@@ -260,5 +263,216 @@ describe('two instances on one PostgreSQL and one Redis', () => {
       await stopAll();
       await new Promise((resolve) => receiver.close(resolve));
     }
+  });
+});
+
+const SEED_CONDITIONS = ['back-pain', 'fibromyalgia', 'migraine-headaches', 'myofascial-pain-syndrome', 'shoulder-pain', 'tissue-tightness-restricting-motion'];
+const CHANGES = `query Changes($after: String, $first: Int!) {
+  changes(after: $after, first: $first) {
+    events { kind cursor occurredAt ... on PageChanged { type slug locales } ... on PageRemoved { type slug locale reason } ... on ClinicChanged { locales } }
+    pageInfo { endCursor hasNextPage }
+  }
+}`;
+
+/** One event of a clinic's change feed, every field the schema gives it. */
+interface ChangeEvent {
+  kind: 'PAGE_CHANGED' | 'PAGE_REMOVED' | 'CLINIC_CHANGED';
+  cursor: string;
+  occurredAt: string;
+  type?: 'TECHNIQUE' | 'CONDITION';
+  slug?: string;
+  locales?: string[];
+  locale?: string;
+  reason?: string;
+}
+
+interface ChangeFeed {
+  events: ChangeEvent[];
+  pageInfo: { endCursor: string; hasNextPage: boolean };
+}
+
+/** A write of a page as the feed table recorded it: its row (the feed position it is told at) and the page. */
+interface RecordedWrite {
+  rowId: number;
+  isDraft: boolean;
+  type: 'TECHNIQUE' | 'CONDITION';
+  slug: string;
+  locales: string[];
+}
+
+async function ask<T>(instance: Instance, key: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch(`${instance.base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors !== undefined || body.data === undefined) throw new Error(`${instance.name} answered ${response.status}: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+/** Reads the feed from `after` to its end through one instance. */
+async function readToEnd(instance: Instance, key: string, after: string): Promise<{ events: ChangeEvent[]; endCursor: string }> {
+  const events: ChangeEvent[] = [];
+  let cursor = after;
+  for (let page = 0; page < 100; page += 1) {
+    const { changes } = await ask<{ changes: ChangeFeed }>(instance, key, CHANGES, { after: cursor, first: 100 });
+    events.push(...changes.events);
+    cursor = changes.pageInfo.endCursor;
+    if (!changes.pageInfo.hasNextPage) return { events, endCursor: cursor };
+  }
+  throw new Error(`the feed read through ${instance.name} did not end`);
+}
+
+/**
+ * A site polling its feed from `after` while `isWriting()`, each poll through the other instance than
+ * the last with the cursor the last one handed out, then once more to the end. One poll in two asks for
+ * three events only, so that many of the cursors handed over point inside a row.
+ */
+async function pollInTurn(input: { instances: readonly Instance[]; key: string; after: string; isWriting: () => boolean }) {
+  const events: ChangeEvent[] = [];
+  let cursor = input.after;
+  let pollsWhileWriting = 0;
+  let eventsWhileWriting = 0;
+  for (let poll = 0; ; poll += 1) {
+    const isFinal = !input.isWriting();
+    const via = input.instances[poll % input.instances.length] as Instance;
+    const { changes } = await ask<{ changes: ChangeFeed }>(via, input.key, CHANGES, { after: cursor, first: poll % 2 === 0 ? 100 : 3 });
+    events.push(...changes.events);
+    cursor = changes.pageInfo.endCursor;
+    if (isFinal && !changes.pageInfo.hasNextPage) return { events, endCursor: cursor, pollsWhileWriting, eventsWhileWriting };
+    if (!isFinal) {
+      pollsWhileWriting += 1;
+      eventsWhileWriting += changes.events.length;
+    }
+  }
+}
+
+/** The feed row a cursor names (`f1.<row>[.<event>]`). */
+const rowOf = (cursor: string): number => Number(cursor.split('.')[1]);
+
+/** The writes of pages (publishes, and draft saves when `isDraftIncluded`) the feed table holds after a row, oldest first. */
+async function writesAfter(rowId: number, isDraftIncluded: boolean): Promise<RecordedWrite[]> {
+  const rows = await sql<{ id: string; is_draft: boolean; body: string }>(
+    `select id, is_draft, body from ${FEED_TABLE} where id > ${rowId}${isDraftIncluded ? '' : ' and not is_draft'} order by id`,
+  );
+  return rows.flatMap((row): RecordedWrite[] => {
+    const change = JSON.parse(row.body) as FeedChange;
+    if (change.kind !== 'content' || change.entry === null) return [];
+    const { entry } = change;
+    return [{ rowId: Number(row.id), isDraft: row.is_draft, type: entry.type === 'techniques' ? 'TECHNIQUE' : 'CONDITION', slug: entry.slugs[0] ?? '', locales: entry.locales }];
+  });
+}
+
+/** Is the write told at its own row, as a PAGE_CHANGED of its page in the locales it wrote? */
+const isTold = (events: readonly ChangeEvent[], write: RecordedWrite): boolean =>
+  events.some(
+    (event) =>
+      rowOf(event.cursor) === write.rowId &&
+      event.kind === 'PAGE_CHANGED' &&
+      event.type === write.type &&
+      event.slug === write.slug &&
+      write.locales.every((locale) => event.locales?.includes(locale)),
+  );
+
+describe("a clinic's change feed read through two instances", () => {
+  let a: Instance;
+  let b: Instance;
+  /**
+   * Montréal's keys (its site is in en, fr and fr-CA, so writes in en and in fr both reach its pages):
+   * the live site's, and the preview's, which is told of the draft saved in the same transaction as each
+   * publish, well before that transaction commits.
+   */
+  const keys = { live: '', preview: '' };
+  let editor: Editor;
+  let conditions: Array<{ slug: string; documentId: string }>;
+  /** Each site's stored cursor, as it keeps it between reads. */
+  const stored = { live: '', preview: '' };
+
+  beforeAll(async () => {
+    await stopAll();
+    [a, b] = (await startAll(['a', 'b'])) as [Instance, Instance];
+    [keys.live, keys.preview] = await Promise.all([createKey('montreal-physio'), createKey('montreal-physio', ['--preview'])]);
+    editor = await Editor.signIn(a.base, 'editor@example.com', 'Editor-passw0rd');
+    conditions = await Promise.all(SEED_CONDITIONS.map(async (slug) => ({ slug, documentId: (await editor.find(a.base, CONDITION, slug)).documentId })));
+    // A site starts where the feed stands: what earlier tests wrote is read first (a cached manifest may be behind).
+    for (const site of ['live', 'preview'] as const) {
+      const { manifest } = await ask<{ manifest: { feedCursor: string } }>(a, keys[site], '{ manifest { feedCursor } }');
+      stored[site] = (await readToEnd(a, keys[site], manifest.feedCursor)).endCursor;
+    }
+  });
+
+  afterAll(stopAll);
+
+  it('tell a site polling each instance in turn of every one of 24 publishes made through both at once, and each instance then reads the same events from its first cursor', async () => {
+    const start = { ...stored };
+    let isWriting = true;
+    const polling = (['live', 'preview'] as const).map((site) => pollInTurn({ instances: [a, b], key: keys[site], after: start[site], isWriting: () => isWriting }));
+    // Settled, so that a failing poll is reported after the writes rather than left unhandled.
+    const polled = Promise.allSettled(polling);
+
+    // Two publishes of each condition in en and in fr, half through a and half through b in each round:
+    // twelve at a time, never two of one entry and locale at once.
+    const ROUNDS = 2;
+    const chains = conditions.flatMap((condition) => ['en', 'fr'].map((locale) => ({ ...condition, locale })));
+    try {
+      await Promise.all(
+        chains.map(async (chain, index) => {
+          for (let round = 0; round < ROUNDS; round += 1) {
+            const via = (index + round) % 2 === 0 ? a : b;
+            await editor.publish(via.base, CONDITION, chain.documentId, { summary: `${chain.slug} in ${chain.locale}, round ${round}, through ${via.name}.` }, chain.locale);
+          }
+        }),
+      );
+    } finally {
+      isWriting = false;
+    }
+    const [live, preview] = (await polled).map((outcome) => {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      return outcome.value;
+    }) as [Awaited<ReturnType<typeof pollInTurn>>, Awaited<ReturnType<typeof pollInTurn>>];
+
+    // Each publish is one row, and the draft saved with it another (previews only).
+    const published = chains.flatMap((chain) => Array.from({ length: ROUNDS }, () => `${chain.slug} ${chain.locale}`)).sort();
+    const writes = await writesAfter(Math.min(rowOf(start.live), rowOf(start.preview)), true);
+    expect(writes.filter((write) => !write.isDraft).map((write) => `${write.slug} ${write.locales.join(',')}`).sort()).toEqual(published);
+    expect(writes.filter((write) => write.isDraft).map((write) => `${write.slug} ${write.locales.join(',')}`).sort()).toEqual(published);
+
+    for (const [site, read] of [['live', live], ['preview', preview]] as const) {
+      const told = writes.filter((write) => write.rowId > rowOf(start[site]) && (site === 'preview' || !write.isDraft));
+      expect({ site, untold: told.filter((write) => !isTold(read.events, write)) }).toEqual({ site, untold: [] });
+      const positions = read.events.map((event) => event.cursor);
+      expect(new Set(positions).size).toBe(positions.length);
+      // The site did read while the writes were under way, not only after them.
+      expect(read.pollsWhileWriting).toBeGreaterThan(4);
+      expect(read.eventsWhileWriting).toBeGreaterThan(0);
+
+      const onA = await readToEnd(a, keys[site], start[site]);
+      const onB = await readToEnd(b, keys[site], start[site]);
+      expect(onA.events).toEqual(read.events);
+      expect(onB.events).toEqual(read.events);
+      expect([onA.endCursor, onB.endCursor]).toEqual([read.endCursor, read.endCursor]);
+      stored[site] = read.endCursor;
+    }
+  });
+
+  it('read on, through an instance restarted, from the cursor it handed out before it stopped: what the other published meanwhile is there', async () => {
+    stored.live = (await readToEnd(b, keys.live, stored.live)).endCursor;
+    const handedOut = stored.live;
+    await b.stop();
+    const mrt = (await editor.find(a.base, TECHNIQUE, MRT)).documentId;
+    const [first, second] = conditions as [{ slug: string; documentId: string }, { slug: string; documentId: string }];
+    await editor.publish(a.base, CONDITION, first.documentId, { summary: `${first.slug}, published while b was down.` }, 'en');
+    await editor.publish(a.base, TECHNIQUE, mrt, { summary: 'Myofascial release therapy, published while b was down.' }, 'fr');
+    await editor.publish(a.base, CONDITION, second.documentId, { summary: `${second.slug}, published while b was down.` }, 'fr');
+    b = await startInstance('b', environment);
+    instances = [a, b];
+
+    const onB = await readToEnd(b, keys.live, handedOut);
+    const publishes = await writesAfter(rowOf(handedOut), false);
+    expect(publishes.map((publish) => `${publish.type} ${publish.slug} ${publish.locales.join(',')}`)).toEqual([`CONDITION ${first.slug} en`, `TECHNIQUE ${MRT} fr`, `CONDITION ${second.slug} fr`]);
+    expect(publishes.filter((publish) => !isTold(onB.events, publish))).toEqual([]);
+    expect(onB.events).toEqual((await readToEnd(a, keys.live, handedOut)).events);
+    stored.live = onB.endCursor;
   });
 });
