@@ -70,3 +70,18 @@ export function linkedPages(rows: readonly LinkedRow[], isDraft: boolean): FeedP
   }
   return [...pages.values()];
 }
+
+/** Pages named more than once (by two lists) as one, with their slugs and locales together. */
+export function mergePages(pages: readonly FeedPage[]): FeedPage[] {
+  const merged = new Map<string, FeedPage>();
+  for (const page of pages) {
+    const key = `${page.type}|${page.documentId}`;
+    const known = merged.get(key);
+    if (known === undefined) merged.set(key, { ...page, slugs: [...page.slugs], locales: [...page.locales] });
+    else {
+      for (const slug of page.slugs) if (!known.slugs.includes(slug)) known.slugs.push(slug);
+      for (const locale of page.locales) if (!known.locales.includes(locale)) known.locales.push(locale);
+    }
+  }
+  return [...merged.values()];
+}

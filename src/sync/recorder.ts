@@ -9,7 +9,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { ADAPTATION, MODELS, UIDS, i18nLocales, isServedUid, modelMeta, type ContentUid, type PageType } from '../content/model';
 import { publishedEffectOf, readLinked, type TransactionSubscriber, type WriteChange } from '../content/writes';
-import { linkedPages, type FeedChange, type FeedPage } from './change';
+import { linkedPages, mergePages, type FeedChange, type FeedPage } from './change';
 import { appendFeedRow } from './feed-table';
 
 type Status = 'published' | 'draft';
@@ -139,10 +139,29 @@ export function feedRecorder(strapi: Core.Strapi): TransactionSubscriber<Prepare
     const base = { kind: 'content' as const, uid: change.uid, documentId: change.documentId, entry, servedTo: prepared.servedTo };
     // Drafts link to drafts, which the change leaves out: previews read them with the feed.
     if (isDraft && change.action !== 'delete') return { isDraft, change: { ...base, related: [], linksWhenRead: true, isDeleted: false } };
-    const related = linkedPages([...change.related.before, ...change.related.after], isDraft).filter((page) => !(page.type === type && page.documentId === change.documentId));
+    const writtenLocales = unique(rows.flatMap((row) => (row.locale === null ? [] : [row.locale])));
+    const related = mergePages([
+      ...linkedPages([...change.related.before, ...change.related.after], isDraft),
+      ...(await pagesThroughFallback(change.uid, change.documentId, writtenLocales, trx)),
+    ]).filter((page) => !(page.type === type && page.documentId === change.documentId));
     if (entry === null && related.length === 0) return null;
     const isDeleted = change.action === 'delete' && Number(await strapi.db.query(change.uid).count({ where: { documentId: change.documentId } as never })) === 0;
     return { isDraft, change: { ...base, related, isDeleted } };
+  }
+
+  /**
+   * Pages that list the entry in a locale it was not written in, and show it in one it was: a page
+   * whose own locale leaves the list empty takes it from the next locale of its chain (fr → en), and
+   * shows the listed entries in its own locale. Told in the written locales.
+   */
+  async function pagesThroughFallback(uid: ContentUid, documentId: string, written: readonly string[], trx: Knex.Transaction): Promise<FeedPage[]> {
+    const others = (await strapi.db.query(uid).findMany({
+      where: { documentId, locale: { $notIn: [...written] }, publishedAt: { $notNull: true } } as never,
+      select: ['id'],
+    })) as Array<{ id: number }>;
+    if (others.length === 0) return [];
+    const pages = linkedPages(await readLinked(strapi, { uid, trx, ids: others.map((row) => row.id) }), false);
+    return pages.map((page) => ({ ...page, locales: [...written] }));
   }
 
   async function adaptationChange(change: WriteChange, prepared: Prepared, trx: Knex.Transaction): Promise<{ clinic: string; change: FeedChange } | null> {

@@ -189,6 +189,16 @@ describe('the change feed', () => {
     expect(await readOn('montreal')).toEqual([`changed CONDITION shoulder-pain en,fr,fr-CA`, `changed TECHNIQUE ${MRT} en,fr,fr-CA`]);
   });
 
+  it('tells the pages that show an entry through their locale fallback', async () => {
+    // The seed's fr therapy lists no conditions of its own: its fr and fr-CA pages take the en list and
+    // show each condition in fr, so a condition published in fr changes them.
+    const backPain = await documentId(CONDITION, 'back-pain');
+    await documents(CONDITION).update({ documentId: backPain, locale: 'fr', data: { summary: 'Le mal de dos, résumé à nouveau.' } });
+    await documents(CONDITION).publish({ documentId: backPain, locale: 'fr' });
+    expect(await readOn('montreal')).toEqual(['changed CONDITION back-pain fr,fr-CA', `changed TECHNIQUE ${MRT} fr,fr-CA`]);
+    await readOn('northside');
+  });
+
   it("tells a related entry's change as the pages that show it", async () => {
     const cause = await documents(CAUSE).findFirst({ locale: 'en', populate: ['conditions', 'techniques'] });
     if (cause === null) throw new Error('no cause');
