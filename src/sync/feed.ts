@@ -234,8 +234,9 @@ async function touchedBy(change: FeedChange, context: RowContext): Promise<Touch
     const related = change.linksWhenRead === true ? await draftLinks(strapi, change.uid, change.documentId) : change.related;
     return [
       ...(change.entry === null ? [] : [{ ...change.entry, canRemove }]),
-      // A page listing the entry goes away only when the entry took it off the clinic's pages (a condition no longer treated).
-      ...related.map((page) => ({ ...page, canRemove })),
+      // Of the pages listing the entry, only a technique's conditions can leave the clinic's pages with
+      // it (no longer treated): the other techniques treating a condition were never the clinic's for that.
+      ...related.map((page) => ({ ...page, canRemove: canRemove && change.uid === UIDS.technique && page.type === 'conditions' })),
     ];
   }
   if (change.kind === 'adaptation') {

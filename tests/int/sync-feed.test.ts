@@ -199,6 +199,21 @@ describe('the change feed', () => {
     await readOn('northside');
   });
 
+  it('tells nothing of the other techniques that treat a condition the clinic shows', async () => {
+    const other = await documents(TECHNIQUE).create({
+      locale: 'en',
+      data: { name: 'Not Offered Therapy', slug: 'not-offered-therapy', summary: 'Offered by no clinic.', intro: paragraph('Intro.'), goal: 'A goal.', medicalReview: REVIEW, treats: [await documentId(CONDITION, 'back-pain')] },
+    });
+    await documents(TECHNIQUE).publish({ documentId: other.documentId, locale: 'en' });
+    await readOn('northside');
+    const backPain = await documentId(CONDITION, 'back-pain');
+    await documents(CONDITION).update({ documentId: backPain, locale: 'en', data: { summary: 'Back pain, summarised once more.' } });
+    await documents(CONDITION).publish({ documentId: backPain, locale: 'en' });
+    expect(await readOn('northside')).toEqual(['changed CONDITION back-pain en', `changed TECHNIQUE ${MRT} en`]);
+    await documents(TECHNIQUE).delete({ documentId: other.documentId });
+    expect(await readOn('northside')).toEqual(['changed CONDITION back-pain en']);
+  });
+
   it("tells a related entry's change as the pages that show it", async () => {
     const cause = await documents(CAUSE).findFirst({ locale: 'en', populate: ['conditions', 'techniques'] });
     if (cause === null) throw new Error('no cause');
