@@ -615,7 +615,7 @@ Raw figures: [sync.json](sync.json).
 ${manifestRow(`${manifest.typical.clinic}, a typical bench clinic`, manifest.typical)}
 ${manifestRow(`${every.clinic}, made to offer all ${every.offeredTechniques} techniques (one admin publish, ${every.offerPublishMs} ms)`, every)}
 
-Every request computes the clinic's whole list of pages and returns its slice of 100.
+The clinic's list of pages is computed once per feed position (by the first request after a write) and each request maps only its slice of 100 to paths and dates.
 
 ## Change feed: ${feed.events} events of one clinic, in pages of 100 from the manifest's feedCursor
 

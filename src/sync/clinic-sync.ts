@@ -10,7 +10,7 @@ import { validatePage } from '../content/scope';
 import { adaptationTag, NEVER_CACHED_TAG, typeTag } from '../content/tags';
 import { encodeCursor, readFeed, type FeedPageResult } from './feed';
 import { feedEnd } from './feed-table';
-import { manifestPages, type ClinicForManifest, type ManifestPage } from './manifest';
+import { manifestPages, manifestSlice, type ClinicForManifest, type ManifestPage } from './manifest';
 import type { PageStatus } from './pages';
 import { sitemapParts, sitemapUrls, type SitemapParts, type SitemapUrl } from './sitemap';
 
@@ -35,7 +35,7 @@ export function clinicSync(input: {
   const { strapi, clinic, status, chainOf, onRead } = input;
 
   /** What a list of the clinic's pages depends on: every row of the page types, and its adaptations of them. */
-  function notePages(pages: readonly ManifestPage[]): void {
+  function notePages(pages: ReadonlyArray<{ type: PageType; slug: string }>): void {
     if (onRead === undefined) return;
     const locales = new Set(clinic.locales.flatMap((locale) => chainOf(locale)));
     const tags = [...locales].flatMap((locale) => [typeTag(UIDS.technique, locale), typeTag(UIDS.condition, locale)]);
@@ -55,12 +55,10 @@ export function clinicSync(input: {
       validatePage(page, pageSize);
       // Taken first: whatever is written while the pages are read is in the feed after it.
       const end = await feedEnd(strapi);
-      const pages = await manifestPages(strapi, { clinic, status, chainOf, locale, end });
-      const feedCursor = encodeCursor({ rowId: end, key: null });
-      // The whole list decides which pages fall on this one.
-      notePages(pages);
+      // The whole list decides which pages fall on this one: its tags are noted.
       const start = (page - 1) * pageSize;
-      return { pages: pages.slice(start, start + pageSize), total: pages.length, feedCursor };
+      const slice = await manifestSlice(strapi, { clinic, status, chainOf, locale, end, start, count: pageSize, onListed: notePages });
+      return { ...slice, feedCursor: encodeCursor({ rowId: end, key: null }) };
     },
 
     async changes({ after, first }) {

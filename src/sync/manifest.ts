@@ -69,3 +69,28 @@ export async function manifestPages(
   const { pages } = await clinicPagesAt(strapi, input);
   return pages.flatMap((page) => toManifestPage(page, input.clinic, input.locale) ?? []);
 }
+
+/**
+ * One page of the manifest: the pages are listed (and counted) whole, but only those on the page are
+ * given their paths and dates. `onListed` hears every page (the cache tags of the whole list).
+ */
+export async function manifestSlice(
+  strapi: Core.Strapi,
+  input: {
+    clinic: ClinicForManifest;
+    status: PageStatus;
+    chainOf: (locale: string) => readonly string[];
+    locale: string | null;
+    end: number;
+    start: number;
+    count: number;
+    onListed?: (pages: readonly ClinicPage[]) => void;
+  },
+): Promise<{ pages: ManifestPage[]; total: number }> {
+  const { locale } = input;
+  const { pages } = await clinicPagesAt(strapi, input);
+  const listed = locale === null ? pages : pages.filter((page) => page.locales.some((served) => served.locale === locale));
+  input.onListed?.(listed);
+  const slice = listed.slice(input.start, input.start + input.count);
+  return { pages: slice.flatMap((page) => toManifestPage(page, input.clinic, locale) ?? []), total: listed.length };
+}
