@@ -162,6 +162,20 @@ describe('recording', () => {
     expect(refused.body.error?.message).toMatch(/no longer exists|restore a version from before it/);
   });
 
+  it('records a duplicate made in the admin as the creation of the new entry', async () => {
+    const source = await documentIdOf(UIDS.benefit, { locale: 'en', publishedAt: null });
+    const cloned = await request('admin', `${CM}/${UIDS.benefit}/clone/${source}?locale=en`, { method: 'POST', body: { name: 'A copy', slug: 'a-copy-of-a-benefit', summary: 'Copied.' } });
+    expect(cloned.status).toBe(200);
+    const documentId = String((cloned.body.data as { documentId: string }).documentId);
+    try {
+      const { versions } = await history('admin', { uid: UIDS.benefit, documentId, locale: 'en' });
+      expect(versions.map((version) => `${version.action} ${version.status} ${version.actor}`)).toEqual([`create draft admin:${adminIds.admin}`]);
+      expect(summaryOf(versions[0])).toEqual({ field: 'summary', before: null, after: 'Copied.' });
+    } finally {
+      await (app.strapi.documents(UIDS.benefit as never) as unknown as { delete(params: object): Promise<unknown> }).delete({ documentId, locale: '*' });
+    }
+  });
+
   it('records a command’s write as that command’s, and the seed and the XLIFF import as imports', async () => {
     const documentId = await documentIdOf(UIDS.cause, { locale: 'en' });
     await actingAs({ kind: 'command', command: 'review:due' }, () => documents(UIDS.cause).update({ documentId, locale: 'en', data: { summary: 'Fixed by a command.' } }));

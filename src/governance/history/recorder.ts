@@ -47,6 +47,15 @@ function writtenKeys(change: WriteChange): Set<string> {
   return new Set(rows.map((row) => keyOf(row.locale, row.isPublished ? 'published' : 'draft')));
 }
 
+/** The document written; for a clone, the new one (its change names the source). */
+function documentOf(change: WriteChange): string | null {
+  if (change.source === 'document' && change.action === 'clone') {
+    const rows = change.uid === ADAPTATION.uid ? change.adaptations.after : change.rows.after;
+    return rows.find((row) => row.documentId !== change.documentId)?.documentId ?? null;
+  }
+  return typeof change.documentId === 'string' ? change.documentId : null;
+}
+
 export const isRecordedUid = (uid: string): boolean => isServedUid(uid) || uid === ADAPTATION.uid;
 
 export function historyRecorder(strapi: Core.Strapi): TransactionSubscriber<Prepared> {
@@ -57,13 +66,15 @@ export function historyRecorder(strapi: Core.Strapi): TransactionSubscriber<Prep
     async prepare(intent) {
       if (intent.source !== 'document' || !isRecordedUid(intent.uid)) return undefined;
       const statuses = statusesOf(intent);
-      const before = intent.documentId === null ? new Map() : await readDocument(strapi, { uid: intent.uid, documentId: intent.documentId, statuses });
+      // A clone names its source: the new document has no rows before.
+      const before = intent.documentId === null || intent.action === 'clone' ? new Map() : await readDocument(strapi, { uid: intent.uid, documentId: intent.documentId, statuses });
       return { actor: currentActor(strapi), statuses, before };
     },
 
     async write(change, { transaction, prepared }) {
-      if (change.source !== 'document' || typeof change.documentId !== 'string') return;
-      const after = await readDocument(strapi, { uid: change.uid, documentId: change.documentId, statuses: prepared.statuses });
+      const documentId = documentOf(change);
+      if (change.source !== 'document' || documentId === null) return;
+      const after = await readDocument(strapi, { uid: change.uid, documentId, statuses: prepared.statuses });
       const { actor } = prepared;
       const name = actorName(actor);
       const baseAction = IMPORTERS.has(name) ? 'import' : ACTIONS[change.action];
@@ -81,7 +92,7 @@ export function historyRecorder(strapi: Core.Strapi): TransactionSubscriber<Prep
         const action = baseAction !== 'import' && row.status === 'published' && (change.action === 'create' || change.action === 'update') ? 'publish' : baseAction;
         versions.push({
           uid: change.uid,
-          documentId: change.documentId,
+          documentId,
           locale: row.locale,
           status: row.status,
           action,
