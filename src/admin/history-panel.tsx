@@ -76,10 +76,16 @@ const HistoryContent = ({ model, documentId, locale }: { model: string; document
   return (
     <Flex direction="column" alignItems="stretch" gap={2} data-testid="history-panel">
       {message === null ? null : <Typography textColor="danger600">{message}</Typography>}
+      {/* The description stays outside the button: a button named "… publish …" would pass for the edit view's Publish. */}
       {versions.slice(0, 20).map((candidate) => (
-        <Button key={candidate.id} variant={candidate.id === selected ? 'secondary' : 'tertiary'} size="S" onClick={() => setSelected(candidate.id)}>
-          {describe(candidate)}
-        </Button>
+        <Flex key={candidate.id} justifyContent="space-between" gap={2} data-testid="history-version">
+          <Typography variant="pi" fontWeight={candidate.id === selected ? 'bold' : 'regular'}>
+            {describe(candidate)}
+          </Typography>
+          <Button variant="tertiary" size="S" onClick={() => setSelected(candidate.id)}>
+            Changes
+          </Button>
+        </Flex>
       ))}
       {version === null ? null : (
         <Box paddingTop={2}>

@@ -120,8 +120,9 @@ it('a clinic editor adapts the MRT intro for their clinic only, and cannot edit 
     await page.reload();
     const panel = page.getByTestId('history-panel');
     await panel.waitFor({ timeout: 60000 });
-    await panel.getByRole('button', { name: new RegExp(`publish \\(published\\) · ${EDITOR.email}`) }).waitFor({ timeout: 10000 });
-    await panel.getByRole('button', { name: new RegExp(`update \\(draft\\) · ${EDITOR.email}`) }).first().click();
+    const version = (text: string) => panel.getByTestId('history-version').filter({ hasText: text });
+    await version(`publish (published) · ${EDITOR.email}`).waitFor({ timeout: 10000 });
+    await version(`update (draft) · ${EDITOR.email}`).first().getByRole('button', { name: 'Changes' }).click();
     await panel.getByText(newIntro, { exact: false }).waitFor({ timeout: 10000 });
     expect(await panel.getByRole('button', { name: 'Restore as draft' }).count()).toBe(1);
   });
