@@ -6,6 +6,7 @@
 import * as React from 'react';
 import { useFetchClient } from '@strapi/strapi/admin';
 import { Box, Button, Flex, Typography } from '@strapi/design-system';
+import type { AdaptationUid, ContentUid } from '../content/model/registry';
 
 /** What the content manager hands a side panel (its `PanelComponentProps`, the part used here). */
 export interface HistoryPanelProps {
@@ -30,8 +31,18 @@ interface Version {
   diff: FieldDiff[];
 }
 
-/** The types whose writes the service records (src/governance/history). */
-const RECORDED = /^api::(technique|condition|cause|provider-type|benefit|clinic|clinic-adaptation)\./;
+/** The types whose writes the service records (src/governance/history): every served type and adaptations, checked by the compiler. */
+const RECORDED: Readonly<Record<ContentUid | AdaptationUid, true>> = {
+  'api::technique.technique': true,
+  'api::condition.condition': true,
+  'api::cause.cause': true,
+  'api::provider-type.provider-type': true,
+  'api::benefit.benefit': true,
+  'api::clinic.clinic': true,
+  'api::clinic-adaptation.clinic-adaptation': true,
+};
+
+const isRecorded = (model: string): boolean => Object.hasOwn(RECORDED, model);
 
 const shown = (value: unknown): string => {
   if (value === null || value === undefined) return '—';
@@ -111,7 +122,7 @@ const HistoryContent = ({ model, documentId, locale }: { model: string; document
 
 /** The panel, for entries of the recorded types that exist (not while one is being created). */
 export const HistoryPanel = ({ model, documentId, document }: HistoryPanelProps) => {
-  if (documentId === undefined || !RECORDED.test(model)) return null;
+  if (documentId === undefined || !isRecorded(model)) return null;
   return {
     title: 'History',
     content: <HistoryContent model={model} documentId={documentId} locale={document?.locale ?? null} />,

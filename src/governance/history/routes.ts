@@ -31,7 +31,7 @@ interface PermissionService {
 }
 
 /** What the history view shows of a version. */
-export function versionView(version: HistoryVersion) {
+function versionView(version: HistoryVersion) {
   const { id, uid, documentId, locale, status, action, actor, admin, changed } = version;
   return { id, uid, documentId, locale, status, action, actor, admin, at: new Date(version.at).toISOString(), changed, diff: diffOf(version) };
 }
