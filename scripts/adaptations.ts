@@ -11,6 +11,7 @@ import { shutDown } from '../src/database/settle';
 import { formatOutdated, outdatedAdaptations } from '../src/clinics/adaptations/drift';
 import { UnknownClinicError } from '../src/clinics/adaptations/checks';
 import { parseArgumentsOrExit, runCli } from './cli';
+import { actAsCommand } from '../src/governance/actor';
 
 const USAGE = 'Usage: npm run adaptations:outdated [-- --clinic <slug>] [--json]';
 
@@ -38,6 +39,7 @@ function parse(argv: string[]): Options {
 const options: Options = parseArgumentsOrExit(parse);
 
 async function main(): Promise<void> {
+  actAsCommand('adaptations:outdated');
   const strapi = await bootStrapi();
   try {
     const report = await outdatedAdaptations(strapi, { clinics: options.clinics.length === 0 ? null : options.clinics });

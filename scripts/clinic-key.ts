@@ -18,6 +18,7 @@ import { ClinicKeyError, createClinicKey, expiryAfter, expiryAt, listClinicKeys,
 import { shutDown } from '../src/database/settle';
 import { textTable } from '../src/reports/text-table';
 import { parseArgumentsOrExit, runCli } from './cli';
+import { actAsCommand } from '../src/governance/actor';
 
 const USAGE = [
   'Usage: npm run clinic:key -- create <clinic-slug> [--preview] [--expires-in <N>d|<N>h | --expires-at <ISO date or date-time>]',
@@ -93,6 +94,7 @@ function describe(key: ListedKey): string[] {
 const options: Command = parseArgumentsOrExit(parse);
 
 async function main(): Promise<void> {
+  actAsCommand('clinic:key');
   // Loaded only now: a command-line mistake is answered without loading Strapi.
   const { loadStrapiDatabase } = await import('./strapi-app');
   const strapi = await loadStrapiDatabase();

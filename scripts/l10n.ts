@@ -15,6 +15,7 @@ import { shutDown } from '../src/database/settle';
 import { CoverageInputError, formatCoverage, translationCoverage } from '../src/l10n/coverage';
 import { exportXliff, importXliff, XliffError } from '../src/l10n/xliff';
 import { runCli } from './cli';
+import { actAsCommand } from '../src/governance/actor';
 
 const USAGE = [
   'Usage:',
@@ -66,6 +67,7 @@ function parse(argv: string[]): Options {
 }
 
 async function main(): Promise<void> {
+  actAsCommand(`l10n:${process.argv[2] ?? ''}`);
   const options = parse(process.argv.slice(2));
   const { command, values, flags, words } = options;
   const single = (name: string) => {

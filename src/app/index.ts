@@ -37,6 +37,7 @@ import { createRevalidation, type Revalidation } from '../revalidation';
 import { revalidationSettings } from '../revalidation/settings';
 import { isContentEmpty, runSeed, summarize } from '../seed';
 import { createSync, type Sync } from '../sync';
+import { registerAudit } from '../governance/audit';
 import { shouldSeedOnEmpty } from '../seed/settings';
 import { GRAPHQL_ENDPOINT_SERVICE, type GraphQLEndpoint } from '../graphql/endpoint';
 import { checkContentManagerBodies } from '../http/content-manager-writes';
@@ -146,6 +147,8 @@ function createApp(strapi: Core.Strapi): App {
       // The change feed static sites read: one row per write, appended last (under its ordering lock).
       sync = createSync({ strapi });
       sync.register();
+      // The audit trail: one hash-chained row per governed action, after the feed's (lock order).
+      registerAudit(strapi);
       registerKeyUses(strapi);
       core = buildCoreServices(strapi);
     },
