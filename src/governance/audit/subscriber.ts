@@ -216,10 +216,13 @@ function userEntries(actor: Actor, before: UserState[], after: UserState[]): Aud
   return entries;
 }
 
-/** The written versions' locale: one, or null (with every locale in the details) when the write spans several. */
+/** The written versions' locales: the row's when one, else null with every locale in the details. */
 function localesOf(change: WriteChange): string[] {
   const versions = [...change.rows.before, ...change.rows.after, ...change.adaptations.before, ...change.adaptations.after];
-  return [...new Set(versions.filter((row) => row.isPublished).map((row) => row.locale).filter((locale): locale is string => locale !== null))].sort();
+  // The published versions a publish or unpublish is about; for a delete of drafts, the drafts.
+  const published = versions.filter((row) => row.isPublished);
+  const written = published.length > 0 ? published : versions;
+  return [...new Set(written.map((row) => row.locale).filter((locale): locale is string => locale !== null))].sort();
 }
 
 async function contentEntries(strapi: Core.Strapi, change: WriteChange, prepared: Extract<Prepared, { kind: 'content' }>, actor: Actor): Promise<AuditEntry[]> {
