@@ -10,7 +10,7 @@
  *   own models through `strapi.db.query`, and src/clinics/keys.ts a clinic's `accessKeys`): the
  *   pipeline's intent names the model but not the rows, so the small table concerned is read before
  *   and after the write and the two compared; nothing is recorded when nothing governed changed (a
- *   login, Strapi re-creating the same permissions at start). Passwords, reset tokens, names and the
+ *   login). Permissions the service sets itself at start are not compared (see prepare). Passwords, reset tokens, names and the
  *   e-mails of the users changed are never read; key hashes neither.
  */
 import type { Core } from '@strapi/strapi';
@@ -264,7 +264,10 @@ export function auditSubscriber(strapi: Core.Strapi): TransactionSubscriber<Prep
       if (intent.uid === CLINIC) return intent.action.startsWith('create') ? undefined : { kind: 'keys', before: await clinicKeys(strapi) };
       const model = ADMIN_MODELS[intent.uid];
       if (model === 'roles') return { kind: 'roles', before: await roles(strapi) };
-      if (model === 'permissions') return { kind: 'permissions', before: await permissions(strapi) };
+      // Permissions set by the service itself follow the deployed code (Strapi gives the super admin every
+      // permission at start, the Clinic editor role is converged to src/clinics/editors): hundreds of writes
+      // on a new database, each reading the table twice. What admins and commands change is recorded.
+      if (model === 'permissions') return currentActor(strapi).kind === 'service' ? undefined : { kind: 'permissions', before: await permissions(strapi) };
       if (model === 'users') return { kind: 'users', before: await users(strapi) };
       return undefined;
     },
