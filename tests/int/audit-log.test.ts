@@ -1,14 +1,18 @@
 /**
  * The audit trail on a real app: what an admin does over the admin API (publish, unpublish, delete, a
- * medical review, a role's permissions, a new user), key creation and revocation, what the export
+ * medical review, a role's permissions, a new user), key creation and revocation, an XLIFF import, an
+ * adaptation confirmation, what the export
  * command prints, and the chain: intact after concurrent publishes, broken at the row edited in SQL.
  */
 import { execFile } from 'child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import os from 'os';
 import path from 'path';
 import { promisify } from 'util';
 import { actingAs } from '../../src/governance/actor';
 import { createClinicKey, revokeClinicKey } from '../../src/clinics/keys';
 import { verifyAuditChain } from '../../src/governance/audit';
+import { exportXliff, importXliff } from '../../src/l10n/xliff';
 import { runSeed } from '../../src/seed';
 import { ROOT, startApp, type TestApp } from '../helpers/strapi';
 
@@ -153,6 +157,32 @@ describe('the audit trail', () => {
     expect(created).toMatchObject({ actor: 'cli:clinic:key', actorEmail: null, target: { uid: 'api::clinic.clinic' }, details: { clinic: 'northside-physio', keyId: id, kind: 'preview', expiresAt: null } });
     expect(revoked).toMatchObject({ actor: 'cli:clinic:key', details: { clinic: 'northside-physio', keyId: id, kind: 'preview', revokedAt: expect.any(String) } });
     expect(Object.keys(created!.details).sort()).toEqual(['clinic', 'expiresAt', 'keyId', 'kind']);
+  });
+
+  it('records an XLIFF import and an adaptation confirmation as one row each, naming who made them', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'audit-xliff-'));
+    try {
+      const file = path.join(dir, 'causes-fr.xlf');
+      writeFileSync(file, (await exportXliff(app.strapi, { locale: 'fr', types: ['cause'] })).xml);
+      const imported = await actingAs({ kind: 'command', command: 'l10n:import' }, () => importXliff(app.strapi, { file }));
+      const [row] = await entries('xliff.imported', 1);
+      expect(row).toMatchObject({
+        actor: 'cli:l10n:import',
+        target: { uid: null, documentId: null, locale: 'fr' },
+        details: { file: 'causes-fr.xlf', units: imported.units, translated: imported.translated, entriesWritten: imported.entriesWritten, clinic: null },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    const adaptation = (await app.strapi.db.query('api::clinic-adaptation.clinic-adaptation').findOne({ select: ['documentId', 'clinic'] })) as { documentId: string; clinic: string };
+    expect((await request(`/editor/adaptations/${adaptation.documentId}/confirm`, { method: 'POST' })).status).toBe(200);
+    const [confirmed] = await entries('adaptation.confirmed', 1);
+    expect(confirmed).toMatchObject({
+      actor: `admin:${adminId}`,
+      target: { uid: 'api::clinic-adaptation.clinic-adaptation', documentId: adaptation.documentId, locale: null },
+      details: { clinic: adaptation.clinic, locales: expect.arrayContaining(['en']) },
+    });
   });
 
   it('keeps one unforked chain through 20 concurrent publishes', async () => {

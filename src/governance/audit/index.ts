@@ -10,7 +10,7 @@ import { auditSubscriber } from './subscriber';
 import { ensureAuditTable } from './table';
 
 export { AuditInputError, auditAction, auditCsv, auditTime, auditView } from './export';
-export { appendAuditRow, auditRows, recordAudit, verifyAuditChain, AUDIT_ACTIONS, AUDIT_TABLE, type AuditRow, type ChainReport } from './table';
+export { appendAuditRow, auditRows, recordAudit, verifyAuditChain, AUDIT_ACTIONS, AUDIT_TABLE, type AuditQuery, type AuditRow, type ChainReport } from './table';
 
 interface Hook {
   register(handler: () => Promise<void>): unknown;

@@ -10,7 +10,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { adminJsonRoute, RouteInputError, RouteRefusal } from '../../http/admin-routes';
-import { AuditInputError, auditAction, auditRows, auditTime, auditView } from '.';
+import { AuditInputError, auditAction, auditRows, auditTime, auditView, type AuditQuery } from '.';
 
 export const AUDIT_PATH = '/editor/audit';
 const DEFAULT_LIMIT = 100;
@@ -22,6 +22,18 @@ function positive(name: string, text: string, max: number): number {
   return Number(text);
 }
 
+function filtersOf(query: Record<string, string | undefined>): Pick<AuditQuery, 'since' | 'until' | 'action'> {
+  try {
+    return {
+      ...(query.since === undefined ? {} : { since: auditTime('since', query.since) }),
+      ...(query.until === undefined ? {} : { until: auditTime('until', query.until) }),
+      ...(query.action === undefined ? {} : { action: auditAction(query.action) }),
+    };
+  } catch (error) {
+    throw error instanceof AuditInputError ? new RouteInputError(error.message) : error;
+  }
+}
+
 export function auditRoutes(input: { strapi: Core.Strapi }): Core.Route[] {
   const { strapi } = input;
   return [
@@ -31,16 +43,7 @@ export function auditRoutes(input: { strapi: Core.Strapi }): Core.Route[] {
       load: async (query, { user }) => {
         if (!(user?.roles ?? []).some((role) => role.code === SUPER_ADMIN_CODE)) throw new RouteRefusal('FORBIDDEN', 'Only super admins may read the audit trail.');
         const limit = query.limit === undefined ? DEFAULT_LIMIT : positive('limit', query.limit, MAX_LIMIT);
-        let filters;
-        try {
-          filters = {
-            ...(query.since === undefined ? {} : { since: auditTime('since', query.since) }),
-            ...(query.until === undefined ? {} : { until: auditTime('until', query.until) }),
-            ...(query.action === undefined ? {} : { action: auditAction(query.action) }),
-          };
-        } catch (error) {
-          throw error instanceof AuditInputError ? new RouteInputError(error.message) : error;
-        }
+        const filters = filtersOf(query);
         const beforeId = query.cursor === undefined ? undefined : positive('cursor', query.cursor, Number.MAX_SAFE_INTEGER);
         // One more than asked tells whether a next page exists.
         const rows = await auditRows(strapi, { ...filters, ...(beforeId === undefined ? {} : { beforeId }), limit: limit + 1, order: 'desc' });
