@@ -204,6 +204,12 @@ describe('the audit trail', () => {
     expect(forks).toEqual([]);
   });
 
+  it('refuses an export without --since, or with a date that is none, with exit code 2 before booting', async () => {
+    const [missing, bad] = await Promise.all([cli('export', '--csv'), cli('export', '--since', '2026-13-01')]);
+    expect(missing).toMatchObject({ status: 2, stdout: '', stderr: expect.stringContaining('Name where the export starts with --since <date>.') });
+    expect(bad).toMatchObject({ status: 2, stdout: '', stderr: expect.stringContaining('--since: "2026-13-01" is not a real date.') });
+  });
+
   it('exports JSON and CSV from a date, and verifies intact; an edited row fails verify naming that row', async () => {
     const since = new Date(Date.now() - 3_600_000).toISOString();
     const [json, csv, intact] = await Promise.all([cli('export', '--since', since, '--json'), cli('export', '--since', since, '--csv'), cli('verify')]);
