@@ -64,7 +64,7 @@ export function adaptationRoutes(input: { strapi: Core.Strapi; clinicsOf: Clinic
               actor: currentActor(strapi),
               action: 'adaptation.confirmed',
               target: { uid: ADAPTATION.uid, documentId, locale: locale ?? null },
-              details: { clinic: String(row[ADAPTATION.clinicField]), locales: result.rows.map((confirmedRow) => confirmedRow.locale).filter((code, index, all) => all.indexOf(code) === index).sort() },
+              details: { clinic: String(row[ADAPTATION.clinicField]), locales: [...new Set(result.rows.map((confirmedRow) => confirmedRow.locale))].sort() },
             });
           }
           return result;
