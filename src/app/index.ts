@@ -39,6 +39,7 @@ import { isContentEmpty, runSeed, summarize } from '../seed';
 import { createSync, type Sync } from '../sync';
 import { registerHistory } from '../governance/history';
 import { actingAs } from '../governance/actor';
+import { registerAudit } from '../governance/audit';
 import { shouldSeedOnEmpty } from '../seed/settings';
 import { GRAPHQL_ENDPOINT_SERVICE, type GraphQLEndpoint } from '../graphql/endpoint';
 import { checkContentManagerBodies } from '../http/content-manager-writes';
@@ -150,6 +151,8 @@ function createApp(strapi: Core.Strapi): App {
       // The change feed static sites read: one row per write, appended last (under its ordering lock).
       sync = createSync({ strapi });
       sync.register();
+      // The audit trail: one hash-chained row per governed action, after the feed's (lock order).
+      registerAudit(strapi);
       registerKeyUses(strapi);
       core = buildCoreServices(strapi);
     },

@@ -5,6 +5,7 @@ import { cdnRoutes } from '../cdn/routes';
 import { adaptationRoutes } from '../clinics/adaptations/routes';
 import { clinicsOfUser } from '../clinics/editors';
 import { reviewRoutes } from '../editorial/routes';
+import { auditRoutes } from '../governance/audit/routes';
 import { createClinicOperations } from '../graphql/clinic-operations';
 import { mountAdminRoutes } from '../http/admin-routes';
 import { historyRoutes } from '../governance/history/routes';
@@ -31,5 +32,6 @@ export function mountRoutes(input: { strapi: Core.Strapi; core: CoreServices; se
     ...adaptationRoutes({ strapi, clinicsOf: (user) => clinicsOfUser(strapi, user) }),
     ...cdnRoutes({ strapi, cdns: cdn.adapters.map((adapter) => adapter.name) }),
     ...historyRoutes({ strapi }),
+    ...auditRoutes({ strapi }),
   ]);
 }
