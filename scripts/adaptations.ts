@@ -12,7 +12,6 @@ import { formatOutdated, outdatedAdaptations } from '../src/clinics/adaptations/
 import { UnknownClinicError } from '../src/clinics/adaptations/checks';
 import { actAsCommand } from '../src/governance/actor';
 import { parseArgumentsOrExit, runCli } from './cli';
-import { actAsCommand } from '../src/governance/actor';
 
 const USAGE = 'Usage: npm run adaptations:outdated [-- --clinic <slug>] [--json]';
 

@@ -19,7 +19,6 @@ import { shutDown } from '../src/database/settle';
 import { textTable } from '../src/reports/text-table';
 import { actAsCommand } from '../src/governance/actor';
 import { parseArgumentsOrExit, runCli } from './cli';
-import { actAsCommand } from '../src/governance/actor';
 
 const USAGE = [
   'Usage: npm run clinic:key -- create <clinic-slug> [--preview] [--expires-in <N>d|<N>h | --expires-at <ISO date or date-time>]',

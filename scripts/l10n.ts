@@ -16,7 +16,6 @@ import { CoverageInputError, formatCoverage, translationCoverage } from '../src/
 import { exportXliff, importXliff, XliffError } from '../src/l10n/xliff';
 import { actAsCommand } from '../src/governance/actor';
 import { runCli } from './cli';
-import { actAsCommand } from '../src/governance/actor';
 
 const USAGE = [
   'Usage:',
@@ -68,7 +67,6 @@ function parse(argv: string[]): Options {
 }
 
 async function main(): Promise<void> {
-  actAsCommand(`l10n:${process.argv[2] ?? ''}`);
   const options = parse(process.argv.slice(2));
   const { command, values, flags, words } = options;
   actAsCommand(`l10n:${command}`);

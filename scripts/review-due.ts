@@ -11,7 +11,6 @@ import { shutDown } from '../src/database/settle';
 import { formatReviewDue, parseWithinDays, reviewDueReport, ReviewDueInputError } from '../src/editorial/review-due';
 import { actAsCommand } from '../src/governance/actor';
 import { parseArgumentsOrExit, runCli } from './cli';
-import { actAsCommand } from '../src/governance/actor';
 
 const USAGE = 'Usage: npm run review:due [-- --days <1-3650>] [--json] [--fail-when-due]';
 

@@ -9,7 +9,6 @@ import { shutDown } from '../src/database/settle';
 import { SeedValidationError, runSeed, summarize } from '../src/seed';
 import { actAsCommand } from '../src/governance/actor';
 import { runCli } from './cli';
-import { actAsCommand } from '../src/governance/actor';
 
 interface Options {
   dir?: string;
