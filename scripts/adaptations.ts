@@ -10,6 +10,7 @@ import { bootStrapi } from './strapi-app';
 import { shutDown } from '../src/database/settle';
 import { formatOutdated, outdatedAdaptations } from '../src/clinics/adaptations/drift';
 import { UnknownClinicError } from '../src/clinics/adaptations/checks';
+import { actAsCommand } from '../src/governance/actor';
 import { parseArgumentsOrExit, runCli } from './cli';
 
 const USAGE = 'Usage: npm run adaptations:outdated [-- --clinic <slug>] [--json]';
@@ -38,6 +39,7 @@ function parse(argv: string[]): Options {
 const options: Options = parseArgumentsOrExit(parse);
 
 async function main(): Promise<void> {
+  actAsCommand('adaptations:outdated');
   const strapi = await bootStrapi();
   try {
     const report = await outdatedAdaptations(strapi, { clinics: options.clinics.length === 0 ? null : options.clinics });

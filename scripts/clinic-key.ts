@@ -17,6 +17,7 @@
 import { ClinicKeyError, createClinicKey, expiryAfter, expiryAt, listClinicKeys, revokeClinicKey, revokeClinicKeys, type ListedKey } from '../src/clinics/keys';
 import { shutDown } from '../src/database/settle';
 import { textTable } from '../src/reports/text-table';
+import { actAsCommand } from '../src/governance/actor';
 import { parseArgumentsOrExit, runCli } from './cli';
 
 const USAGE = [
@@ -93,6 +94,7 @@ function describe(key: ListedKey): string[] {
 const options: Command = parseArgumentsOrExit(parse);
 
 async function main(): Promise<void> {
+  actAsCommand('clinic:key');
   // Loaded only now: a command-line mistake is answered without loading Strapi.
   const { loadStrapiDatabase } = await import('./strapi-app');
   const strapi = await loadStrapiDatabase();

@@ -14,6 +14,7 @@ import { bootStrapi } from './strapi-app';
 import { shutDown } from '../src/database/settle';
 import { CoverageInputError, formatCoverage, translationCoverage } from '../src/l10n/coverage';
 import { exportXliff, importXliff, XliffError } from '../src/l10n/xliff';
+import { actAsCommand } from '../src/governance/actor';
 import { runCli } from './cli';
 
 const USAGE = [
@@ -68,6 +69,7 @@ function parse(argv: string[]): Options {
 async function main(): Promise<void> {
   const options = parse(process.argv.slice(2));
   const { command, values, flags, words } = options;
+  actAsCommand(`l10n:${command}`);
   const single = (name: string) => {
     const given = values.get(name) ?? [];
     if (given.length > 1) throw new UsageError(`${name} may be given once.`);

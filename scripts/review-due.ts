@@ -9,6 +9,7 @@
 import { bootStrapi } from './strapi-app';
 import { shutDown } from '../src/database/settle';
 import { formatReviewDue, parseWithinDays, reviewDueReport, ReviewDueInputError } from '../src/editorial/review-due';
+import { actAsCommand } from '../src/governance/actor';
 import { parseArgumentsOrExit, runCli } from './cli';
 
 const USAGE = 'Usage: npm run review:due [-- --days <1-3650>] [--json] [--fail-when-due]';
@@ -47,6 +48,7 @@ class ReviewsDueError extends Error {}
 const options: Options = parseArgumentsOrExit(parse);
 
 async function main(): Promise<void> {
+  actAsCommand('review:due');
   const strapi = await bootStrapi();
   let listed = 0;
   try {

@@ -7,6 +7,7 @@ import path from 'path';
 import { bootStrapi } from './strapi-app';
 import { shutDown } from '../src/database/settle';
 import { SeedValidationError, runSeed, summarize } from '../src/seed';
+import { actAsCommand } from '../src/governance/actor';
 import { runCli } from './cli';
 
 interface Options {
@@ -30,6 +31,7 @@ function parseArguments(argv: string[]): Options {
 }
 
 async function main(): Promise<void> {
+  actAsCommand('seed');
   const options = parseArguments(process.argv.slice(2));
   // The seed is what fills an empty database.
   const strapi = await bootStrapi({ shouldRequireContent: false });

@@ -8,11 +8,18 @@
  * - Home page widgets for editors: medical reviews due, clinic adaptations whose vetted base changed,
  *   and the webhooks sent to clinic sites.
  * - The clinic adaptations' list view gets a "Base" column (up to date / out of date).
+ * - The edit view gets a "History" side panel: the entry's versions, their changes, restore as draft.
  */
 import { setLocale } from 'yup';
 import type { StrapiApp } from '@strapi/strapi/admin';
 import { Clock, ArrowClockwise, Pencil } from '@strapi/icons';
 import { addBaseColumn } from './adaptation-column';
+import { HistoryPanel, type HistoryPanelProps } from './history-panel';
+
+/** The content manager's side panel API (its plugin types `apis` as unknown; this is the part used). */
+interface ContentManagerApis {
+  addEditViewSidePanel(panels: Array<(props: HistoryPanelProps) => unknown>): void;
+}
 
 export default {
   config: {
@@ -44,6 +51,7 @@ export default {
   },
   bootstrap(app: StrapiApp) {
     app.registerHook('Admin/CM/pages/ListView/inject-column-in-table', addBaseColumn);
+    (app.getPlugin('content-manager').apis as unknown as ContentManagerApis).addEditViewSidePanel([HistoryPanel]);
     setLocale({
       string: {
         matches: '${path} must be lowercase-kebab: lowercase letters and digits separated by single hyphens (e.g. "back-pain")',

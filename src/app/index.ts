@@ -37,6 +37,9 @@ import { createRevalidation, type Revalidation } from '../revalidation';
 import { revalidationSettings } from '../revalidation/settings';
 import { isContentEmpty, runSeed, summarize } from '../seed';
 import { createSync, type Sync } from '../sync';
+import { registerHistory } from '../governance/history';
+import { actingAs } from '../governance/actor';
+import { registerAudit } from '../governance/audit';
 import { shouldSeedOnEmpty } from '../seed/settings';
 import { GRAPHQL_ENDPOINT_SERVICE, type GraphQLEndpoint } from '../graphql/endpoint';
 import { checkContentManagerBodies } from '../http/content-manager-writes';
@@ -143,9 +146,13 @@ function createApp(strapi: Core.Strapi): App {
       // CDN purges (none unless configured; a half configuration stops the start, naming the variable).
       cdn = createCdnPurges({ strapi, adapters: adaptersFromSettings(), settings: cdnPurgeSettings() });
       cdn.register();
+      // Content history: a version per document, locale and status every write changed, in its transaction.
+      registerHistory(strapi);
       // The change feed static sites read: one row per write, appended last (under its ordering lock).
       sync = createSync({ strapi });
       sync.register();
+      // The audit trail: one hash-chained row per governed action, after the feed's (lock order).
+      registerAudit(strapi);
       registerKeyUses(strapi);
       core = buildCoreServices(strapi);
     },
@@ -166,7 +173,8 @@ function createApp(strapi: Core.Strapi): App {
         await ensureDevAdmin(strapi);
         if (shouldSeedOnEmpty() && (await isContentEmpty(strapi))) {
           strapi.log.info('The database holds no content yet: importing data/seed.');
-          strapi.log.info(summarize(await runSeed({ strapi })));
+          // Recorded in history as an import by the seed, not as edits.
+          strapi.log.info(summarize(await actingAs({ kind: 'service', name: 'seed' }, () => runSeed({ strapi }))));
         }
         // After the seed: the demo clinic editor is linked to one of its clinics.
         await ensureDemoClinicEditor(strapi);

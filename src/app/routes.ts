@@ -5,8 +5,10 @@ import { cdnRoutes } from '../cdn/routes';
 import { adaptationRoutes } from '../clinics/adaptations/routes';
 import { clinicsOfUser } from '../clinics/editors';
 import { reviewRoutes } from '../editorial/routes';
+import { auditRoutes } from '../governance/audit/routes';
 import { createClinicOperations } from '../graphql/clinic-operations';
 import { mountAdminRoutes } from '../http/admin-routes';
+import { historyRoutes } from '../governance/history/routes';
 import { l10nRoutes } from '../l10n/routes';
 import { observabilityRoutes } from '../observability/routes';
 import { revalidationRoutes } from '../revalidation/routes';
@@ -29,5 +31,7 @@ export function mountRoutes(input: { strapi: Core.Strapi; core: CoreServices; se
     ...reviewRoutes({ strapi }),
     ...adaptationRoutes({ strapi, clinicsOf: (user) => clinicsOfUser(strapi, user) }),
     ...cdnRoutes({ strapi, cdns: cdn.adapters.map((adapter) => adapter.name) }),
+    ...historyRoutes({ strapi }),
+    ...auditRoutes({ strapi }),
   ]);
 }

@@ -11,9 +11,13 @@
  * The format itself, both ways, is xliff-format.ts.
  */
 import { readFile } from 'fs/promises';
+import path from 'path';
 import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
 import { documentsOf, modelByName, modelMeta, SERVED_MODELS, type AdaptationUid, type ContentUid } from '../content/model';
 import { localeSettings } from '../locales/config';
+import { currentActor } from '../governance/actor';
+import { appendAuditRow } from '../governance/audit';
 import { ADAPTATION_TYPE } from './adaptations';
 import { assertClinicsExist, UnknownClinicError } from '../clinics/adaptations/checks';
 import { adaptationUnits, clinicOf, emptyAdaptationsNotice } from './adaptation-units';
@@ -230,7 +234,7 @@ export async function importXliff(strapi: Core.Strapi, input: { file: string; is
   }
   if (problems.length > 0) throw new XliffError(problems);
 
-  await strapi.db.transaction(async () => {
+  await strapi.db.transaction(async ({ trx }: { trx: Knex.Transaction }) => {
     for (const { typeUnits, documentId, fields } of writes.values()) {
       const source = typeUnits.entries.get(documentId) as Entry;
       const existing = typeUnits.targets.get(documentId);
@@ -259,6 +263,13 @@ export async function importXliff(strapi: Core.Strapi, input: { file: string; is
         throw new XliffError([`${file}: ${typeUnits.type} "${source.slug}" (${documentId}): ${(error as Error).message}; nothing was imported`]);
       }
     }
+    // The import as one action on the audit trail, committed with the drafts it wrote (the file's name, not its path).
+    await appendAuditRow(strapi, trx, {
+      actor: currentActor(strapi),
+      action: 'xliff.imported',
+      target: { uid: null, documentId: null, locale },
+      details: { file: path.basename(file), units: parsed.units.length, translated, entriesWritten: writes.size, isForced, clinic: clinic ?? null, overwritten: overwritten.length },
+    });
   });
 
   return {

@@ -2,7 +2,8 @@
  * A clinic editor's day, in Debian's Chromium driving the real admin (playwright-core): the demo
  * clinic editor of Harbour Chiropractic logs in, opens Harbour's adaptation of the MRT article,
  * rewrites its intro and publishes; Harbour's GraphQL answer shows the new intro within 1 s, another
- * clinic's answer does not change, and the editor can read the vetted technique but not edit it.
+ * clinic's answer does not change, the edit view's History panel lists the save and the publish with
+ * the intro as it became, and the editor can read the vetted technique but not edit it.
  * Then the vetted intro is republished with new text: the editor's home page lists Harbour's adaptation
  * under "Clinic adaptations to check" with the old and new base text, and its Confirm button records
  * the new base, after which the list is empty.
@@ -114,6 +115,17 @@ it('a clinic editor adapts the MRT intro for their clinic only, and cannot edit 
   }
   expect(seenAfter).toBeLessThan(1000);
   expect(await intro(keys.northside)).toEqual(northsideBefore);
+
+  await step('the History panel lists the save and the publish, with the intro as it became', async () => {
+    await page.reload();
+    const panel = page.getByTestId('history-panel');
+    await panel.waitFor({ timeout: 60000 });
+    const version = (text: string) => panel.getByTestId('history-version').filter({ hasText: text });
+    await version(`publish (published) · ${EDITOR.email}`).waitFor({ timeout: 10000 });
+    await version(`update (draft) · ${EDITOR.email}`).first().getByRole('button', { name: 'Changes' }).click();
+    await panel.getByText(newIntro, { exact: false }).waitFor({ timeout: 10000 });
+    expect(await panel.getByRole('button', { name: 'Restore as draft' }).count()).toBe(1);
+  });
 
   await step('the vetted technique opens read-only', async () => {
     await page.goto(`${app.baseUrl}/admin/content-manager/collection-types/${UIDS.technique}/${technique.documentId}?plugins[i18n][locale]=en`);

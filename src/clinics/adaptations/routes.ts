@@ -10,7 +10,10 @@
  */
 import type { Core } from '@strapi/strapi';
 import { adminJsonRoute, RouteInputError, RouteRefusal, type AdminRequest } from '../../http/admin-routes';
+import type { Knex } from 'knex';
 import { ADAPTATION } from '../../content/model';
+import { currentActor } from '../../governance/actor';
+import { appendAuditRow } from '../../governance/audit';
 import { confirmAdaptation } from './basis';
 import { UnknownClinicError } from './checks';
 import { outdatedAdaptations } from './drift';
@@ -53,7 +56,19 @@ export function adaptationRoutes(input: { strapi: Core.Strapi; clinicsOf: Clinic
         const row = (await strapi.db.query(ADAPTATION.uid).findOne({ where: { documentId }, select: [ADAPTATION.clinicField] })) as Record<string, unknown> | null;
         if (row === null) throw new RouteRefusal('NOT_FOUND', `There is no clinic adaptation "${documentId}".`);
         await clinicsFor(user, String(row[ADAPTATION.clinicField]));
-        const confirmed = await confirmAdaptation(strapi, { documentId, ...(locale === undefined ? {} : { locale }) });
+        // The confirmation and its row on the audit trail commit together.
+        const confirmed = await strapi.db.transaction(async ({ trx }: { trx: Knex.Transaction }) => {
+          const result = await confirmAdaptation(strapi, { documentId, ...(locale === undefined ? {} : { locale }) });
+          if (result !== null) {
+            await appendAuditRow(strapi, trx, {
+              actor: currentActor(strapi),
+              action: 'adaptation.confirmed',
+              target: { uid: ADAPTATION.uid, documentId, locale: locale ?? null },
+              details: { clinic: String(row[ADAPTATION.clinicField]), locales: [...new Set(result.rows.map((confirmedRow) => confirmedRow.locale))].sort() },
+            });
+          }
+          return result;
+        });
         if (confirmed === null) throw new RouteRefusal('NOT_FOUND', `Clinic adaptation "${documentId}" has no ${locale ?? ''} version.`.replace('  ', ' '));
         return confirmed;
       },

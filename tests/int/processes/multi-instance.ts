@@ -476,3 +476,32 @@ describe("a clinic's change feed read through two instances", () => {
     stored.live = onB.endCursor;
   });
 });
+
+describe('the audit trail on two instances', () => {
+  it('stays one chain that verifies after concurrent publishes through both', async () => {
+    await stopAll();
+    try {
+      const [a, b] = await startAll(['a', 'b']);
+      const editor = await Editor.signIn(a!.base, 'editor@example.com', 'Editor-passw0rd');
+      const uids = [CONDITION, 'api::cause.cause', 'api::benefit.benefit', 'api::provider-type.provider-type'];
+      const lists = await Promise.all(uids.map((uid) => editor.call(a!.base, 'GET', `/collection-types/${uid}?locale=en&pageSize=100`) as Promise<{ results: Array<{ documentId: string }> }>));
+      const documents = lists.flatMap((list, index) => list.results.map((result) => ({ uid: uids[index] as string, documentId: result.documentId })));
+      const before = (await sql<{ count: string }>(`select count(*) from audit_log`))[0]?.count;
+      // Every other publish through the other instance, all at once.
+      await Promise.all(documents.map((document, index) => editor.publish((index % 2 === 0 ? a : b)!.base, document.uid, document.documentId)));
+
+      const after = (await sql<{ count: string }>(`select count(*) from audit_log`))[0]?.count;
+      expect(Number(after) - Number(before)).toBeGreaterThanOrEqual(documents.length);
+      expect(await sql(`select prev_hash from audit_log group by prev_hash having count(*) > 1`)).toEqual([]);
+      const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'audit.js'), 'verify'], {
+        cwd: ROOT,
+        env: { ...process.env, ...environment, NODE_ENV: 'production', ENV_PATH: path.join(ROOT, 'bench', 'no.env'), LOG_LEVEL: 'error', SEED_ON_EMPTY: 'false' },
+        encoding: 'utf8',
+        timeout: 240000,
+      });
+      expect(stdout).toMatch(/^The audit trail is intact: \d+ rows/);
+    } finally {
+      await stopAll();
+    }
+  });
+});
