@@ -18,15 +18,12 @@ import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { createKeyWithCli, Editor, freePort, startInstance, type Instance } from './instances';
 import { startVarnish, VARNISHD, type Varnish } from './varnish';
+import { option } from './options';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DATA = path.join(ROOT, 'bench', '.data');
 const RESULTS = path.join(ROOT, 'bench', 'results');
 
-function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
-}
 const DURATION = Number(option('duration', '8'));
 const RUNS = Number(option('runs', '3'));
 const CONNECTIONS = Number(option('connections', '8'));

@@ -16,15 +16,12 @@ import { Client } from 'pg';
 import type { BuildReport } from './build';
 import { createKeyWithCli, Editor, startInstance, type Instance } from './instances';
 import { OUR_LIST, OUR_PAGE, STRAPI_PAGE } from './queries';
+import { option } from './options';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DATA = path.join(ROOT, 'bench', '.data');
 const RESULTS = path.join(ROOT, 'bench', 'results');
 
-function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
-}
 
 const SCALES = option('scales', '1,10').split(',').map(Number);
 const DURATION = Number(option('duration', '8'));

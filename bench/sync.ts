@@ -28,6 +28,7 @@ import { FEED_TABLE } from '../src/sync/feed-table';
 import { ChangesDocument, ManifestDocument, type ChangesQuery, type ManifestQuery } from '../types/graphql/client/graphql';
 import type { BuildReport } from './build';
 import { createKeyWithCli, Editor, startInstance, type Instance } from './instances';
+import { option } from './options';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DATA = path.join(ROOT, 'bench', '.data');
@@ -37,10 +38,6 @@ const CACHED_DB = path.join(DATA, `sync-${SCALE}x.db`);
 const CACHED_REPORT = path.join(DATA, `sync-${SCALE}x.json`);
 const WORK_DB = path.join(DATA, 'sync-run.db');
 
-function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
-}
 const PASSES = Number(option('passes', '20'));
 const MANIFEST_SECONDS = Number(option('manifest-seconds', '60'));
 const EVENTS = Number(option('events', '10000'));

@@ -14,3 +14,30 @@ export function matchesEtag(ifNoneMatch: string | undefined, etag: string): bool
     return tag === '*' || tag === etag || tag === `W/${etag}`;
   });
 }
+
+/** The parts of Koa's context a revalidated answer sets. */
+interface RevalidatedContext {
+  get(name: string): string;
+  set(name: string, value: string): void;
+  status: number;
+  type: string;
+  body: unknown;
+}
+
+/**
+ * A public answer that changes whenever an editor publishes (reference pages, sitemaps): caches must
+ * ask again (`no-cache`), cheaply: 304 when the client's ETag is current.
+ */
+export function sendRevalidated(ctx: RevalidatedContext, input: { body: string; type: string }): void {
+  const etag = etagOf(input.body);
+  ctx.set('Cache-Control', 'no-cache');
+  ctx.set('ETag', etag);
+  if (matchesEtag(ctx.get('if-none-match'), etag)) {
+    ctx.status = 304;
+    ctx.body = null;
+    return;
+  }
+  ctx.status = 200;
+  ctx.type = input.type;
+  ctx.body = input.body;
+}

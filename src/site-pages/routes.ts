@@ -11,7 +11,7 @@ import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import type { DocumentNode } from 'graphql';
 import { isPageType, type PageType } from '../content/model';
-import { etagOf, matchesEtag } from '../http/etag';
+import { sendRevalidated } from '../http/etag';
 import { statusOfCode } from '../http/status';
 import {
   ClinicProfileDocument,
@@ -109,20 +109,12 @@ export function sitePageRoutes(input: { strapi: Core.Strapi; operations: ClinicO
       ctx.set('Cache-Control', 'no-store');
       ctx.set('Referrer-Policy', 'no-referrer');
       ctx.set('X-Robots-Tag', 'noindex');
-    } else {
-      // Published pages change whenever an editor publishes: a cache must ask again, cheaply (ETag).
-      const etag = etagOf(html);
-      ctx.set('Cache-Control', 'no-cache');
-      ctx.set('ETag', etag);
-      if (matchesEtag(ctx.get('if-none-match'), etag)) {
-        ctx.status = 304;
-        ctx.body = null;
-        return;
-      }
+      ctx.status = 200;
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.body = html;
+      return;
     }
-    ctx.status = 200;
-    ctx.type = 'text/html; charset=utf-8';
-    ctx.body = html;
+    sendRevalidated(ctx, { body: html, type: 'text/html; charset=utf-8' });
   }
 
   /** The page's frame (clinic, locale, preview) and the context its operations run in. */

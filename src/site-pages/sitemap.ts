@@ -7,7 +7,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import type { ClinicSync } from '../sync';
-import { etagOf, matchesEtag } from '../http/etag';
+import { sendRevalidated } from '../http/etag';
 import { statusOfCode } from '../http/status';
 import { settings } from '../settings';
 import { SITE_PAGES_PATH } from './preview-link';
@@ -33,19 +33,8 @@ function publicOrigin(ctx: Context): string {
 }
 
 function sendXml(ctx: Context, xml: string): void {
-  // Changes whenever an editor publishes: a crawler or cache asks again, cheaply (ETag).
-  const etag = etagOf(xml);
-  ctx.set('Cache-Control', 'no-cache');
-  ctx.set('ETag', etag);
   ctx.set('X-Content-Type-Options', 'nosniff');
-  if (matchesEtag(ctx.get('if-none-match'), etag)) {
-    ctx.status = 304;
-    ctx.body = null;
-    return;
-  }
-  ctx.status = 200;
-  ctx.type = 'application/xml; charset=utf-8';
-  ctx.body = xml;
+  sendRevalidated(ctx, { body: xml, type: 'application/xml; charset=utf-8' });
 }
 
 export function sitemapRoutes(input: SitemapRoutesInput): Core.RouteInput[] {

@@ -230,10 +230,18 @@ export async function readClinicPages(
   };
 
   const pages = new Map<string, ClinicPage>();
-  const add = (type: PageType, documentId: string, slug: string, locale: PageLocale) => {
+  /** A page served in one of the clinic's locales, from the chain's row (`entry`). */
+  const add = (type: PageType, documentId: string, entry: NonNullable<ReturnType<typeof served>>, locale: string, chain: readonly string[]) => {
+    const { row, review } = entry;
     const key = pageKey(type, documentId);
-    const page = pages.get(key) ?? { type, documentId, slug, locales: [] };
-    page.locales.push(locale);
+    const page = pages.get(key) ?? { type, documentId, slug: row.slug, locales: [] };
+    page.locales.push({
+      locale,
+      servedFrom: row.locale,
+      modifiedAt: Math.max(toEpochMs(row.updatedAt), adaptationModified(type, row.slug, chain)),
+      lastReviewed: date(review?.lastReviewed),
+      nextReviewDue: date(review?.nextReviewDue),
+    });
     pages.set(key, page);
   };
 
@@ -245,14 +253,7 @@ export async function readClinicPages(
       const technique = served(techniques.get(documentId), chain);
       if (technique === null) continue;
       here.push(technique);
-      const { row, review } = technique;
-      add('techniques', documentId, row.slug, {
-        locale,
-        servedFrom: row.locale,
-        modifiedAt: Math.max(toEpochMs(row.updatedAt), adaptationModified('techniques', row.slug, chain)),
-        lastReviewed: date(review?.lastReviewed),
-        nextReviewDue: date(review?.nextReviewDue),
-      });
+      add('techniques', documentId, technique, locale, chain);
     }
     servedTechniques.set(locale, here);
   }
@@ -273,14 +274,7 @@ export async function readClinicPages(
     for (const documentId of visible) {
       const condition = served(conditions.get(documentId), chain);
       if (condition === null) continue;
-      const { row, review } = condition;
-      add('conditions', documentId, row.slug, {
-        locale,
-        servedFrom: row.locale,
-        modifiedAt: Math.max(toEpochMs(row.updatedAt), adaptationModified('conditions', row.slug, chain)),
-        lastReviewed: date(review?.lastReviewed),
-        nextReviewDue: date(review?.nextReviewDue),
-      });
+      add('conditions', documentId, condition, locale, chain);
     }
   }
   const hidden = new Set(treated.filter((documentId) => conditions.has(documentId) && !pages.has(pageKey('conditions', documentId))));
