@@ -40,6 +40,7 @@ import { createSync, type Sync } from '../sync';
 import { registerHistory } from '../governance/history';
 import { actingAs } from '../governance/actor';
 import { registerAudit } from '../governance/audit';
+import { createScheduler, type Scheduler } from '../governance/schedule';
 import { shouldSeedOnEmpty } from '../seed/settings';
 import { GRAPHQL_ENDPOINT_SERVICE, type GraphQLEndpoint } from '../graphql/endpoint';
 import { checkContentManagerBodies } from '../http/content-manager-writes';
@@ -78,6 +79,7 @@ function createApp(strapi: Core.Strapi): App {
   let revalidation: Revalidation | null = null;
   let cdn: CdnPurges | null = null;
   let sync: Sync | null = null;
+  let scheduler: Scheduler | null = null;
 
   async function releaseLock(): Promise<void> {
     await releaseBootLock?.();
@@ -97,12 +99,14 @@ function createApp(strapi: Core.Strapi): App {
     const services = serving;
     // Made in register(), which always runs first.
     const purges = cdn as CdnPurges;
-    mountRoutes({ strapi, core: built, serving: services, cdn: purges, isDraining: () => frontDoor?.isDraining() ?? false });
+    mountRoutes({ strapi, core: built, serving: services, cdn: purges, scheduler: scheduler as Scheduler, isDraining: () => frontDoor?.isDraining() ?? false });
     // Rows a stopped instance left pending are sent, and those of the start-up writes.
     purges.start(services.metrics);
     // Admin and API writes answer only once the caches (here and on other instances) have let go of
     // what they changed: an editor who saw "Published" never finds the old version on the site.
     mountHttpSettle(strapi);
+    // Jobs that fell due while no instance ran run now, once the routes, purges and settle point are up.
+    scheduler?.start();
     const endpoint: GraphQLEndpoint = createGraphQLEndpoint(services);
     strapi.add(GRAPHQL_ENDPOINT_SERVICE, endpoint);
     frontDoor = openFrontDoor({
@@ -153,6 +157,9 @@ function createApp(strapi: Core.Strapi): App {
       sync.register();
       // The audit trail: one hash-chained row per governed action, after the feed's (lock order).
       registerAudit(strapi);
+      // Scheduled publishes and unpublishes, and lapsed medical reviews (its worker starts with serving).
+      scheduler = createScheduler({ strapi });
+      scheduler.register();
       registerKeyUses(strapi);
       core = buildCoreServices(strapi);
     },
@@ -185,6 +192,7 @@ function createApp(strapi: Core.Strapi): App {
     },
 
     async destroy() {
+      await scheduler?.stop();
       await revalidation?.stop();
       await sync?.stop();
       await cdn?.stop();
@@ -204,6 +212,7 @@ function createApp(strapi: Core.Strapi): App {
 
     async shutdown() {
       await frontDoor?.drain(settings().SHUTDOWN_TIMEOUT_MS);
+      await scheduler?.stop();
       await revalidation?.stop();
       await sync?.stop();
       await cdn?.stop();

@@ -9,14 +9,16 @@ import { auditRoutes } from '../governance/audit/routes';
 import { createClinicOperations } from '../graphql/clinic-operations';
 import { mountAdminRoutes } from '../http/admin-routes';
 import { historyRoutes } from '../governance/history/routes';
+import type { Scheduler } from '../governance/schedule';
+import { scheduleRoutes } from '../governance/schedule/routes';
 import { l10nRoutes } from '../l10n/routes';
 import { observabilityRoutes } from '../observability/routes';
 import { revalidationRoutes } from '../revalidation/routes';
 import { sitePageRoutes } from '../site-pages/routes';
 import type { CoreServices, ServingServices } from './services';
 
-export function mountRoutes(input: { strapi: Core.Strapi; core: CoreServices; serving: ServingServices; cdn: CdnPurges; isDraining: () => boolean }): void {
-  const { strapi, core, serving, cdn, isDraining } = input;
+export function mountRoutes(input: { strapi: Core.Strapi; core: CoreServices; serving: ServingServices; cdn: CdnPurges; scheduler: Scheduler; isDraining: () => boolean }): void {
+  const { strapi, core, serving, cdn, scheduler, isDraining } = input;
   const { directory, redis } = core;
   const operations = createClinicOperations({ strapi, directory, apollo: serving.apollo, fallbacks: serving.fallbacks });
   // Public routes: health, metrics (its own token) and the reference pages.
@@ -33,5 +35,6 @@ export function mountRoutes(input: { strapi: Core.Strapi; core: CoreServices; se
     ...cdnRoutes({ strapi, cdns: cdn.adapters.map((adapter) => adapter.name) }),
     ...historyRoutes({ strapi }),
     ...auditRoutes({ strapi }),
+    ...scheduleRoutes({ strapi, scheduler }),
   ]);
 }

@@ -31,7 +31,7 @@ export class RouteInputError extends Error {}
 /** Any other refusal a route makes (FORBIDDEN, NOT_FOUND …): its status is the code's (status.ts). */
 export class RouteRefusal extends Error {
   constructor(
-    readonly code: 'FORBIDDEN' | 'NOT_FOUND',
+    readonly code: 'FORBIDDEN' | 'NOT_FOUND' | 'SCHEDULE_CLOSED',
     message: string,
   ) {
     super(message);
@@ -158,6 +158,8 @@ export interface AdminRequest {
   /** The admin user of the session (Strapi's `ctx.state.user`). */
   user: { id: number | string; email?: string; roles?: Array<{ code?: string }> } | null;
   params: Record<string, string>;
+  /** A POST's parsed JSON body (Strapi's body parser); undefined when none was sent. */
+  body: unknown;
 }
 
 /**
@@ -177,8 +179,8 @@ export function adminJsonRoute(input: {
     method,
     config: ADMIN_SESSION,
     handle: (ctx) => {
-      const { state, params } = ctx as JsonRouteContext & { state?: { user?: AdminRequest['user'] }; params?: Record<string, string> };
-      return load(routeQuery(ctx, { path, parameters }), { user: state?.user ?? null, params: params ?? {} });
+      const { state, params, request } = ctx as JsonRouteContext & { state?: { user?: AdminRequest['user'] }; params?: Record<string, string>; request?: { body?: unknown } };
+      return load(routeQuery(ctx, { path, parameters }), { user: state?.user ?? null, params: params ?? {}, body: request?.body });
     },
   });
 }

@@ -116,6 +116,10 @@ export const DECLARATIONS = {
 
   // Sync for static sites (src/sync): the change feed each clinic site reads between builds
   FEED_RETENTION_DAYS: int({ default: 90, min: 1, max: 3650, meaning: 'how long change-feed events are kept; a site whose cursor is older rebuilds from the manifest (CURSOR_EXPIRED)' }),
+
+  // Governance (src/governance): scheduled publishing and lapsed medical reviews
+  SCHEDULE_POLL_MS: ms({ default: 30000, min: 10, meaning: 'how often each instance looks for scheduled publishes and unpublishes that fell due (a job runs within this period of its time)' }),
+  REVIEW_LAPSE_POLICY: oneOf({ values: ['flag', 'unpublish'], default: 'flag', meaning: "what happens to a published technique or condition whose medical review's next-review date has passed: flag it for editors, or unpublish it" }),
 };
 
 export type VariableName = keyof typeof DECLARATIONS;

@@ -46,6 +46,11 @@ export const AUDIT_ACTIONS = [
   'user.deleted',
   'xliff.imported',
   'adaptation.confirmed',
+  'schedule.created',
+  'schedule.cancelled',
+  'schedule.ran',
+  'schedule.failed',
+  'review.lapsed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

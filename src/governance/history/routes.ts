@@ -10,25 +10,15 @@
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { ClinicEditorRefusal, clinicsOfUser, isClinicEditor } from '../../clinics/editors';
-import { ADAPTATION, UIDS } from '../../content/model';
+import { ClinicEditorRefusal } from '../../clinics/editors';
 import { adminJsonRoute, RouteInputError, RouteRefusal, type AdminRequest } from '../../http/admin-routes';
+import { entryRefusal, type EntryRight } from '../access';
 import { currentActor } from '../actor';
 import { diffOf, documentVersions, findVersion, isRecordedUid, restoreVersion, RestoreRefusal, type HistoryVersion } from './index';
 
 export const HISTORY_PATH = '/editor/history';
 export const RESTORE_PATH = '/editor/history/:id/restore';
 const LIMIT = 100;
-
-type Right = 'read' | 'update';
-
-interface Ability {
-  can(action: string, subject: string): boolean;
-}
-
-interface PermissionService {
-  engine: { generateUserAbility(user: unknown): Promise<Ability> };
-}
 
 /** What the history view shows of a version. */
 function versionView(version: HistoryVersion) {
@@ -39,27 +29,9 @@ function versionView(version: HistoryVersion) {
 export function historyRoutes(input: { strapi: Core.Strapi }): Core.Route[] {
   const { strapi } = input;
 
-  /** The clinic (slug) an entry belongs to, as stored or, for an entry since deleted, as its newest version recorded it. */
-  async function clinicOf(uid: string, documentId: string): Promise<string | null> {
-    const field = uid === ADAPTATION.uid ? ADAPTATION.clinicField : 'slug';
-    const row = (await strapi.db.query(uid).findOne({ where: { documentId } as never, select: [field] })) as Record<string, unknown> | null;
-    if (row !== null) return typeof row[field] === 'string' ? row[field] : null;
-    const [newest] = await documentVersions(strapi, { uid, documentId, locale: null, limit: 1 });
-    const value = newest?.after?.[field] ?? newest?.before?.[field];
-    return typeof value === 'string' ? value : null;
-  }
-
-  /** The admin's right on the entry, or a 403: their role's right on the type; a clinic editor's clinics. */
-  async function authorize(user: AdminRequest['user'], right: Right, uid: string, documentId: string): Promise<void> {
-    if (user === null) throw new RouteRefusal('FORBIDDEN', 'An admin session is needed.');
-    const permissions = strapi.service('admin::permission') as unknown as PermissionService;
-    const ability = await permissions.engine.generateUserAbility(user);
-    if (!ability.can(`plugin::content-manager.explorer.${right}`, uid)) throw new RouteRefusal('FORBIDDEN', `You may not ${right} ${uid} entries, so not their history either.`);
-    if (!isClinicEditor(user)) return;
-    const clinics = (await clinicsOfUser(strapi, user)) ?? [];
-    if (uid !== ADAPTATION.uid && uid !== UIDS.clinic) throw new RouteRefusal('FORBIDDEN', 'A clinic editor sees the history of their clinics\' adaptations and profile only.');
-    const clinic = await clinicOf(uid, documentId);
-    if (clinic === null || !clinics.includes(clinic)) throw new RouteRefusal('FORBIDDEN', `This entry is not one of your clinics' (${clinics.join(', ') || 'none'}).`);
+  async function authorize(user: AdminRequest['user'], right: EntryRight, uid: string, documentId: string): Promise<void> {
+    const refusal = await entryRefusal(strapi, { user, right, uid, documentId, what: 'history' });
+    if (refusal !== null) throw new RouteRefusal('FORBIDDEN', refusal);
   }
 
   return [
