@@ -127,8 +127,14 @@ export class Editor {
     return new Editor(((await login.json()) as { data: { token: string } }).data.token);
   }
 
-  async call(base: string, method: string, pathname: string, body?: unknown): Promise<any> {
-    const response = await fetch(`${base}/content-manager${pathname}`, {
+  /** A content manager call (the admin panel's own API). */
+  call(base: string, method: string, pathname: string, body?: unknown): Promise<any> {
+    return this.route(base, method, `/content-manager${pathname}`, body);
+  }
+
+  /** Any admin route (the service's /editor/… routes too); throws on a status other than 2xx. */
+  async route(base: string, method: string, pathname: string, body?: unknown): Promise<any> {
+    const response = await fetch(`${base}${pathname}`, {
       method,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
       body: body === undefined ? undefined : JSON.stringify(body),

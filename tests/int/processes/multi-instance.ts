@@ -3,7 +3,8 @@
  * uses, this is about PostgreSQL): starting together, publishing through one and reading through
  * another, a long randomized run of edits and reads with no stale answer, persisted queries
  * registered on one instance known to the other, each CDN purge sent once by one of them, and a
- * clinic's change feed read through both in turn while both publish at once, and across a restart.
+ * clinic's change feed read through both in turn while both publish at once, and across a restart;
+ * the audit trail kept as one chain; scheduled jobs run once each, whichever instance takes them.
  */
 import { execFile } from 'child_process';
 import { createServer } from 'http';
@@ -500,6 +501,76 @@ describe('the audit trail on two instances', () => {
         timeout: 240000,
       });
       expect(stdout).toMatch(/^The audit trail is intact: \d+ rows/);
+    } finally {
+      await stopAll();
+    }
+  });
+});
+
+describe('scheduled publishing on two instances', () => {
+  it('runs each of the jobs due at once (one per seeded entry) exactly once, whichever instance takes it, serves the result from both, and catches up on a job that fell due while both were down', async () => {
+    await stopAll();
+    const polling = { SCHEDULE_POLL_MS: '100' };
+    try {
+      const [a, b] = await startAll(['a', 'b'], { a: polling, b: polling });
+      const editor = await Editor.signIn(a!.base, 'editor@example.com', 'Editor-passw0rd');
+      const key = await createKey();
+      const uids = [CONDITION, 'api::cause.cause', 'api::benefit.benefit', 'api::provider-type.provider-type'];
+      const lists = await Promise.all(uids.map((uid) => editor.call(a!.base, 'GET', `/collection-types/${uid}?locale=en&pageSize=100`) as Promise<{ results: Array<{ documentId: string }> }>));
+      const mrt = await editor.find(a!.base, TECHNIQUE, MRT);
+      // Every entry of the seed: the MRT article with a new name saved as its draft, the rest as they are.
+      const targets = [{ uid: TECHNIQUE, documentId: mrt.documentId }, ...lists.flatMap((list, index) => list.results.map((result) => ({ uid: uids[index] as string, documentId: result.documentId })))];
+      const name = `Myofascial Release Therapy, scheduled ${Date.now()}`;
+      await editor.save(a!.base, TECHNIQUE, mrt.documentId, { name });
+      const at = new Date(Date.now() + 3000).toISOString();
+      // Half the jobs set through each instance; all due at the same moment.
+      const jobs = (await Promise.all(
+        targets.map((target, index) => editor.route((index % 2 === 0 ? a : b)!.base, 'POST', '/editor/schedules', { ...target, locale: 'en', action: 'publish', at })),
+      )) as Array<{ data: { schedule: { id: number } } }>;
+      const ids = jobs.map((job) => job.data.schedule.id);
+      expect(ids.length).toBeGreaterThanOrEqual(15);
+
+      const until = Date.now() + 20000;
+      for (;;) {
+        const [pending] = await sql<{ count: string }>(`select count(*) from content_schedule where status = 'pending' and id in (${ids.join(',')})`);
+        if (Number(pending?.count) === 0) break;
+        if (Date.now() > until) throw new Error(`${pending?.count} scheduled jobs still pending`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(await sql(`select status, count(*)::int as count from content_schedule where id in (${ids.join(',')}) group by status`)).toEqual([{ status: 'done', count: ids.length }]);
+      const ran = await sql<{ schedule_id: string; count: number }>(
+        `select details::json->>'scheduleId' as schedule_id, count(*)::int as count from audit_log where action = 'schedule.ran' group by 1 having count(*) > 1`,
+      );
+      expect(ran).toEqual([]);
+      const [ranCount] = await sql<{ count: number }>(`select count(*)::int as count from audit_log where action = 'schedule.ran' and (details::json->>'scheduleId')::int in (${ids.join(',')})`);
+      expect(ranCount?.count).toBe(ids.length);
+      // One published version per job in history, by the scheduler.
+      const versions = await sql<{ count: number }>(
+        `select count(*)::int as count from content_history where actor = 'service:schedule' and action = 'publish' and status = 'published' and document_id in (${targets.map((target) => `'${target.documentId}'`).join(',')})`,
+      );
+      expect(versions[0]?.count).toBe(ids.length);
+      const ranBy = await sql<{ closed_at: string }>(`select closed_at from content_schedule where id in (${ids.join(',')})`);
+      expect(Math.max(...ranBy.map((row) => Number(row.closed_at))) - Date.parse(at)).toBeLessThan(5000);
+      // Both instances serve the scheduled version, from their caches or not.
+      for (const instance of [a!, b!]) expect((await read(instance, key)).body.data.therapyPage.technique.name).toBe(name);
+
+      // Both down when the next job falls due; the first to start runs it.
+      const later = `Myofascial Release Therapy, caught up ${Date.now()}`;
+      await editor.save(b!.base, TECHNIQUE, mrt.documentId, { name: later });
+      const missed = (await editor.route(b!.base, 'POST', '/editor/schedules', { uid: TECHNIQUE, documentId: mrt.documentId, locale: 'en', action: 'publish', at: new Date(Date.now() + 1500).toISOString() })) as {
+        data: { schedule: { id: number } };
+      };
+      await stopAll();
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const [c] = await startAll(['c'], { c: polling });
+      const deadline = Date.now() + 15000;
+      for (;;) {
+        const [row] = await sql<{ status: string }>(`select status from content_schedule where id = ${missed.data.schedule.id}`);
+        if (row?.status === 'done') break;
+        if (Date.now() > deadline) throw new Error(`the missed job is ${row?.status}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect((await read(c!, key)).body.data.therapyPage.technique.name).toBe(later);
     } finally {
       await stopAll();
     }
