@@ -310,20 +310,26 @@ describe('lapsed medical reviews and a restart', () => {
       },
     });
     await documents(TECHNIQUE).publish({ documentId: lapsing.documentId, locale: 'en' });
-    const flag = await eventually(async () => {
+    // A French version without a review of its own is served the English one: it lapses with it.
+    await documents(TECHNIQUE).update({ documentId: lapsing.documentId, locale: 'fr', data: { name: 'Révision échue', slug: 'lapsing-review', summary: 'Sa révision est échue.', intro: paragraphsToBlocks(['Une intro.']), goal: 'Un but.' } });
+    await documents(TECHNIQUE).publish({ documentId: lapsing.documentId, locale: 'fr' });
+    const flags = await eventually(async () => {
       const answer = await request(`/editor/schedules?${new URLSearchParams({ uid: TECHNIQUE, status: 'flagged' })}`);
-      return (answer.body.data.schedules as Job[]).find((item) => item.documentId === lapsing.documentId);
+      const found = (answer.body.data.schedules as Job[]).filter((item) => item.documentId === lapsing.documentId);
+      return found.length === 2 ? found : undefined;
     }, { timeoutMs: 10000 });
-    expect(flag).toMatchObject({ status: 'flagged', reason: 'review-lapsed', locale: 'en', action: 'unpublish' });
+    const flag = flags.find((item) => item.locale === 'en') as Job;
+    expect(flag).toMatchObject({ status: 'flagged', reason: 'review-lapsed', action: 'unpublish' });
     expect(flag.outcome).toContain('was due');
+    expect(flags.find((item) => item.locale === 'fr')?.outcome).toContain('(of "en", served here)');
     await new Promise((resolve) => setTimeout(resolve, POLL_MS * 3));
-    expect((await auditOf('review.lapsed')).filter((row) => row.target.documentId === lapsing.documentId)).toHaveLength(1);
+    expect((await auditOf('review.lapsed')).filter((row) => row.target.documentId === lapsing.documentId)).toHaveLength(2);
     // Still published: flagging is the default.
-    expect(await app.strapi.db.query(TECHNIQUE).count({ where: { documentId: lapsing.documentId, publishedAt: { $notNull: true } } })).toBe(1);
+    expect(await app.strapi.db.query(TECHNIQUE).count({ where: { documentId: lapsing.documentId, publishedAt: { $notNull: true } } })).toBe(2);
 
     await documents(TECHNIQUE).update({ documentId: lapsing.documentId, locale: 'en', data: { medicalReview: { reviewedBy: 'Dr. Lapse', lastReviewed: '2026-11-30', nextReviewDue: '2027-11-30' } } });
     await documents(TECHNIQUE).publish({ documentId: lapsing.documentId, locale: 'en' });
-    expect(await eventually(async () => ((await job(flag.id, lapsing.documentId)).status === 'cleared' ? true : undefined), { timeoutMs: 10000 })).toBe(true);
+    for (const item of flags) expect(await eventually(async () => ((await job(item.id, lapsing.documentId)).status === 'cleared' ? true : undefined), { timeoutMs: 10000 })).toBe(true);
 
     // A publish due while no instance runs, and a second lapse: the next start catches up.
     const mrt = (await documents(TECHNIQUE).findFirst({ filters: { slug: MRT }, locale: 'en' })) as { documentId: string };
@@ -339,15 +345,16 @@ describe('lapsed medical reviews and a restart', () => {
     await signIn();
     expect(await closed(missed.id, mrt.documentId)).toMatchObject({ status: 'done', outcome: 'published in "en"' });
     expect((await summaryServed()).summary).toBe(caughtUp);
-    const lapse = await eventually(async () => {
+    const lapses = await eventually(async () => {
       const answer = await request(`/editor/schedules?${new URLSearchParams({ uid: TECHNIQUE, documentId: lapsing.documentId })}`);
-      return (answer.body.data.schedules as Job[]).find((item) => item.reason === 'review-lapsed' && item.status === 'done');
+      const done = (answer.body.data.schedules as Job[]).filter((item) => item.reason === 'review-lapsed' && item.status === 'done');
+      return done.length === 2 ? done : undefined;
     }, { timeoutMs: 10000 });
-    expect(lapse).toMatchObject({ action: 'unpublish', outcome: 'unpublished in "en"' });
+    expect(lapses.map((item) => item.outcome).sort()).toEqual(['unpublished in "en"', 'unpublished in "fr"']);
     expect(await app.strapi.db.query(TECHNIQUE).count({ where: { documentId: lapsing.documentId, publishedAt: { $notNull: true } } })).toBe(0);
     // The lapse the first instance may have flagged before it stopped is cleared: the locale is down.
     const statuses = () => app.strapi.db.getConnection(SCHEDULE_TABLE).where({ document_id: lapsing.documentId, reason: 'review-lapsed' }).select('status');
     await eventually(async () => ((await statuses()).some((row: { status: string }) => row.status === 'flagged') ? undefined : true), { timeoutMs: 5000 });
-    expect((await statuses()).filter((row: { status: string }) => row.status === 'done')).toHaveLength(1);
+    expect((await statuses()).filter((row: { status: string }) => row.status === 'done')).toHaveLength(2);
   });
 });
