@@ -25,3 +25,14 @@ export async function adminLogin(app: Pick<TestApp, 'baseUrl'>, credentials: { e
   if (answer.status !== 200) throw new Error(`admin login as ${credentials.email} failed: ${answer.status} ${JSON.stringify(answer.body)}`);
   return { token: answer.body.data.token as string, userId: answer.body.data.user.id as number };
 }
+
+/**
+ * A test file's `request`: admin routes as the file's signed-in admin (read when called: the file may
+ * restart its app or sign in again), or with another `bearer` (null: none).
+ */
+export function adminRequests(session: () => { app: Pick<TestApp, 'baseUrl'>; token: string }) {
+  return (pathAndQuery: string, init: { method?: string; body?: unknown; bearer?: string | null } = {}): Promise<AdminAnswer> => {
+    const { app, token } = session();
+    return adminFetch(app, pathAndQuery, { ...init, bearer: init.bearer === undefined ? token : init.bearer });
+  };
+}

@@ -10,6 +10,7 @@ import path from 'path';
 import { outdatedAdaptations } from '../../src/clinics/adaptations/drift';
 import { runSeed } from '../../src/seed';
 import { ROOT, startApp, type TestApp } from '../helpers/strapi';
+import { eventually } from '../helpers/eventually';
 
 const ADMIN = { email: 'drift-editor@clinic-content.test', password: 'Drift-Pass-123' };
 const TECHNIQUE = 'api::technique.technique';
@@ -97,16 +98,6 @@ afterAll(async () => {
   await app?.stop();
   await new Promise((resolve) => receiver?.close(resolve));
 });
-
-async function eventually<T>(read: () => T | undefined, timeoutMs = 5000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('adaptation drift', () => {
   let adaptationId: string;

@@ -12,6 +12,7 @@ import { runSeed } from '../../src/seed';
 import { signPreviewToken } from '../../src/site-pages/preview-link';
 import { graphql, type GraphQLResponse } from '../helpers/graphql';
 import { startApp, type TestApp } from '../helpers/strapi';
+import { eventually } from '../helpers/eventually';
 
 const TECHNIQUE = 'api::technique.technique';
 const CONDITION = 'api::condition.condition';
@@ -293,22 +294,12 @@ describe('revalidation webhooks', () => {
 
   const aboutOurTechnique = (item: { body: any }) => item.body.entries.some((entry: { slug: string }) => entry.slug === SLUG);
 
-  async function eventually<T>(read: () => T | undefined, timeoutMs = 5000): Promise<T> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const value = read();
-      if (value !== undefined) return value;
-      if (Date.now() > until) throw new Error('timed out waiting for a delivery');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
   it("tell only the adapting clinic's site, naming the adapted page and the pages that list it", async () => {
     await hook('harbour-chiro');
     await hook('northside-physio');
     received.length = 0;
     await adaptIn(adaptations.harbour as string, 'en', { summary: 'Harbour summarises it its own way.' });
-    const delivery = await eventually(() => received.find(aboutOurTechnique));
+    const delivery = await eventually(() => received.find(aboutOurTechnique), { message: 'timed out waiting for a delivery' });
     expect(delivery.path).toBe('/harbour-chiro');
     expect(delivery.body).toMatchObject({ event: 'publish', clinic: { slug: 'harbour-chiro' }, entries: [{ type: 'technique', slug: SLUG, locales: ['en'] }] });
     expect(delivery.body.related).toEqual(expect.arrayContaining(treated.map((condition) => ({ type: 'condition', slug: condition.slug }))));
@@ -316,7 +307,7 @@ describe('revalidation webhooks', () => {
     // Unpublishing serves the vetted text again: the same page is rebuilt, for Harbour only.
     received.length = 0;
     await app.strapi.documents(ADAPTATION as never).unpublish({ documentId: adaptations.harbour, locale: 'en' } as never);
-    expect((await eventually(() => received.find(aboutOurTechnique))).path).toBe('/harbour-chiro');
+    expect((await eventually(() => received.find(aboutOurTechnique), { message: 'timed out waiting for a delivery' })).path).toBe('/harbour-chiro');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(received.filter((item) => item.path !== '/harbour-chiro')).toEqual([]);
   });

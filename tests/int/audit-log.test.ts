@@ -15,6 +15,7 @@ import { verifyAuditChain } from '../../src/governance/audit';
 import { exportXliff, importXliff } from '../../src/l10n/xliff';
 import { runSeed } from '../../src/seed';
 import { ROOT, startApp, type TestApp } from '../helpers/strapi';
+import { adminRequests } from '../helpers/admin-api';
 
 jest.setTimeout(240000);
 
@@ -38,16 +39,7 @@ interface Entry {
   hash: string;
 }
 
-async function request(pathAndQuery: string, init: { method?: string; body?: unknown; bearer?: string | null } = {}) {
-  const bearer = init.bearer === undefined ? token : init.bearer;
-  const response = await fetch(`${app.baseUrl}${pathAndQuery}`, {
-    method: init.method ?? 'GET',
-    headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text === '' ? null : JSON.parse(text)) as any };
-}
+const request = adminRequests(() => ({ app, token }));
 
 /** The newest entries of an action, through GET /editor/audit. */
 async function entries(action: string, limit = 20): Promise<Entry[]> {

@@ -14,6 +14,7 @@ import { clinicTag, entryTag } from '../../src/content/tags';
 import { runSeed } from '../../src/seed';
 import { graphql } from '../helpers/graphql';
 import { startApp, type TestApp } from '../helpers/strapi';
+import { eventually as waitFor } from '../helpers/eventually';
 
 const ADMIN = { email: 'cdn-editor@clinic-content.test', password: 'Cdn-Pass-1234' };
 const MRT = 'myofascial-release-therapy';
@@ -81,15 +82,8 @@ async function signIn(): Promise<void> {
   token = ((await response.json()) as { data: { token: string } }).data.token;
 }
 
-async function eventually<T>(read: () => T | undefined | Promise<T | undefined>, timeoutMs = 8000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+/** CDN purges go out after commit, on the sender's next round: given a little longer, looked at often. */
+const eventually = <T>(read: () => T | undefined | Promise<T | undefined>, options: { timeoutMs?: number } = {}) => waitFor(read, { timeoutMs: 8000, everyMs: 25, ...options });
 
 type Documents = { findFirst(params: object): Promise<{ documentId: string }>; update(params: object): Promise<unknown>; publish(params: object): Promise<unknown> };
 const techniques = () => app.strapi.documents(UIDS.technique as never) as unknown as Documents;
@@ -180,7 +174,7 @@ it('waits out a Cloudflare 429 with Retry-After without using up attempts', asyn
   const published = await publishSummary('A summary published while Cloudflare is rate limiting.');
   const tag = edgeTag(entryTag(UIDS.technique, published.documentId, 'en'));
   // More 429s than CDN_PURGE_MAX_ATTEMPTS (4): the purge still lands, each after the second it was told.
-  const purge = await eventually(() => received.find((entry) => entry.cdn === 'cloudflare' && entry.tags.includes(tag)), 15000);
+  const purge = await eventually(() => received.find((entry) => entry.cdn === 'cloudflare' && entry.tags.includes(tag)), { timeoutMs: 15000 });
   expect(purge.at - published.at).toBeGreaterThanOrEqual(4000);
   expect(((await editorCdn()).body.data.purges as Array<{ cdn: string; status: string }>).find((row) => row.cdn === 'cloudflare')?.status).toBe('done');
 }, 30000);
@@ -214,7 +208,7 @@ it("purges a clinic's answers at every CDN when one of its keys is revoked, and 
   received.length = 0;
   // Nothing writes when a key expires: the purge is made at its expiry (within a poll, here 100 ms).
   for (const cdn of ['varnish', 'fastly', 'cloudflare'] as const) {
-    const purge = await eventually(() => purgedAt(cdn)[0], 8000);
+    const purge = await eventually(() => purgedAt(cdn)[0], { timeoutMs: 8000 });
     expect(purge.at).toBeGreaterThanOrEqual(Date.parse(expiring.expiresAt ?? ''));
   }
   await new Promise((resolve) => setTimeout(resolve, 500));

@@ -18,7 +18,7 @@ import { UIDS } from '../../src/content/model';
 import { SCHEDULE_TABLE } from '../../src/governance/schedule';
 import { runSeed } from '../../src/seed';
 import { paragraphsToBlocks } from '../../src/seed/blocks';
-import { adminFetch, adminLogin, type AdminAnswer } from '../helpers/admin-api';
+import { adminLogin, adminRequests, type AdminAnswer } from '../helpers/admin-api';
 import { eventually } from '../helpers/eventually';
 import { graphql } from '../helpers/graphql';
 import { startApp, type TestApp } from '../helpers/strapi';
@@ -82,8 +82,7 @@ function environment(extra: Record<string, string> = {}): Record<string, string>
   };
 }
 
-const request = (pathAndQuery: string, init: { method?: string; body?: unknown; bearer?: string | null } = {}): Promise<AdminAnswer> =>
-  adminFetch(app, pathAndQuery, { ...init, bearer: init.bearer === undefined ? token : init.bearer });
+const request = adminRequests(() => ({ app, token }));
 
 async function schedule(body: Record<string, unknown>): Promise<AdminAnswer> {
   return request('/editor/schedules', { method: 'POST', body });

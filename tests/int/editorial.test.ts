@@ -14,6 +14,7 @@ import { loadSeed, SeedValidationError } from '../../src/seed/load';
 import { copySeed } from '../helpers/seed-files';
 import { paths, rejection } from '../helpers/validation';
 import { ROOT, startApp, type TestApp } from '../helpers/strapi';
+import { adminRequests } from '../helpers/admin-api';
 
 const ADMIN = { email: 'review-editor@clinic-content.test', password: 'Review-Pass-123' };
 const TECHNIQUE = 'api::technique.technique';
@@ -51,15 +52,7 @@ function conditionData(slug: string, extra: Record<string, unknown> = {}) {
 }
 
 
-async function request(pathAndQuery: string, init: { method?: string; body?: unknown; bearer?: string | null } = {}) {
-  const bearer = init.bearer === undefined ? token : init.bearer;
-  const response = await fetch(`${app.baseUrl}${pathAndQuery}`, {
-    method: init.method ?? 'GET',
-    headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as any };
-}
+const request = adminRequests(() => ({ app, token }));
 
 /** Only the entries this file creates: the seed's reviews fall due on their own dates. */
 const ours = (entries: ReviewDueEntry[]) => entries.filter((entry) => entry.slug.startsWith('review-'));
