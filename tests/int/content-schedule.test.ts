@@ -117,6 +117,12 @@ async function auditOf(action: string): Promise<Array<{ actor: string; action: s
   return answer.body.data.entries;
 }
 
+/** A new technique's English draft, with everything a publish needs, and a review due then (none: null). */
+function draftTechnique(slug: string, nextReviewDue: string | null): Promise<{ documentId: string }> {
+  const review = nextReviewDue === null ? {} : { medicalReview: { reviewedBy: 'Dr. Schedule', lastReviewed: '2025-01-01', nextReviewDue } };
+  return documents(TECHNIQUE).create({ locale: 'en', data: { name: `Technique ${slug}`, slug, summary: 'A summary.', intro: paragraphsToBlocks(['An intro.']), goal: 'A goal.', ...review } });
+}
+
 const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
 
 async function signIn(): Promise<void> {
@@ -203,10 +209,7 @@ describe('a scheduled publish', () => {
   });
 
   it('that fails its checks is recorded as failed, shown in the list, and applies nothing', async () => {
-    const created = await documents(TECHNIQUE).create({
-      locale: 'en',
-      data: { name: 'Scheduled Without Review', slug: 'scheduled-without-review', summary: 'A summary.', intro: paragraphsToBlocks(['An intro.']), goal: 'A goal.' },
-    });
+    const created = await draftTechnique('scheduled-without-review', null);
     const pending = await scheduled({ uid: TECHNIQUE, documentId: created.documentId, locale: 'en', action: 'publish', at: inSeconds(0.5) });
     const failed = await closed(pending.id, created.documentId);
     expect(failed.status).toBe('failed');
@@ -226,17 +229,7 @@ describe('a scheduled publish', () => {
 
 describe('a scheduled unpublish and a cancelled job', () => {
   it('takes the page down at its time; a cancelled publish never runs and cannot be cancelled twice', async () => {
-    const created = await documents(TECHNIQUE).create({
-      locale: 'en',
-      data: {
-        name: 'Seasonal Stretching',
-        slug: 'seasonal-stretching',
-        summary: 'Comes down at the end of the season.',
-        intro: paragraphsToBlocks(['An intro.']),
-        goal: 'A goal.',
-        medicalReview: { reviewedBy: 'Dr. Season', lastReviewed: '2026-11-01', nextReviewDue: '2027-11-01' },
-      },
-    });
+    const created = await draftTechnique('seasonal-stretching', '2027-11-01');
     await documents(TECHNIQUE).publish({ documentId: created.documentId, locale: 'en' });
     const down = await scheduled({ uid: TECHNIQUE, documentId: created.documentId, locale: 'en', action: 'unpublish', at: inSeconds(1) });
     const republish = await scheduled({ uid: TECHNIQUE, documentId: created.documentId, locale: 'en', action: 'publish', at: inSeconds(1.5) });
@@ -297,17 +290,8 @@ describe('the schedule routes', () => {
 
 describe('lapsed medical reviews and a restart', () => {
   it('flags a lapse (once), clears the flag once the review is renewed; jobs due while stopped run on start; unpublish policy takes lapsed content down', async () => {
-    const lapsing = await documents(TECHNIQUE).create({
-      locale: 'en',
-      data: {
-        name: 'Lapsing Review',
-        slug: 'lapsing-review',
-        summary: 'Its review lapsed yesterday.',
-        intro: paragraphsToBlocks(['An intro.']),
-        goal: 'A goal.',
-        medicalReview: { reviewedBy: 'Dr. Lapse', lastReviewed: '2025-01-01', nextReviewDue: new Date(Date.now() - 86400000).toISOString().slice(0, 10) },
-      },
-    });
+    // Its review fell due yesterday.
+    const lapsing = await draftTechnique('lapsing-review', new Date(Date.now() - 86400000).toISOString().slice(0, 10));
     await documents(TECHNIQUE).publish({ documentId: lapsing.documentId, locale: 'en' });
     // A French version without a review of its own is served the English one: it lapses with it.
     await documents(TECHNIQUE).update({ documentId: lapsing.documentId, locale: 'fr', data: { name: 'Révision échue', slug: 'lapsing-review', summary: 'Sa révision est échue.', intro: paragraphsToBlocks(['Une intro.']), goal: 'Un but.' } });
@@ -326,7 +310,7 @@ describe('lapsed medical reviews and a restart', () => {
     // Still published: flagging is the default.
     expect(await app.strapi.db.query(TECHNIQUE).count({ where: { documentId: lapsing.documentId, publishedAt: { $notNull: true } } })).toBe(2);
 
-    await documents(TECHNIQUE).update({ documentId: lapsing.documentId, locale: 'en', data: { medicalReview: { reviewedBy: 'Dr. Lapse', lastReviewed: '2026-11-30', nextReviewDue: '2027-11-30' } } });
+    await documents(TECHNIQUE).update({ documentId: lapsing.documentId, locale: 'en', data: { medicalReview: { reviewedBy: 'Dr. Schedule', lastReviewed: '2026-11-30', nextReviewDue: '2027-11-30' } } });
     await documents(TECHNIQUE).publish({ documentId: lapsing.documentId, locale: 'en' });
     for (const item of flags) expect(await eventually(async () => ((await job(item.id, lapsing.documentId)).status === 'cleared' ? true : undefined), { timeoutMs: 10000 })).toBe(true);
 
@@ -335,7 +319,7 @@ describe('lapsed medical reviews and a restart', () => {
     const caughtUp = `Published while every instance was down ${Date.now()}.`;
     await documents(TECHNIQUE).update({ documentId: mrt.documentId, locale: 'en', data: { summary: caughtUp } });
     const missed = await scheduled({ uid: TECHNIQUE, documentId: mrt.documentId, locale: 'en', action: 'publish', at: inSeconds(2) });
-    await documents(TECHNIQUE).update({ documentId: lapsing.documentId, locale: 'en', data: { medicalReview: { reviewedBy: 'Dr. Lapse', lastReviewed: '2025-01-01', nextReviewDue: '2026-01-01' } } });
+    await documents(TECHNIQUE).update({ documentId: lapsing.documentId, locale: 'en', data: { medicalReview: { reviewedBy: 'Dr. Schedule', lastReviewed: '2025-01-01', nextReviewDue: '2026-01-01' } } });
     await documents(TECHNIQUE).publish({ documentId: lapsing.documentId, locale: 'en' });
     const database = app.database;
     await app.stop({ isKeepingDatabase: true });
