@@ -7,12 +7,16 @@
  *
  * A version is in effect at T for a document and locale when it is the newest published one recorded
  * at or before T; an unpublish or a delete recorded after the last publish means nothing is served.
+ * A relation with another side (a technique's `treats`, a condition's `techniques`) is one set of
+ * links seen from both entries, and a write to either changes it: a link between two entries is as
+ * the newer of their two versions in effect recorded it (a technique published later lists a
+ * condition that its older version does not).
  * Configuration is not in history: the locale chain and the settings are taken as they are now, and
  * every answer says so.
  */
 import type { Core } from '@strapi/strapi';
 import { adaptationSql } from '../../content/adaptation-sql';
-import { ADAPTATION, MODELS, UIDS, i18nLocales, modelByPageType, type ContentUid, type PageType } from '../../content/model';
+import { ADAPTATION, MODELS, UIDS, i18nLocales, modelByPageType, modelMeta, type ContentUid, type PageType } from '../../content/model';
 import { readSql, servedEntry, type AnyEntry } from '../../content/reader';
 import { reviewerTypeOf, type ClinicEntry, type ConditionEntry, type FieldLocale, type MedicalReviewData, type TechniqueEntry } from '../../content/types';
 import { toDay } from '../../content/values';
@@ -313,6 +317,26 @@ export async function pageAsServed(strapi: Core.Strapi, request: AsServedRequest
     return { rows, versions };
   }
 
+  /** A row's links in a relation with another side: the newer of each pair's two versions in effect decides. */
+  async function linksAt(uid: ContentUid, version: HistoryVersion, row: Record<string, unknown>): Promise<void> {
+    for (const [field, target] of Object.entries(MODELS[uid].relations)) {
+      const relation = modelMeta(strapi, uid).field(field)?.relation;
+      const inverse = relation?.inversedBy ?? relation?.mappedBy ?? null;
+      if (inverse === null || inverse === undefined) continue;
+      const own = Array.isArray(row[field]) ? (row[field] as string[]) : [];
+      const naming = await versionsUpTo(strapi, { uid: target, until: at, mentioning: version.documentId });
+      const candidates = [...new Set([...own, ...naming.map((other) => other.documentId)])];
+      const others = await versionsUpTo(strapi, { uid: target, until: at, documentIds: candidates });
+      const linked = candidates.filter((other) => {
+        const theirs = newestPublished(others, other).get(version.locale ?? '');
+        if (theirs === undefined || theirs.at <= version.at) return own.includes(other);
+        const list = theirs.after?.[inverse];
+        return Array.isArray(list) ? list.includes(version.documentId) : own.includes(other);
+      });
+      row[field] = linked;
+    }
+  }
+
   /** Entries of a type as served at T in the chain, in the order given; those not served then are left out. */
   async function entriesAt<U extends ContentUid>(uid: U, documentIds: readonly string[]) {
     const versions = await versionsUpTo(strapi, { uid, until: at, documentIds });
@@ -323,7 +347,9 @@ export async function pageAsServed(strapi: Core.Strapi, request: AsServedRequest
       if (rows.length === 0) continue;
       const entrySlug = String(rows[0]?.after?.slug);
       const adaptation = MODELS[uid].adaptable.length > 0 ? await adaptationRowsOf(uid, entrySlug) : { rows: [], versions: [] };
-      const result = servedEntry({ uid, rows: rows.map((version) => rowOf(sql.entry(uid).fields, version)), adaptationRows: adaptation.rows, chain, renderText });
+      const entryRows = rows.map((version) => rowOf(sql.entry(uid).fields, version));
+      for (const [index, version] of rows.entries()) await linksAt(uid, version, entryRows[index] as Record<string, unknown>);
+      const result = servedEntry({ uid, rows: entryRows, adaptationRows: adaptation.rows, chain, renderText });
       if (result !== null) served.push({ entry: result.entry, document, adaptation: adaptation.versions });
     }
     return served;
