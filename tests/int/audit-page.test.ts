@@ -75,6 +75,8 @@ interface Served {
   condition: ConditionPageText['condition'] | null;
 }
 const timeline: Record<string, Served> = {};
+/** The seeded article's page (every locale of the chain, fallbacks, all its relations) right after the seed. */
+let seeded: { at: number; page: TechniquePageText } | null = null;
 
 async function settle(): Promise<number> {
   await new Promise((resolve) => setTimeout(resolve, 15));
@@ -104,6 +106,8 @@ beforeAll(async () => {
   app = await startApp({ isListening: true });
   await runSeed({ strapi: app.strapi });
   key = (await createClinicKey({ strapi: app.strapi, slug: CLINIC, kind: 'public' })).key;
+  const seededAt = await settle();
+  seeded = { at: seededAt, page: (await graphql(app, { key, query: PAGE_QUERY, variables: { slug: 'myofascial-release-therapy', locale: LOCALE } })).body.data.therapyPage };
   const backPain = await documents(UIDS.condition).findFirst({ locale: 'en', filters: { slug: 'back-pain' } });
 
   const condition = await documents(UIDS.condition).create({
@@ -196,6 +200,13 @@ describe('a page as served at a moment', () => {
     const result = await asServed(served.at, { pageType: 'conditions', slug: CONDITION_SLUG });
     expect(result.status).toBe('served');
     if (result.status === 'served' && 'condition' in result.text) expect(result.text.condition).toEqual(served.condition);
+  });
+
+  it('rebuilds the seeded article as served in fr-CA: rows of three locales, fallback fields and every relation', async () => {
+    const result = await asServed(seeded?.at as number, { slug: 'myofascial-release-therapy' });
+    expect(result.status).toBe('served');
+    if (result.status === 'served') expect(result.text).toEqual(seeded?.page);
+    expect(seeded?.page.technique.treats.length).toBeGreaterThan(3);
   });
 
   it('names the version each part came from: the technique, the adaptation, the clinic and each related entry', async () => {
