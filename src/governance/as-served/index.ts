@@ -188,7 +188,8 @@ interface DocumentAt {
   first: HistoryVersion | null;
 }
 
-function documentAt(versions: readonly HistoryVersion[], documentId: string, chain: readonly string[]): DocumentAt {
+function documentAt(input: { versions: readonly HistoryVersion[]; documentId: string; chain: readonly string[] }): DocumentAt {
+  const { versions, documentId, chain } = input;
   const newest = newestPublished(versions, documentId);
   const inEffect = new Map<string, HistoryVersion>();
   let ended: HistoryVersion | null = null;
@@ -237,7 +238,8 @@ function clinicText(clinic: ClinicEntry): ClinicText {
 }
 
 /** The documents whose slug was `slug` in some version, the one in effect at T first. */
-async function documentsNamed(strapi: Core.Strapi, uid: string, slug: string): Promise<string[]> {
+async function documentsNamed(strapi: Core.Strapi, named: { uid: string; slug: string }): Promise<string[]> {
+  const { uid, slug } = named;
   const versions = await versionsUpTo(strapi, { uid, until: ALL_TIME, field: 'slug', value: slug });
   return [...new Set(versions.map((version) => version.documentId))];
 }
@@ -252,7 +254,7 @@ export async function pageAsServed(strapi: Core.Strapi, request: AsServedRequest
   const chain = chainOf(settings, locale, known);
   const common: Common = { clinic: clinicSlug, page: `${pageType}/${slug}`, locale, at: iso(at), chain, configuration: CONFIGURATION_NOTE };
 
-  const [clinicIds, entryIds] = await Promise.all([documentsNamed(strapi, UIDS.clinic, clinicSlug), documentsNamed(strapi, model.uid, slug)]);
+  const [clinicIds, entryIds] = await Promise.all([documentsNamed(strapi, { uid: UIDS.clinic, slug: clinicSlug }), documentsNamed(strapi, { uid: model.uid, slug })]);
   if (clinicIds.length === 0) throw new AsServedLookupError(`There is no clinic "${clinicSlug}" in content history.`);
   if (entryIds.length === 0) throw new AsServedLookupError(`There is no ${model.name} "${slug}" in content history.`);
 
@@ -274,8 +276,8 @@ export async function pageAsServed(strapi: Core.Strapi, request: AsServedRequest
   // The clinic: as the directory reads it, its default locale first, then every other locale.
   const clinicChain = [settings.defaultLocale, ...known.filter((code) => code !== settings.defaultLocale)];
   const clinicVersions = await versionsUpTo(strapi, { uid: UIDS.clinic, until: at, documentIds: clinicIds });
-  const clinicDocument = clinicIds.map((id) => documentAt(clinicVersions, id, clinicChain)).find((document) => ordered(document.inEffect, clinicChain)[0]?.after?.slug === clinicSlug) ?? null;
-  if (clinicDocument === null) return whyNot(`Clinic "${clinicSlug}"`, documentAt(clinicVersions, clinicIds[0] as string, clinicChain));
+  const clinicDocument = clinicIds.map((id) => documentAt({ versions: clinicVersions, documentId: id, chain: clinicChain })).find((document) => ordered(document.inEffect, clinicChain)[0]?.after?.slug === clinicSlug) ?? null;
+  if (clinicDocument === null) return whyNot(`Clinic "${clinicSlug}"`, documentAt({ versions: clinicVersions, documentId: clinicIds[0] as string, chain: clinicChain }));
   const clinicRows = ordered(clinicDocument.inEffect, clinicChain);
   const clinic = servedEntry({ uid: UIDS.clinic, rows: clinicRows.map((version) => rowOf(sql.entry(UIDS.clinic).fields, version)), adaptationRows: [], chain: clinicChain, renderText: (text) => text })?.entry as ClinicEntry;
   sources.push({ part: `clinic ${clinicSlug}`, locale: clinic.locale, versions: clinicRows.map(refOf) });
@@ -289,7 +291,7 @@ export async function pageAsServed(strapi: Core.Strapi, request: AsServedRequest
   const adaptationVersions = await versionsUpTo(strapi, { uid: ADAPTATION.uid, until: at, field: ADAPTATION.clinicField, value: clinicSlug });
   const adaptationsAt = new Map<string, HistoryVersion[]>();
   for (const documentId of new Set(adaptationVersions.map((version) => version.documentId))) {
-    const rows = ordered(documentAt(adaptationVersions, documentId, chain).inEffect, chain);
+    const rows = ordered(documentAt({ versions: adaptationVersions, documentId, chain }).inEffect, chain);
     for (const [field, uid] of Object.entries(ADAPTATION.targetFields)) {
       const target = rows[0]?.after?.[field];
       if (typeof target === 'string' && target !== '') adaptationsAt.set(`${uid}|${target}`, [...(adaptationsAt.get(`${uid}|${target}`) ?? []), ...rows]);
@@ -308,7 +310,7 @@ export async function pageAsServed(strapi: Core.Strapi, request: AsServedRequest
         hidden.map(async (item) => {
           const target = MODELS[uid].relations[String(item.relation)];
           const key = `${target}|${String(item.slug)}`;
-          if (target !== undefined && !hiddenIds.has(key)) hiddenIds.set(key, (await documentsNamed(strapi, target, String(item.slug)))[0] ?? null);
+          if (target !== undefined && !hiddenIds.has(key)) hiddenIds.set(key, (await documentsNamed(strapi, { uid: target, slug: String(item.slug) }))[0] ?? null);
           return { ...item, documentId: hiddenIds.get(key) ?? null };
         }),
       );
@@ -318,7 +320,8 @@ export async function pageAsServed(strapi: Core.Strapi, request: AsServedRequest
   }
 
   /** A row's links in a relation with another side: the newer of each pair's two versions in effect decides. */
-  async function linksAt(uid: ContentUid, version: HistoryVersion, row: Record<string, unknown>): Promise<void> {
+  async function linksAt(input: { uid: ContentUid; version: HistoryVersion; row: Record<string, unknown> }): Promise<void> {
+    const { uid, version, row } = input;
     for (const [field, target] of Object.entries(MODELS[uid].relations)) {
       const relation = modelMeta(strapi, uid).field(field)?.relation;
       const inverse = relation?.inversedBy ?? relation?.mappedBy ?? null;
@@ -342,13 +345,13 @@ export async function pageAsServed(strapi: Core.Strapi, request: AsServedRequest
     const versions = await versionsUpTo(strapi, { uid, until: at, documentIds });
     const served: Array<{ entry: AnyEntry; document: DocumentAt; adaptation: HistoryVersion[] }> = [];
     for (const documentId of documentIds) {
-      const document = documentAt(versions, documentId, chain);
+      const document = documentAt({ versions, documentId, chain });
       const rows = ordered(document.inEffect, chain);
       if (rows.length === 0) continue;
       const entrySlug = String(rows[0]?.after?.slug);
       const adaptation = MODELS[uid].adaptable.length > 0 ? await adaptationRowsOf(uid, entrySlug) : { rows: [], versions: [] };
       const entryRows = rows.map((version) => rowOf(sql.entry(uid).fields, version));
-      for (const [index, version] of rows.entries()) await linksAt(uid, version, entryRows[index] as Record<string, unknown>);
+      for (const [index, version] of rows.entries()) await linksAt({ uid, version, row: entryRows[index] as Record<string, unknown> });
       const result = servedEntry({ uid, rows: entryRows, adaptationRows: adaptation.rows, chain, renderText });
       if (result !== null) served.push({ entry: result.entry, document, adaptation: adaptation.versions });
     }
@@ -356,7 +359,7 @@ export async function pageAsServed(strapi: Core.Strapi, request: AsServedRequest
   }
 
   const entryVersions = await versionsUpTo(strapi, { uid: model.uid, until: at, documentIds: entryIds });
-  const documents = entryIds.map((id) => documentAt(entryVersions, id, chain));
+  const documents = entryIds.map((id) => documentAt({ versions: entryVersions, documentId: id, chain }));
   const document = documents.find((candidate) => ordered(candidate.inEffect, chain)[0]?.after?.slug === slug) ?? null;
   if (document === null) return whyNot(`${model.name === 'technique' ? 'Technique' : 'Condition'} "${slug}"`, documents[0] ?? null);
   const [page] = await entriesAt(model.uid, [document.documentId]);
