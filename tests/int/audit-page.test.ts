@@ -221,7 +221,7 @@ describe('a page as served at a moment', () => {
 
   it('says a page was not served before it was published, while the clinic did not offer it, and after it was unpublished', async () => {
     const draft = await asServed((timeline.draft as Served).at);
-    expect(draft).toMatchObject({ status: 'not-served', reason: expect.stringMatching(/^Technique "history-release-therapy" was never published in fr-CA → fr → en before /) });
+    expect(draft).toMatchObject({ status: 'not-served', reason: expect.stringMatching(/^Technique "history-release-therapy" was not yet published in fr-CA → fr → en at .*: first published /) });
     const notOffered = await asServed((timeline.published as Served).at);
     expect(notOffered).toMatchObject({ status: 'not-served', reason: expect.stringContaining(`did not offer technique "${SLUG}"`) });
     const unpublished = await asServed((timeline.unpublished as Served).at);
@@ -268,12 +268,41 @@ describe('a page as served at a moment', () => {
     const at = new Date((timeline.adapted as Served).at).toISOString();
     const unknown = await cli('--clinic', 'no-such-clinic', '--page', `techniques/${SLUG}`, '--locale', LOCALE, '--at', at);
     expect(unknown).toMatchObject({ status: 1, stdout: '' });
-    expect(unknown.stderr).toContain('There is no clinic "no-such-clinic" in content history.');
-    await expect(asServed(Date.now(), { slug: 'no-such-therapy' })).rejects.toThrow('There is no technique "no-such-therapy" in content history.');
+    expect(unknown.stderr).toContain('There is no clinic "no-such-clinic", now or in content history.');
+    await expect(asServed(Date.now(), { slug: 'no-such-therapy' })).rejects.toThrow('There is no technique "no-such-therapy", now or in content history.');
     const mistake = await cli('--clinic', CLINIC, '--page', 'therapies/x', '--locale', LOCALE, '--at', at);
     expect(mistake.status).toBe(2);
     expect(mistake.stderr).toContain('--page takes techniques/<slug> or conditions/<slug>');
     expect(mistake.stderr).toContain('Usage: npm run audit:export');
     expect((await cli('--clinic', CLINIC, '--page', `techniques/${SLUG}`, '--locale', LOCALE, '--at', 'yesterday')).status).toBe(2);
+  });
+});
+
+// Last: these tests remove versions, as if history had begun after the content was written.
+describe('entries not changed since history began', () => {
+  beforeAll(async () => {
+    const history = () => app.strapi.db.connection(HISTORY_TABLE);
+    const seededConditions = (await app.strapi.db.query(UIDS.condition).findMany({ where: { slug: { $ne: CONDITION_SLUG } }, select: ['documentId'] })) as Array<{ documentId: string }>;
+    await history().where({ uid: UIDS.condition }).whereIn('document_id', seededConditions.map((row) => row.documentId)).del();
+    await history().where({ uid: UIDS.condition, document_id: conditionId }).andWhere('at', '<=', (timeline.adapted as Served).at).del();
+    const montreal = (await app.strapi.db.query(UIDS.clinic).findOne({ where: { slug: CLINIC }, select: ['documentId'] })) as { documentId: string };
+    await history().where({ uid: UIDS.clinic, document_id: montreal.documentId }).andWhere('at', '<=', (seeded?.at as number)).del();
+  });
+
+  it('serves an entry with no version as it is now, and one first changed later as that change found it', async () => {
+    const result = await asServed(seeded?.at as number, { slug: 'myofascial-release-therapy' });
+    if (result.status !== 'served') throw new Error(result.status);
+    expect(result.text).toEqual(seeded?.page);
+    const parts = Object.fromEntries(result.sources.map((source) => [source.part, source]));
+    expect(parts['treats: back-pain']?.versions.every((version) => version.basis === 'unchanged' && version.historyId === null)).toBe(true);
+    expect(parts[`clinic ${CLINIC}`]?.versions[0]).toMatchObject({ basis: 'before', locale: 'en', action: 'publish' });
+  });
+
+  it('rebuilds the condition page before its rename from the values the rename replaced', async () => {
+    const served = timeline.adapted as Served;
+    const result = await asServed(served.at, { pageType: 'conditions', slug: CONDITION_SLUG });
+    if (result.status !== 'served' || !('condition' in result.text)) throw new Error(result.status);
+    expect(result.text.condition).toEqual(served.condition);
+    expect(result.sources.find((source) => source.part === `condition ${CONDITION_SLUG}`)?.versions[0]).toMatchObject({ basis: 'before', action: 'publish' });
   });
 });

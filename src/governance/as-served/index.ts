@@ -6,7 +6,9 @@
  * along the locale chain, the adaptation's overrides and hidden entries, clinic tokens).
  *
  * A version is in effect at T for a document and locale when it is the newest published one recorded
- * at or before T; an unpublish or a delete recorded after the last publish means nothing is served.
+ * at or before T; an unpublish or a delete recorded after the last publish means nothing is served; a
+ * row not written since history began is as its first later version found it, or as it is now
+ * (states.ts).
  * A relation with another side (a technique's `treats`, a condition's `techniques`) is one set of
  * links seen from both entries, and a write to either changes it: a link between two entries is as
  * the newer of their two versions in effect recorded it (a technique published later lists a
@@ -24,7 +26,10 @@ import { clinicTokenValues, renderTokens } from '../../clinics/tokens';
 import { chainOf, localeSettings } from '../../locales/config';
 import { renderBlocks } from '../../rich-text/blocks';
 import { therapyPageSeo } from '../../seo/page-seo';
-import { firstVersionAt, versionsUpTo, type HistoryAction, type HistoryVersion } from '../history/table';
+import { firstVersionAt, type HistoryVersion } from '../history/table';
+import { historyAt, refOf, type DocumentAt, type RowState, type VersionRef } from './states';
+
+export type { VersionRef } from './states';
 
 /** What the answer says about configuration, every time. */
 export const CONFIGURATION_NOTE = 'Configuration (locale chains, settings) is taken as it is now, not as it was then: only content, the clinic and its adaptations come from history.';
@@ -39,17 +44,6 @@ export interface AsServedRequest {
   locale: string;
   /** Milliseconds since the epoch. */
   at: number;
-}
-
-/** One recorded version a part of the page came from. */
-export interface VersionRef {
-  historyId: number;
-  uid: string;
-  documentId: string;
-  locale: string | null;
-  action: HistoryAction;
-  actor: string;
-  at: string;
 }
 
 /** A part of the page (the entry, a field of it, the clinic, a related entry) and where it came from. */
@@ -161,56 +155,13 @@ export type AsServedResult =
   | (Common & { status: 'no-history'; reason: string; firstRecordedAt: string | null });
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const ALL_TIME = Number.MAX_SAFE_INTEGER;
-
-function refOf(version: HistoryVersion): VersionRef {
-  const { id, uid, documentId, locale, action, actor } = version;
-  return { historyId: id, uid, documentId, locale, action, actor, at: iso(version.at) };
-}
 
 const describe = (version: HistoryVersion) => `${version.action} by ${version.actor} at ${iso(version.at)} (version #${version.id})`;
 
-/** A document's published versions in effect at T, per locale: the newest of each (an ended one has no `after`). */
-function newestPublished(versions: readonly HistoryVersion[], documentId: string): Map<string, HistoryVersion> {
-  const newest = new Map<string, HistoryVersion>();
-  for (const version of versions) {
-    if (version.documentId !== documentId || version.status !== 'published' || version.locale === null) continue;
-    newest.set(version.locale, version);
-  }
-  return newest;
-}
-
-/** A document as history has it at T in a chain: the versions in effect, in chain order, and the newest that ended one. */
-interface DocumentAt {
-  documentId: string;
-  inEffect: Map<string, HistoryVersion>;
-  ended: HistoryVersion | null;
-  first: HistoryVersion | null;
-}
-
-function documentAt(input: { versions: readonly HistoryVersion[]; documentId: string; chain: readonly string[] }): DocumentAt {
-  const { versions, documentId, chain } = input;
-  const newest = newestPublished(versions, documentId);
-  const inEffect = new Map<string, HistoryVersion>();
-  let ended: HistoryVersion | null = null;
-  for (const locale of chain) {
-    const version = newest.get(locale);
-    if (version === undefined) continue;
-    if (version.after !== null) inEffect.set(locale, version);
-    else if (ended === null || version.at > ended.at) ended = version;
-  }
-  const first = versions.find((version) => version.documentId === documentId && version.status === 'published' && version.after !== null) ?? null;
-  return { documentId, inEffect, ended, first };
-}
-
-/** A version's values as the read statement's row of it: the same fields, with its document, locale and time. */
-function rowOf(fields: readonly string[], version: HistoryVersion): Record<string, unknown> {
-  const values: Record<string, unknown> = { ...version.after, documentId: version.documentId, locale: version.locale, updatedAt: iso(version.at) };
+/** A row as the read statement gives it: the same fields, with its document, locale and time. */
+function rowOf(fields: readonly string[], state: RowState): Record<string, unknown> {
+  const values: Record<string, unknown> = { ...state.values, documentId: state.documentId, locale: state.locale, updatedAt: Number.isFinite(state.at) ? iso(state.at) : null };
   return Object.fromEntries(fields.map((field) => [field, values[field] ?? null]));
-}
-
-function ordered<T>(map: ReadonlyMap<string, T>, chain: readonly string[]): T[] {
-  return chain.flatMap((locale) => (map.has(locale) ? [map.get(locale) as T] : []));
 }
 
 const texts = (items: Array<{ text: string }>) => items.map((item) => item.text);
@@ -237,13 +188,6 @@ function clinicText(clinic: ClinicEntry): ClinicText {
   return { name: clinic.name, phone: clinic.phone, email: clinic.email, bookingUrl: clinic.bookingUrl, website: clinic.website, address: { street, city, region, postalCode, country } };
 }
 
-/** The documents whose slug was `slug` in some version, the one in effect at T first. */
-async function documentsNamed(strapi: Core.Strapi, named: { uid: string; slug: string }): Promise<string[]> {
-  const { uid, slug } = named;
-  const versions = await versionsUpTo(strapi, { uid, until: ALL_TIME, field: 'slug', value: slug });
-  return [...new Set(versions.map((version) => version.documentId))];
-}
-
 export async function pageAsServed(strapi: Core.Strapi, request: AsServedRequest): Promise<AsServedResult> {
   const { clinic: clinicSlug, pageType, slug, locale, at } = request;
   const model = modelByPageType(pageType);
@@ -253,143 +197,135 @@ export async function pageAsServed(strapi: Core.Strapi, request: AsServedRequest
   if (!known.includes(locale)) throw new AsServedLookupError(`Unknown locale "${locale}"; this service has ${known.join(', ')}.`);
   const chain = chainOf(settings, locale, known);
   const common: Common = { clinic: clinicSlug, page: `${pageType}/${slug}`, locale, at: iso(at), chain, configuration: CONFIGURATION_NOTE };
+  const history = historyAt(strapi, at);
 
-  const [clinicIds, entryIds] = await Promise.all([documentsNamed(strapi, { uid: UIDS.clinic, slug: clinicSlug }), documentsNamed(strapi, { uid: model.uid, slug })]);
-  if (clinicIds.length === 0) throw new AsServedLookupError(`There is no clinic "${clinicSlug}" in content history.`);
-  if (entryIds.length === 0) throw new AsServedLookupError(`There is no ${model.name} "${slug}" in content history.`);
+  const [clinicIds, entryIds] = await Promise.all([history.named(UIDS.clinic, 'slug', clinicSlug), history.named(model.uid, 'slug', slug)]);
+  if (clinicIds.length === 0) throw new AsServedLookupError(`There is no clinic "${clinicSlug}", now or in content history.`);
+  if (entryIds.length === 0) throw new AsServedLookupError(`There is no ${model.name} "${slug}", now or in content history.`);
 
   const first = await firstVersionAt(strapi);
   if (first === null || at < first) {
     const reason = first === null ? 'No history is recorded yet.' : `No history recorded before ${iso(first)}: what was served at ${iso(at)} is not known.`;
     return { ...common, status: 'no-history', reason, firstRecordedAt: first === null ? null : iso(first) };
   }
-  const notServed = (reason: string, version: HistoryVersion | null): AsServedResult => ({ ...common, status: 'not-served', reason, version: version === null ? null : refOf(version) });
-  const whyNot = (what: string, document: DocumentAt | null): AsServedResult => {
-    if (document?.ended != null) return notServed(`${what} was not served at ${iso(at)}: its last change before then was the ${describe(document.ended)}.`, document.ended);
-    if (document?.first != null) return notServed(`${what} was not yet published in ${chain.join(' → ')} at ${iso(at)}: first published ${iso(document.first.at)}.`, null);
+  const notServed = (reason: string, version: VersionRef | null): AsServedResult => ({ ...common, status: 'not-served', reason, version });
+  const whyNot = (what: string, document: DocumentAt | undefined): AsServedResult => {
+    if (document?.ended != null) return notServed(`${what} was not served at ${iso(at)}: its last change before then was the ${describe(document.ended)}.`, refOf(document.ended, 'version'));
+    if (document?.firstPublished != null && document.firstPublished.at > at) {
+      return notServed(`${what} was not yet published in ${chain.join(' → ')} at ${iso(at)}: first published ${iso(document.firstPublished.at)}.`, null);
+    }
     return notServed(`${what} was never published in ${chain.join(' → ')} before ${iso(at)}.`, null);
   };
+  /** The one of `documents` whose row in effect has `slug` (a slug may have moved from one entry to another). */
+  const bySlug = (documents: DocumentAt[], wanted: string) => documents.find((document) => document.rows[0]?.values.slug === wanted);
 
   const sql = readSql(strapi);
   const sources: PartSource[] = [];
 
   // The clinic: as the directory reads it, its default locale first, then every other locale.
   const clinicChain = [settings.defaultLocale, ...known.filter((code) => code !== settings.defaultLocale)];
-  const clinicVersions = await versionsUpTo(strapi, { uid: UIDS.clinic, until: at, documentIds: clinicIds });
-  const clinicDocument = clinicIds.map((id) => documentAt({ versions: clinicVersions, documentId: id, chain: clinicChain })).find((document) => ordered(document.inEffect, clinicChain)[0]?.after?.slug === clinicSlug) ?? null;
-  if (clinicDocument === null) return whyNot(`Clinic "${clinicSlug}"`, documentAt({ versions: clinicVersions, documentId: clinicIds[0] as string, chain: clinicChain }));
-  const clinicRows = ordered(clinicDocument.inEffect, clinicChain);
-  const clinic = servedEntry({ uid: UIDS.clinic, rows: clinicRows.map((version) => rowOf(sql.entry(UIDS.clinic).fields, version)), adaptationRows: [], chain: clinicChain, renderText: (text) => text })?.entry as ClinicEntry;
-  sources.push({ part: `clinic ${clinicSlug}`, locale: clinic.locale, versions: clinicRows.map(refOf) });
+  const clinics = await history.documents(UIDS.clinic, clinicIds, clinicChain);
+  const clinicDocument = bySlug(clinics, clinicSlug);
+  if (clinicDocument === undefined) return whyNot(`Clinic "${clinicSlug}"`, clinics[0]);
+  const clinicRows = clinicDocument.rows;
+  const clinic = servedEntry({ uid: UIDS.clinic, rows: clinicRows.map((row) => rowOf(sql.entry(UIDS.clinic).fields, row)), adaptationRows: [], chain: clinicChain, renderText: (text) => text })?.entry as ClinicEntry;
+  sources.push({ part: `clinic ${clinicSlug}`, locale: clinic.locale, versions: clinicRows.map((row) => row.ref) });
+  const clinicRef = clinicRows[0]?.ref ?? null;
   if (!clinic.locales.includes(locale)) {
-    return notServed(`Clinic "${clinicSlug}" did not publish locale "${locale}" at ${iso(at)} (its locales: ${clinic.locales.join(', ')}).`, clinicRows[0] ?? null);
+    return notServed(`Clinic "${clinicSlug}" did not publish locale "${locale}" at ${iso(at)} (its locales: ${clinic.locales.join(', ')}).`, clinicRef);
   }
   const values = clinicTokenValues(clinic);
   const renderText = (text: string) => renderTokens(text, values);
 
   // The clinic's adaptations in effect at T, by the type and slug of the entry each adapts.
-  const adaptationVersions = await versionsUpTo(strapi, { uid: ADAPTATION.uid, until: at, field: ADAPTATION.clinicField, value: clinicSlug });
-  const adaptationsAt = new Map<string, HistoryVersion[]>();
-  for (const documentId of new Set(adaptationVersions.map((version) => version.documentId))) {
-    const rows = ordered(documentAt({ versions: adaptationVersions, documentId, chain }).inEffect, chain);
+  const adaptationIds = await history.named(ADAPTATION.uid, ADAPTATION.clinicField, clinicSlug);
+  const adaptationsAt = new Map<string, RowState[]>();
+  for (const document of await history.documents(ADAPTATION.uid, adaptationIds, chain)) {
     for (const [field, uid] of Object.entries(ADAPTATION.targetFields)) {
-      const target = rows[0]?.after?.[field];
-      if (typeof target === 'string' && target !== '') adaptationsAt.set(`${uid}|${target}`, [...(adaptationsAt.get(`${uid}|${target}`) ?? []), ...rows]);
+      const target = document.rows[0]?.values[field];
+      if (typeof target === 'string' && target !== '') adaptationsAt.set(`${uid}|${target}`, [...(adaptationsAt.get(`${uid}|${target}`) ?? []), ...document.rows]);
     }
   }
   const hiddenIds = new Map<string, string | null>();
-  async function adaptationRowsOf(uid: ContentUid, entrySlug: string): Promise<{ rows: Array<Record<string, unknown>>; versions: HistoryVersion[] }> {
-    const versions = adaptationsAt.get(`${uid}|${entrySlug}`) ?? [];
+  async function adaptationRowsOf(uid: ContentUid, entrySlug: string): Promise<{ rows: Array<Record<string, unknown>>; states: RowState[] }> {
+    const states = adaptationsAt.get(`${uid}|${entrySlug}`) ?? [];
     const fields = adaptationSql(sql).fields;
     const rows: Array<Record<string, unknown>> = [];
-    for (const version of versions) {
-      const row = rowOf(fields, version);
+    for (const state of states) {
+      const row = rowOf(fields, state);
       const hidden = Array.isArray(row[ADAPTATION.hiddenField]) ? (row[ADAPTATION.hiddenField] as Array<Record<string, unknown>>) : [];
       // Hidden items name entries by slug; the read statement adds the documentId that slug names.
       row[ADAPTATION.hiddenField] = await Promise.all(
         hidden.map(async (item) => {
           const target = MODELS[uid].relations[String(item.relation)];
           const key = `${target}|${String(item.slug)}`;
-          if (target !== undefined && !hiddenIds.has(key)) hiddenIds.set(key, (await documentsNamed(strapi, { uid: target, slug: String(item.slug) }))[0] ?? null);
+          if (target !== undefined && !hiddenIds.has(key)) hiddenIds.set(key, (await history.named(target, 'slug', String(item.slug)))[0] ?? null);
           return { ...item, documentId: hiddenIds.get(key) ?? null };
         }),
       );
       rows.push(row);
     }
-    return { rows, versions };
+    return { rows, states };
   }
 
-  /** A row's links in a relation with another side: the newer of each pair's two versions in effect decides. */
-  async function linksAt(input: { uid: ContentUid; version: HistoryVersion; row: Record<string, unknown> }): Promise<void> {
-    const { uid, version, row } = input;
+  /** A row's links in a relation with another side: the newer of each pair's two rows in effect decides. */
+  async function linksAt(input: { uid: ContentUid; state: RowState; row: Record<string, unknown> }): Promise<void> {
+    const { uid, state, row } = input;
     for (const [field, target] of Object.entries(MODELS[uid].relations)) {
       const relation = modelMeta(strapi, uid).field(field)?.relation;
       const inverse = relation?.inversedBy ?? relation?.mappedBy ?? null;
       if (inverse === null || inverse === undefined) continue;
       const own = Array.isArray(row[field]) ? (row[field] as string[]) : [];
-      const naming = await versionsUpTo(strapi, { uid: target, until: at, mentioning: version.documentId });
-      const candidates = [...new Set([...own, ...naming.map((other) => other.documentId)])];
-      const others = await versionsUpTo(strapi, { uid: target, until: at, documentIds: candidates });
-      const linked = candidates.filter((other) => {
-        const theirs = newestPublished(others, other).get(version.locale ?? '');
-        if (theirs === undefined || theirs.at <= version.at) return own.includes(other);
-        const list = theirs.after?.[inverse];
-        return Array.isArray(list) ? list.includes(version.documentId) : own.includes(other);
+      const candidates = [...new Set([...own, ...(await history.mentioning(target, state.documentId))])];
+      const others = await history.documents(target, candidates, [state.locale]);
+      row[field] = candidates.filter((other, index) => {
+        const theirs = others[index]?.rows[0];
+        if (theirs === undefined || theirs.at <= state.at) return own.includes(other);
+        const list = theirs.values[inverse];
+        return Array.isArray(list) ? list.includes(state.documentId) : own.includes(other);
       });
-      row[field] = linked;
     }
   }
 
   /** Entries of a type as served at T in the chain, in the order given; those not served then are left out. */
   async function entriesAt<U extends ContentUid>(uid: U, documentIds: readonly string[]) {
-    const versions = await versionsUpTo(strapi, { uid, until: at, documentIds });
-    const served: Array<{ entry: AnyEntry; document: DocumentAt; adaptation: HistoryVersion[] }> = [];
-    for (const documentId of documentIds) {
-      const document = documentAt({ versions, documentId, chain });
-      const rows = ordered(document.inEffect, chain);
-      if (rows.length === 0) continue;
-      const entrySlug = String(rows[0]?.after?.slug);
-      const adaptation = MODELS[uid].adaptable.length > 0 ? await adaptationRowsOf(uid, entrySlug) : { rows: [], versions: [] };
-      const entryRows = rows.map((version) => rowOf(sql.entry(uid).fields, version));
-      for (const [index, version] of rows.entries()) await linksAt({ uid, version, row: entryRows[index] as Record<string, unknown> });
+    const served: Array<{ entry: AnyEntry; document: DocumentAt; adaptation: RowState[] }> = [];
+    for (const document of await history.documents(uid, documentIds, chain)) {
+      if (document.rows.length === 0) continue;
+      const adaptation = MODELS[uid].adaptable.length > 0 ? await adaptationRowsOf(uid, String(document.rows[0]?.values.slug)) : { rows: [], states: [] };
+      const entryRows = document.rows.map((state) => rowOf(sql.entry(uid).fields, state));
+      for (const [index, state] of document.rows.entries()) await linksAt({ uid, state, row: entryRows[index] as Record<string, unknown> });
       const result = servedEntry({ uid, rows: entryRows, adaptationRows: adaptation.rows, chain, renderText });
-      if (result !== null) served.push({ entry: result.entry, document, adaptation: adaptation.versions });
+      if (result !== null) served.push({ entry: result.entry, document, adaptation: adaptation.states });
     }
     return served;
   }
 
-  const entryVersions = await versionsUpTo(strapi, { uid: model.uid, until: at, documentIds: entryIds });
-  const documents = entryIds.map((id) => documentAt({ versions: entryVersions, documentId: id, chain }));
-  const document = documents.find((candidate) => ordered(candidate.inEffect, chain)[0]?.after?.slug === slug) ?? null;
-  if (document === null) return whyNot(`${model.name === 'technique' ? 'Technique' : 'Condition'} "${slug}"`, documents[0] ?? null);
+  const candidates = await history.documents(model.uid, entryIds, chain);
+  const document = bySlug(candidates, slug);
+  const what = `${model.name === 'technique' ? 'Technique' : 'Condition'} "${slug}"`;
+  if (document === undefined) return whyNot(what, candidates[0]);
   const [page] = await entriesAt(model.uid, [document.documentId]);
-  if (page === undefined) return whyNot(`"${slug}"`, document);
+  if (page === undefined) return whyNot(what, document);
 
-  /** Sources of the entry: its own rows, each field served from an adaptation or a fallback locale. */
+  // Sources of the entry: its own rows, then each field served from the adaptation or a fallback locale.
   const entry = page.entry as (TechniqueEntry | ConditionEntry) & AnyEntry;
-  sources.push({ part: `${model.name} ${slug}`, locale: entry.locale, versions: ordered(page.document.inEffect, chain).map(refOf) });
-  if (page.adaptation.length > 0) sources.push({ part: "the clinic's adaptation (overrides, own FAQ items and section, hidden entries)", locale: page.adaptation[0]?.locale ?? null, versions: page.adaptation.map(refOf) });
-  for (const adapted of entry.adaptedFields) {
-    const version = page.adaptation.find((candidate) => candidate.locale === adapted.locale);
-    sources.push({ part: `${adapted.field} (the clinic's adaptation)`, locale: adapted.locale, versions: version === undefined ? [] : [refOf(version)] });
-  }
-  for (const fallback of entry.fallbackFields) {
-    const version = page.document.inEffect.get(fallback.locale);
-    sources.push({ part: `${fallback.field} (fallback locale)`, locale: fallback.locale, versions: version === undefined ? [] : [refOf(version)] });
-  }
+  const refIn = (states: RowState[], wanted: string) => states.filter((state) => state.locale === wanted).map((state) => state.ref);
+  sources.push({ part: `${model.name} ${slug}`, locale: entry.locale, versions: page.document.rows.map((row) => row.ref) });
+  if (page.adaptation.length > 0) sources.push({ part: "the clinic's adaptation (overrides, own FAQ items and section, hidden entries)", locale: page.adaptation[0]?.locale ?? null, versions: page.adaptation.map((row) => row.ref) });
+  for (const adapted of entry.adaptedFields) sources.push({ part: `${adapted.field} (the clinic's adaptation)`, locale: adapted.locale, versions: refIn(page.adaptation, adapted.locale) });
+  for (const fallback of entry.fallbackFields) sources.push({ part: `${fallback.field} (fallback locale)`, locale: fallback.locale, versions: refIn(page.document.rows, fallback.locale) });
   const relatedOf = async <U extends ContentUid>(field: string, uid: U) => {
     const documentIds = (entry as unknown as Record<string, string[]>)[field] ?? [];
     const found = await entriesAt(uid, documentIds);
-    for (const item of found) {
-      sources.push({ part: `${field}: ${item.entry.slug}`, locale: item.entry.locale, versions: [...ordered(item.document.inEffect, chain), ...item.adaptation].map(refOf) });
-    }
+    for (const item of found) sources.push({ part: `${field}: ${item.entry.slug}`, locale: item.entry.locale, versions: [...item.document.rows, ...item.adaptation].map((row) => row.ref) });
     return found.map((item) => item.entry as AnyEntry & { name: string; summary: string });
   };
 
   if (model.uid === UIDS.technique) {
     const technique = entry as TechniqueEntry;
     if (!clinic.offeredTechniques.includes(technique.documentId)) {
-      return notServed(`Clinic "${clinicSlug}" did not offer technique "${slug}" at ${iso(at)}, so its site had no such page.`, clinicRows[0] ?? null);
+      return notServed(`Clinic "${clinicSlug}" did not offer technique "${slug}" at ${iso(at)}, so its site had no such page.`, clinicRef);
     }
     const [treats, causes, providerTypes, benefits] = [
       await relatedOf('treats', UIDS.condition),
@@ -434,7 +370,7 @@ export async function pageAsServed(strapi: Core.Strapi, request: AsServedRequest
   // A clinic's site has a condition's page when a technique it offers treats it there (and does not hide it).
   const offered = await entriesAt(UIDS.technique, clinic.offeredTechniques);
   if (!offered.some((item) => (item.entry as TechniqueEntry).treats.includes(condition.documentId))) {
-    return notServed(`No technique clinic "${clinicSlug}" offered at ${iso(at)} treated condition "${slug}" on its pages, so its site had no such page.`, clinicRows[0] ?? null);
+    return notServed(`No technique clinic "${clinicSlug}" offered at ${iso(at)} treated condition "${slug}" on its pages, so its site had no such page.`, clinicRef);
   }
   const [causes, techniques] = [await relatedOf('causes', UIDS.cause), await relatedOf('techniques', UIDS.technique)];
   const text: ConditionPageText = {

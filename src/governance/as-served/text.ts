@@ -82,7 +82,13 @@ function conditionLines(page: ConditionPageText): string[] {
 }
 
 function sourceLine(source: PartSource): string {
-  const versions = source.versions.map((version) => `#${version.historyId} ${version.locale ?? ''} ${version.action} by ${version.actor} at ${version.at}`).join('; ');
+  const versions = source.versions
+    .map((version) => {
+      if (version.basis === 'unchanged') return `${version.locale ?? ''} unchanged since history began (as it is now)`;
+      const recorded = `${version.locale ?? ''} ${version.action ?? ''} by ${version.actor ?? ''} at ${version.at ?? ''}`;
+      return version.basis === 'before' ? `as it was before #${version.historyId} (${recorded})` : `#${version.historyId} ${recorded}`;
+    })
+    .join('; ');
   return `- ${source.part} (served in ${source.locale ?? '-'}): ${versions === '' ? 'no version' : versions}`;
 }
 
