@@ -3,6 +3,8 @@
  * Writes are checked for unknown tokens (content-validation), so a typo is an editor's error message
  * instead of braces on a clinic's page.
  */
+import type { ClinicEntry } from '../content/types';
+
 export const CLINIC_TOKENS = ['name', 'phone', 'email', 'website', 'bookingUrl', 'address', 'city'] as const;
 export type ClinicToken = (typeof CLINIC_TOKENS)[number];
 export type ClinicTokenValues = Record<ClinicToken, string>;
@@ -44,4 +46,19 @@ export function renderTokens(text: string, values: ClinicTokenValues): string {
     // Unknown tokens are refused on write; one that predates the check renders as nothing, never as braces.
     return isKnown(expression) ? values[name as ClinicToken] : '';
   });
+}
+
+/** What each token reads for a clinic (as stored, tokens unrendered): the values every page of it renders. */
+export function clinicTokenValues(clinic: Pick<ClinicEntry, 'name' | 'phone' | 'email' | 'website' | 'bookingUrl' | 'address'>): ClinicTokenValues {
+  const { street, city, region, postalCode, country } = clinic.address;
+  const locality = [city, [region, postalCode].filter(Boolean).join(' ')].filter(Boolean).join(', ');
+  return {
+    name: clinic.name,
+    phone: clinic.phone,
+    email: clinic.email,
+    website: clinic.website ?? '',
+    bookingUrl: clinic.bookingUrl ?? clinic.website ?? '',
+    address: [street, locality, country].filter(Boolean).join(', '),
+    city,
+  };
 }

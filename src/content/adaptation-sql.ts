@@ -40,7 +40,7 @@ export function adaptationSql(sql: ReadSql): EntrySql {
   for (const name of [...served, ADAPTATION.hiddenField]) {
     if (!pairs.some(([key]) => key === name)) throw new Error(`${ADAPTATION.uid} has no loadable field "${name}"`);
   }
-  const entry = { json: sql.object(pairs), decoder, table: model.tableName };
+  const entry = { json: sql.object(pairs), decoder, table: model.tableName, fields: pairs.map(([key]) => key) };
   built.set(sql, entry);
   return entry;
 }

@@ -119,6 +119,53 @@ const UNRENDERED = new Set(['documentId', 'slug', 'locale', 'updatedAt', 'fallba
 
 const parsed = (data: unknown): Record<string, unknown> => (typeof data === 'string' ? (JSON.parse(data) as Record<string, unknown>) : (data as Record<string, unknown>));
 
+/** Every string of a value, rendered (clinic tokens). */
+function renderValue(value: unknown, renderText: (text: string) => string): unknown {
+  if (typeof value === 'string') return renderText(value);
+  if (Array.isArray(value)) return value.map((item) => renderValue(item, renderText));
+  if (typeof value === 'object' && value !== null) {
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) result[key] = renderValue(item, renderText);
+    return result;
+  }
+  return value;
+}
+
+function toEntry(uid: ContentUid, data: Record<string, unknown>, renderText: (text: string) => string): AnyEntry {
+  const model = MODELS[uid];
+  const entry: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(data)) {
+    if (field in model.relations || UNRENDERED.has(field)) {
+      entry[field] = value ?? (field in model.relations ? [] : value);
+    } else {
+      entry[field] = renderValue(value, renderText);
+    }
+  }
+  if (!isEntry(entry)) throw new Error(`A loaded ${uid} entry lacks its documentId, locale, fallback or adapted fields.`);
+  return entry;
+}
+
+/**
+ * One document as served: its rows in the chain's locales merged (mergeAlongChain), the clinic's
+ * adaptation rows applied (adaptation.ts) and every text rendered. The read API's rows come from its
+ * statement; content history gives the same rows as they were at a past moment (src/governance/as-served).
+ */
+export function servedEntry(input: {
+  uid: ContentUid;
+  /** The document's rows (the read statement's fields, with documentId and locale) in the chain's locales. */
+  rows: Array<Record<string, unknown>>;
+  /** The clinic's adaptation rows of this entry in the chain's locales, hidden items with their documentIds. */
+  adaptationRows: ReadonlyArray<Record<string, unknown>>;
+  chain: readonly string[];
+  renderText: (text: string) => string;
+}): { entry: AnyEntry; dependsOnUpTo: string | null } | null {
+  const { uid, rows, adaptationRows, chain, renderText } = input;
+  const model = MODELS[uid];
+  const merged = mergeAlongChain(rows, chain, model.relations);
+  if (merged === null) return null;
+  return { entry: toEntry(uid, applyAdaptation({ model, data: merged.data, rows, adaptationRows, chain }), renderText), dependsOnUpTo: merged.dependsOnUpTo };
+}
+
 export function createContentReader(input: {
   strapi: Core.Strapi;
   status: ContentStatus;
@@ -134,31 +181,6 @@ export function createContentReader(input: {
   const clinic = input.clinic ?? null;
   const typeTags = (uid: ContentUid) => chain.map((locale) => typeTag(uid, locale));
   const sql = readSql(strapi);
-
-  function render(value: unknown): unknown {
-    if (typeof value === 'string') return renderText(value);
-    if (Array.isArray(value)) return value.map(render);
-    if (typeof value === 'object' && value !== null) {
-      const result: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) result[key] = render(item);
-      return result;
-    }
-    return value;
-  }
-
-  function toEntry(uid: ContentUid, data: Record<string, unknown>): AnyEntry {
-    const model = MODELS[uid];
-    const entry: Record<string, unknown> = {};
-    for (const [field, value] of Object.entries(data)) {
-      if (field in model.relations || UNRENDERED.has(field)) {
-        entry[field] = value ?? (field in model.relations ? [] : value);
-      } else {
-        entry[field] = render(value);
-      }
-    }
-    if (!isEntry(entry)) throw new Error(`A loaded ${uid} entry lacks its documentId, locale, fallback or adapted fields.`);
-    return entry;
-  }
 
   return {
     status,
@@ -211,13 +233,13 @@ export function createContentReader(input: {
       const deepest = new Map<string, string | null>();
       for (const group of grouped.values()) {
         const request = requests[group.request] as LoadRequest;
-        const model = MODELS[request.uid];
-        const merged = mergeAlongChain(group.rows, chain, model.relations);
-        if (merged === null) continue;
-        const adaptationRows = adaptations.get(`${group.request}\n${String(merged.data.slug)}`) ?? [];
-        const entry = toEntry(request.uid, applyAdaptation({ model, data: merged.data, rows: group.rows, adaptationRows, chain }));
-        (found[group.request] as Map<string, AnyEntry>).set(String(request.by === 'slug' ? merged.data.slug : merged.data.documentId), entry);
-        deepest.set(`${group.request}\n${entry.documentId}`, merged.dependsOnUpTo);
+        // Slugs are not localized: every row of the document has the one its adaptations name.
+        const adaptationRows = adaptations.get(`${group.request}\n${String(group.rows[0]?.slug)}`) ?? [];
+        const served = servedEntry({ uid: request.uid, rows: group.rows, adaptationRows, chain, renderText });
+        if (served === null) continue;
+        const { entry } = served;
+        (found[group.request] as Map<string, AnyEntry>).set(request.by === 'slug' ? entry.slug : entry.documentId, entry);
+        deepest.set(`${group.request}\n${entry.documentId}`, served.dependsOnUpTo);
       }
       if (onRead !== undefined) {
         requests.forEach((request, index) => {

@@ -49,6 +49,8 @@ export interface EntrySql {
   json: string;
   decoder: Decoder;
   table: string;
+  /** The keys of the JSON object, in order: what an entry's row holds. */
+  fields: readonly string[];
 }
 
 export class ReadSql {
@@ -162,7 +164,7 @@ export class ReadSql {
     for (const name of [...served.components, ...Object.keys(served.relations)]) {
       if (!pairs.some(([key]) => key === name)) throw new Error(`${uid} has no loadable field "${name}"`);
     }
-    const entry = { json: this.object(pairs), decoder, table: model.tableName };
+    const entry = { json: this.object(pairs), decoder, table: model.tableName, fields: pairs.map(([key]) => key) };
     this.entries.set(uid, entry);
     return entry;
   }

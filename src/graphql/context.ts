@@ -4,7 +4,7 @@ import { GraphQLError } from 'graphql';
 import type { ResponseMedia } from './http-semantics';
 import { clinicTag, LOCALES_TAG } from '../content/tags';
 import type { ClinicDirectory } from '../clinics/directory';
-import { renderTokens, type ClinicTokenValues } from '../clinics/tokens';
+import { clinicTokenValues, renderTokens } from '../clinics/tokens';
 import { createContentReader } from '../content/reader';
 import { createContentScope } from '../content/scope';
 import { localeChain, type FallbackMap } from '../locales/chain';
@@ -43,20 +43,6 @@ export const UNAUTHENTICATED_REASONS = {
   revoked: 'KEY_REVOKED',
   expired: 'KEY_EXPIRED',
 } as const;
-
-function tokenValues(clinic: ClinicEntry): ClinicTokenValues {
-  const { street, city, region, postalCode, country } = clinic.address;
-  const locality = [city, [region, postalCode].filter(Boolean).join(' ')].filter(Boolean).join(', ');
-  return {
-    name: clinic.name,
-    phone: clinic.phone,
-    email: clinic.email,
-    website: clinic.website ?? '',
-    bookingUrl: clinic.bookingUrl ?? clinic.website ?? '',
-    address: [street, locality, country].filter(Boolean).join(', '),
-    city,
-  };
-}
 
 /**
  * Context creation reads the directory: a database that cannot be reached is a 503, not a 500. A
@@ -147,7 +133,7 @@ async function contextFor(input: {
     throw clientError('FORBIDDEN', `Clinic "${caller.clinicSlug}" is not published; publish it in the admin first.`);
   }
 
-  const values = tokenValues(clinic);
+  const values = clinicTokenValues(clinic);
   const scopes = new Map<string, ContentScope>();
   const chainOf = (requested: string) => localeChain({ requested, fallbacks, knownLocales, defaultLocale });
   // A locale the service no longer has is left out of the clinic's pages (a request for it is refused).

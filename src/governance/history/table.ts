@@ -118,3 +118,38 @@ export async function findVersion(strapi: Core.Strapi, id: number): Promise<Hist
   const [row] = (await table(strapi).select('*').where('id', id)) as StoredRow[];
   return row === undefined ? null : fromStored(row);
 }
+
+/** When the first version was recorded (ms), or null when none is: history starts with the table. */
+export async function firstVersionAt(strapi: Core.Strapi): Promise<number | null> {
+  const [row] = (await table(strapi).min({ first: 'at' })) as Array<{ first: number | string | null }>;
+  return numOrNull(row?.first ?? null);
+}
+
+/**
+ * Versions of `uid` up to `until` (ms, inclusive), oldest first: of these documents, of those whose
+ * values before or after hold `field` = `value` (a slug, a clinic), or of those whose values name
+ * `mentioning` (a documentId, in a relation). The text match narrows the rows read; for fields the
+ * values decide, and a documentId is unique enough not to occur by chance.
+ */
+export async function versionsUpTo(
+  strapi: Core.Strapi,
+  input:
+    | { uid: string; until: number; documentIds: readonly string[] }
+    | { uid: string; until: number; field: string; value: string }
+    | { uid: string; until: number; mentioning: string },
+): Promise<HistoryVersion[]> {
+  const query = table(strapi).select('*').where('uid', input.uid).andWhere('at', '<=', input.until).orderBy([{ column: 'at' }, { column: 'id' }]);
+  if ('documentIds' in input) {
+    if (input.documentIds.length === 0) return [];
+    query.whereIn('document_id', [...input.documentIds]);
+    return ((await query) as StoredRow[]).map(fromStored);
+  }
+  if ('mentioning' in input) {
+    query.andWhere((where) => where.where('after', 'like', `%${JSON.stringify(input.mentioning)}%`).orWhere('before', 'like', `%${JSON.stringify(input.mentioning)}%`));
+    return ((await query) as StoredRow[]).map(fromStored);
+  }
+  const { field, value } = input;
+  const text = `%${JSON.stringify({ [field]: value }).slice(1, -1)}%`;
+  query.andWhere((where) => where.where('after', 'like', text).orWhere('before', 'like', text));
+  return ((await query) as StoredRow[]).map(fromStored).filter((version) => version.after?.[field] === value || version.before?.[field] === value);
+}

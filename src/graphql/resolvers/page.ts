@@ -1,24 +1,12 @@
 /** The therapy page: one request for all a page needs, with its SEO and JSON-LD. */
 import { UIDS } from '../../content/model';
 import { therapyPageJsonLd } from '../../seo/json-ld';
+import { therapyPageSeo } from '../../seo/page-seo';
 import { clientError } from '../errors';
 import { serve, type TherapyPageParent } from '../mappers';
 import type { Resolvers } from '../../../types/graphql/resolvers';
 
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
-}
-
-function pageSeo(parent: TherapyPageParent) {
-  const { technique, clinic } = parent;
-  return (
-    technique.seo ?? {
-      metaTitle: clip(`${technique.name} | ${clinic.name}`, 70),
-      metaDescription: clip(technique.summary, 160),
-      noIndex: false,
-    }
-  );
-}
+const pageSeo = (parent: TherapyPageParent) => therapyPageSeo(parent);
 
 export const pageResolvers: Resolvers = {
   Query: {
