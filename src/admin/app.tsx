@@ -7,18 +7,23 @@
  *   default `matches` message; every other pattern check in the admin brings its own.
  * - Home page widgets for editors: medical reviews due, clinic adaptations whose vetted base changed,
  *   and the webhooks sent to clinic sites.
- * - The clinic adaptations' list view gets a "Base" column (up to date / out of date).
- * - The edit view gets a "History" side panel: the entry's versions, their changes, restore as draft.
+ * - The clinic adaptations' list view gets a "Base" column (up to date / out of date); every list view
+ *   a "Scheduled" column (the next scheduled publish or unpublish, a lapsed review, a failed job).
+ * - The edit view gets a "History" side panel (the entry's versions, their changes, restore as draft)
+ *   and a "Schedule" side panel (publish or unpublish at a time; cancel; why a scheduled job failed).
  */
 import { setLocale } from 'yup';
 import type { StrapiApp } from '@strapi/strapi/admin';
 import { Clock, ArrowClockwise, Pencil } from '@strapi/icons';
 import { addBaseColumn } from './adaptation-column';
-import { HistoryPanel, type HistoryPanelProps } from './history-panel';
+import { HistoryPanel } from './history-panel';
+import type { SidePanelProps } from './recorded-types';
+import { addScheduledColumn } from './schedule-column';
+import { SchedulePanel } from './schedule-panel';
 
 /** The content manager's side panel API (its plugin types `apis` as unknown; this is the part used). */
 interface ContentManagerApis {
-  addEditViewSidePanel(panels: Array<(props: HistoryPanelProps) => unknown>): void;
+  addEditViewSidePanel(panels: Array<(props: SidePanelProps) => unknown>): void;
 }
 
 export default {
@@ -51,7 +56,8 @@ export default {
   },
   bootstrap(app: StrapiApp) {
     app.registerHook('Admin/CM/pages/ListView/inject-column-in-table', addBaseColumn);
-    (app.getPlugin('content-manager').apis as unknown as ContentManagerApis).addEditViewSidePanel([HistoryPanel]);
+    app.registerHook('Admin/CM/pages/ListView/inject-column-in-table', addScheduledColumn);
+    (app.getPlugin('content-manager').apis as unknown as ContentManagerApis).addEditViewSidePanel([HistoryPanel, SchedulePanel]);
     setLocale({
       string: {
         matches: '${path} must be lowercase-kebab: lowercase letters and digits separated by single hyphens (e.g. "back-pain")',

@@ -6,14 +6,7 @@
 import * as React from 'react';
 import { useFetchClient } from '@strapi/strapi/admin';
 import { Box, Button, Flex, Typography } from '@strapi/design-system';
-import type { AdaptationUid, ContentUid } from '../content/model/registry';
-
-/** What the content manager hands a side panel (its `PanelComponentProps`, the part used here). */
-export interface HistoryPanelProps {
-  model: string;
-  documentId?: string;
-  document?: { locale?: string | null };
-}
+import { isRecorded, refusalMessage, type SidePanelProps } from './recorded-types';
 
 interface FieldDiff {
   field: string;
@@ -30,19 +23,6 @@ interface Version {
   at: string;
   diff: FieldDiff[];
 }
-
-/** The types whose writes the service records (src/governance/history): every served type and adaptations, checked by the compiler. */
-const RECORDED: Readonly<Record<ContentUid | AdaptationUid, true>> = {
-  'api::technique.technique': true,
-  'api::condition.condition': true,
-  'api::cause.cause': true,
-  'api::provider-type.provider-type': true,
-  'api::benefit.benefit': true,
-  'api::clinic.clinic': true,
-  'api::clinic-adaptation.clinic-adaptation': true,
-};
-
-const isRecorded = (model: string): boolean => Object.hasOwn(RECORDED, model);
 
 const shown = (value: unknown): string => {
   if (value === null || value === undefined) return '—';
@@ -76,8 +56,7 @@ const HistoryContent = ({ model, documentId, locale }: { model: string; document
       // The form shows the draft as loaded: reload it to show the restored values.
       window.location.reload();
     } catch (error) {
-      const body = (error as { response?: { data?: { error?: { message?: string } } } }).response?.data;
-      setMessage(body?.error?.message ?? 'The version could not be restored.');
+      setMessage(refusalMessage(error, 'The version could not be restored.'));
     }
   };
 
@@ -121,7 +100,7 @@ const HistoryContent = ({ model, documentId, locale }: { model: string; document
 };
 
 /** The panel, for entries of the recorded types that exist (not while one is being created). */
-export const HistoryPanel = ({ model, documentId, document }: HistoryPanelProps) => {
+export const HistoryPanel = ({ model, documentId, document }: SidePanelProps) => {
   if (documentId === undefined || !isRecorded(model)) return null;
   return {
     title: 'History',

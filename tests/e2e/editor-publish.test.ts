@@ -1,7 +1,9 @@
 /**
  * An editor's day, in Debian's Chromium driving the real admin (playwright-core): log in, edit the MRT
  * summary, see the draft on the preview page, publish; then a clinic's public GraphQL answer shows the
- * change within 1 s, and the clinic's own receiver got a signed revalidation webhook.
+ * change within 1 s, and the clinic's own receiver got a signed revalidation webhook. Then schedule a
+ * corrected summary in the Schedule panel, see it in the list's Scheduled column, and see it go live
+ * at its time; schedule an unpublish and cancel it.
  *
  * Needs the admin build (`npm run build`; tests/helpers/global-setup.js builds it when missing) and
  * /usr/bin/chromium (`apt-get install chromium`; CHROMIUM_PATH overrides). On failure a screenshot of
@@ -86,7 +88,7 @@ beforeAll(async () => {
   app = await startApp({
     isListening: true,
     isServingAdmin: true,
-    environment: { ADMIN_EMAIL: EDITOR.email, ADMIN_PASSWORD: EDITOR.password, REVALIDATION_POLL_MS: '200' },
+    environment: { ADMIN_EMAIL: EDITOR.email, ADMIN_PASSWORD: EDITOR.password, REVALIDATION_POLL_MS: '200', SCHEDULE_POLL_MS: '200' },
   });
   await runSeed({ strapi: app.strapi });
   const clinics = app.strapi.documents('api::clinic.clinic' as never) as unknown as {
@@ -213,4 +215,74 @@ it('an editor edits the MRT summary, previews the draft, publishes, and every cl
     await updates.getByText(`publish technique/${MRT}`).first().waitFor({ timeout: 60000 });
     expect(await updates.getByText('delivered').count()).toBeGreaterThan(0);
   });
+});
+
+/** A moment as a datetime-local input takes it, in the browser's zone (the machine's, as Chromium runs here). */
+function localInput(date: Date): string {
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+it('an editor schedules a corrected summary in the Schedule panel, sees it in the list, and it goes live at its time; a cancelled unpublish never runs', async () => {
+  const corrected = `A corrected summary that goes live at its time (${Date.now()}).`;
+  await step('open the technique and save the corrected draft', async () => {
+    await page.goto(`${app.baseUrl}/admin/content-manager/collection-types/api::technique.technique`);
+    await page.getByRole('link', { name: 'Myofascial Release Therapy' }).first().click();
+    await page.waitForSelector('textarea[name="summary"]', { timeout: 60000 });
+    await page.fill('textarea[name="summary"]', corrected);
+    const saved = page.waitForResponse((response) => response.request().method() === 'PUT' && response.url().includes('/content-manager/collection-types/api::technique.technique/'));
+    await page.getByRole('button', { name: 'Save' }).click();
+    expect((await saved).status()).toBe(200);
+  });
+
+  const dueAt = new Date(Date.now() + 12000);
+  await step('schedule the publish', async () => {
+    const panel = page.getByTestId('schedule-panel');
+    await panel.waitFor({ timeout: 60000 });
+    await panel.getByTestId('schedule-action').selectOption('publish');
+    await panel.getByTestId('schedule-at').fill(localInput(dueAt));
+    const created = page.waitForResponse((response) => response.request().method() === 'POST' && response.url().endsWith('/editor/schedules'));
+    await panel.getByTestId('schedule-submit').click();
+    expect((await created).status()).toBe(200);
+    await panel.locator('[data-testid="schedule-job"][data-status="pending"]').first().waitFor({ timeout: 10000 });
+    await picture('admin-schedule-panel');
+  });
+
+  await step('see it in the list', async () => {
+    await page.goto(`${app.baseUrl}/admin/content-manager/collection-types/api::technique.technique`);
+    const badge = page.locator('[data-testid="schedule-badge"][data-kind="pending"]').first();
+    await badge.waitFor({ timeout: 30000 });
+    expect(await badge.textContent()).toMatch(/^Publish /);
+  });
+
+  // Not before its time; live within the worker's period after it (and some room for a loaded machine).
+  expect((await graphql(app, { key: publicKey, query: SUMMARY_QUERY })).body.data.technique.summary).not.toBe(corrected);
+  let liveAt = Number.POSITIVE_INFINITY;
+  while (Date.now() < dueAt.getTime() + 10000) {
+    const answer = await graphql(app, { key: publicKey, query: SUMMARY_QUERY });
+    if (answer.body.data?.technique?.summary === corrected) {
+      liveAt = Date.now();
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  // The input is to the second: the job is due at the whole second it names.
+  expect(liveAt).toBeGreaterThanOrEqual(Math.floor(dueAt.getTime() / 1000) * 1000);
+  expect(liveAt - dueAt.getTime()).toBeLessThan(3000);
+
+  await step('see it done, then schedule an unpublish and cancel it', async () => {
+    await page.getByRole('link', { name: 'Myofascial Release Therapy' }).first().click();
+    const panel = page.getByTestId('schedule-panel');
+    await panel.locator('[data-testid="schedule-job"][data-status="done"]').first().waitFor({ timeout: 30000 });
+    await panel.getByTestId('schedule-action').selectOption('unpublish');
+    await panel.getByTestId('schedule-at').fill(localInput(new Date(Date.now() + 3600 * 1000)));
+    await panel.getByTestId('schedule-submit').click();
+    const pending = panel.locator('[data-testid="schedule-job"][data-status="pending"]');
+    await pending.first().waitFor({ timeout: 10000 });
+    await pending.first().getByRole('button', { name: 'Cancel' }).click();
+    await panel.locator('[data-testid="schedule-job"][data-status="cancelled"]').first().waitFor({ timeout: 10000 });
+    expect(await pending.count()).toBe(0);
+  });
+  const published = await app.strapi.db.query('api::technique.technique').count({ where: { slug: MRT, locale: 'en', publishedAt: { $notNull: true } } });
+  expect(published).toBe(1);
 });
