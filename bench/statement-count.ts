@@ -4,16 +4,22 @@
  * behalf until its headers were written (BEGIN and COMMIT included). It counts in knex's client, below
  * anything the service does, so it counts a build of another commit the same way (bench/publish.ts
  * runs one beside this one); statements of timers and of work after the answer are not counted.
+ * With BENCH_STATEMENT_LOG=<file>, each counted statement is also appended to the file as a JSON line
+ * (the request, the SQL, its time in the driver): where a publish's statements and time go.
  */
 import { AsyncLocalStorage } from 'async_hooks';
+import { appendFileSync } from 'fs';
 import http from 'http';
 import path from 'path';
 
 export const STATEMENTS_HEADER = 'x-bench-statements';
 
 interface Tally {
+  request: string;
   statements: number;
 }
+
+const LOG = process.env.BENCH_STATEMENT_LOG;
 
 const current = new AsyncLocalStorage<Tally>();
 const tallies = new WeakMap<http.ServerResponse, Tally>();
@@ -26,15 +32,20 @@ const client = require(require.resolve('knex/lib/client', { paths: [process.cwd(
 const query = client.prototype.query;
 client.prototype.query = function (this: unknown, ...args: unknown[]) {
   const tally = current.getStore();
-  if (tally !== undefined) tally.statements += 1;
-  return query.apply(this, args);
+  if (tally === undefined) return query.apply(this, args);
+  tally.statements += 1;
+  if (LOG === undefined) return query.apply(this, args);
+  const started = performance.now();
+  const sql = String((args[1] as { sql?: unknown } | string | undefined) && typeof args[1] === 'object' ? (args[1] as { sql?: unknown }).sql : args[1]);
+  const log = () => appendFileSync(LOG, `${JSON.stringify({ request: tally.request, ms: Number((performance.now() - started).toFixed(3)), sql })}\n`);
+  return (query.apply(this, args) as Promise<unknown>).finally(log);
 };
 
 const emit = http.Server.prototype.emit as (this: http.Server, ...input: unknown[]) => boolean;
 http.Server.prototype.emit = function (this: http.Server, ...args: unknown[]) {
-  const [event, , response] = args;
-  if (event !== 'request' || !(response instanceof http.ServerResponse)) return emit.apply(this, args);
-  const tally: Tally = { statements: 0 };
+  const [event, request, response] = args;
+  if (event !== 'request' || !(request instanceof http.IncomingMessage) || !(response instanceof http.ServerResponse)) return emit.apply(this, args);
+  const tally: Tally = { request: `${request.method} ${request.url}`, statements: 0 };
   tallies.set(response, tally);
   return current.run(tally, () => emit.apply(this, args));
 } as typeof http.Server.prototype.emit;
