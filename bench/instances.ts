@@ -9,7 +9,7 @@ import path from 'path';
 
 /** The project root, whether this runs from bench/ (tests) or dist/bench/ (npm run bench). */
 const ROOT = [path.resolve(__dirname, '..'), path.resolve(__dirname, '..', '..')].find((dir) => existsSync(path.join(dir, 'package.json'))) as string;
-const STRAPI_CLI = path.join(ROOT, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js');
+const strapiCli = (root: string) => path.join(root, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js');
 
 export interface Instance {
   name: string;
@@ -32,16 +32,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `strapi start` (production, from dist/) and resolves once it answers /_health. */
+/**
+ * Starts `strapi start` (production, from dist/) and resolves once it answers /_health. `root`: the
+ * checkout whose dist/ runs (this one unless given; bench:publish runs an older build beside it).
+ */
 export async function startInstance(
   name: string,
   environment: Record<string, string>,
-  options: { timeoutMs?: number; nodeArgs?: string[]; port?: number } = {},
+  options: { timeoutMs?: number; nodeArgs?: string[]; port?: number; root?: string } = {},
 ): Promise<Instance> {
   const timeoutMs = options.timeoutMs ?? 240000;
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), STRAPI_CLI, 'start'], {
-    cwd: ROOT,
+  const root = options.root ?? ROOT;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), strapiCli(root), 'start'], {
+    cwd: root,
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -109,6 +113,9 @@ export function createKeyWithCli(environment: Record<string, string>, slug = 'no
 
 /** An editor in the admin API: the calls the admin panel makes for save, publish and unpublish. */
 export class Editor {
+  /** The headers of the last answer (bench:publish reads its statement count there). */
+  lastHeaders: Headers | null = null;
+
   private constructor(private readonly token: string) {}
 
   static async signIn(base: string, email: string, password: string): Promise<Editor> {
@@ -139,6 +146,7 @@ export class Editor {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+    this.lastHeaders = response.headers;
     const text = await response.text();
     if (!response.ok) throw new Error(`${method} ${pathname}: ${response.status} ${text.slice(0, 500)}`);
     return text === '' ? null : JSON.parse(text);
