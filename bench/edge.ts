@@ -16,7 +16,7 @@ import os from 'os';
 import path from 'path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
-import { createKeyWithCli, Editor, freePort, startInstance, type Instance } from './instances';
+import { createKeyWithCli, Editor, productionSecrets, freePort, startInstance, type Instance } from './instances';
 import { startVarnish, VARNISHD, type Varnish } from './varnish';
 import { option } from './options';
 
@@ -74,7 +74,6 @@ async function main(): Promise<void> {
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
-  const secret = () => randomBytes(24).toString('base64');
   const instances: Instance[] = [];
   let varnish: Varnish | null = null;
   let bare: ReturnType<typeof spawn> | null = null;
@@ -84,11 +83,7 @@ async function main(): Promise<void> {
       REDIS_URL: process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
       REDIS_PREFIX: `bench-${randomBytes(6).toString('hex')}`,
       SEED_ON_EMPTY: 'true',
-      APP_KEYS: `${secret()},${secret()}`,
-      API_TOKEN_SALT: secret(),
-      ADMIN_JWT_SECRET: secret(),
-      TRANSFER_TOKEN_SALT: secret(),
-      ENCRYPTION_KEY: secret(),
+      ...productionSecrets(),
       RATE_LIMIT_PER_MINUTE: '100000000',
     };
     // Varnish first, its backend B's port (its address goes into the instances' VARNISH_PURGE_URLS).

@@ -3,6 +3,7 @@
  * balancer; and an editor driving the admin API. Used by the multi-instance tests and by bench P5.
  */
 import { spawn, type ChildProcess } from 'child_process';
+import { randomBytes } from 'crypto';
 import { createServer } from 'net';
 import { existsSync } from 'fs';
 import path from 'path';
@@ -10,6 +11,12 @@ import path from 'path';
 /** The project root, whether this runs from bench/ (tests) or dist/bench/ (npm run bench). */
 const ROOT = [path.resolve(__dirname, '..'), path.resolve(__dirname, '..', '..')].find((dir) => existsSync(path.join(dir, 'package.json'))) as string;
 const strapiCli = (root: string) => path.join(root, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js');
+
+/** Fresh random secrets for a service a bench starts in production mode (which refuses defaults). */
+export function productionSecrets(): Record<'APP_KEYS' | 'API_TOKEN_SALT' | 'ADMIN_JWT_SECRET' | 'TRANSFER_TOKEN_SALT' | 'ENCRYPTION_KEY', string> {
+  const secret = () => randomBytes(24).toString('base64');
+  return { APP_KEYS: `${secret()},${secret()}`, API_TOKEN_SALT: secret(), ADMIN_JWT_SECRET: secret(), TRANSFER_TOKEN_SALT: secret(), ENCRYPTION_KEY: secret() };
+}
 
 export interface Instance {
   name: string;

@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'fs';
 import os from 'os';
 import path from 'path';
 import { Client } from 'pg';
-import { Editor, startInstance, type Instance } from './instances';
+import { Editor, productionSecrets, startInstance, type Instance } from './instances';
 import { option } from './options';
 import { STATEMENTS_HEADER } from './statement-count';
 import { CliSetupError, runCli } from '../scripts/cli';
@@ -96,7 +96,6 @@ function baselineSide(): Side {
   return { name: 'baseline', root, commit: commitOf(root) };
 }
 
-const secret = () => randomBytes(24).toString('base64');
 
 /** A fresh database for one side, and how to drop it. */
 async function freshDatabase(database: Database, side: SideName): Promise<{ environment: Record<string, string>; drop(): Promise<void> }> {
@@ -159,11 +158,7 @@ async function measure(database: Database, sides: Side[]): Promise<Record<SideNa
         {
           ...fresh.environment,
           SEED_ON_EMPTY: 'true',
-          APP_KEYS: `${secret()},${secret()}`,
-          API_TOKEN_SALT: secret(),
-          ADMIN_JWT_SECRET: secret(),
-          TRANSFER_TOKEN_SALT: secret(),
-          ENCRYPTION_KEY: secret(),
+          ...productionSecrets(),
         },
         { root: side.root, nodeArgs: ['--require', COUNTER] },
       );

@@ -14,7 +14,7 @@ import path from 'path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import type { BuildReport } from './build';
-import { createKeyWithCli, Editor, startInstance, type Instance } from './instances';
+import { createKeyWithCli, Editor, productionSecrets, startInstance, type Instance } from './instances';
 import { OUR_LIST, OUR_PAGE, STRAPI_PAGE } from './queries';
 import { option } from './options';
 
@@ -104,7 +104,6 @@ function peakRssMb(child: ChildProcess): number {
 
 async function startService(dbFile: string, probe: Target, extra: Record<string, string>): Promise<{ child: ChildProcess; base: string; startMs: number }> {
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const secret = () => randomBytes(24).toString('base64');
   const started = Date.now();
   const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'start'], {
     cwd: ROOT,
@@ -119,11 +118,8 @@ async function startService(dbFile: string, probe: Target, extra: Record<string,
       BENCH_STRAPI_GRAPHQL: 'true',
       SERVE_ADMIN_PANEL: 'false',
       LOG_LEVEL: 'error',
-      APP_KEYS: `${secret()},${secret()}`,
+      ...productionSecrets(),
       API_TOKEN_SALT: process.env.BENCH_API_TOKEN_SALT ?? '',
-      ADMIN_JWT_SECRET: secret(),
-      TRANSFER_TOKEN_SALT: secret(),
-      ENCRYPTION_KEY: secret(),
       // The load comes from one key: a limit high enough never to refuse it, so the limiter's cost is measured.
       RATE_LIMIT_PER_MINUTE: '100000000',
       ...extra,
@@ -344,17 +340,12 @@ async function measureP5(): Promise<{
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
-  const secret = () => randomBytes(24).toString('base64');
   const environment = {
     DATABASE_URL: url.toString(),
     REDIS_URL: process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
     REDIS_PREFIX: `bench-${randomBytes(6).toString('hex')}`,
     SEED_ON_EMPTY: 'true',
-    APP_KEYS: `${secret()},${secret()}`,
-    API_TOKEN_SALT: secret(),
-    ADMIN_JWT_SECRET: secret(),
-    TRANSFER_TOKEN_SALT: secret(),
-    ENCRYPTION_KEY: secret(),
+    ...productionSecrets(),
   };
   const instances: Instance[] = [];
   try {

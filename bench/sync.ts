@@ -17,7 +17,6 @@
  *          --write-seconds 240  --levels 10000,50000,100000  --rebuild (build the dataset again)
  */
 import { spawn } from 'child_process';
-import { randomBytes } from 'crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import os from 'os';
 import path from 'path';
@@ -27,7 +26,7 @@ import type { FeedChange } from '../src/sync/change';
 import { FEED_TABLE } from '../src/sync/feed-table';
 import { ChangesDocument, ManifestDocument, type ChangesQuery, type ManifestQuery } from '../types/graphql/client/graphql';
 import type { BuildReport } from './build';
-import { createKeyWithCli, Editor, startInstance, type Instance } from './instances';
+import { createKeyWithCli, Editor, productionSecrets, startInstance, type Instance } from './instances';
 import { option } from './options';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -347,17 +346,12 @@ async function main(): Promise<void> {
     const rowsLeftByBuild = await tableRows(db);
     await db(FEED_TABLE).delete();
 
-    const secret = () => randomBytes(24).toString('base64');
     const environment = {
       DATABASE_FILENAME: WORK_DB,
       RESPONSE_CACHE: 'off',
       SEED_ON_EMPTY: 'false',
       LOG_LEVEL: 'error',
-      APP_KEYS: `${secret()},${secret()}`,
-      API_TOKEN_SALT: secret(),
-      ADMIN_JWT_SECRET: secret(),
-      TRANSFER_TOKEN_SALT: secret(),
-      ENCRYPTION_KEY: secret(),
+      ...productionSecrets(),
       // One key asks one request after another: a limit high enough never to refuse it.
       RATE_LIMIT_PER_MINUTE: '100000000',
     };
