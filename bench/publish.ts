@@ -9,6 +9,7 @@
  * its SQL statements are counted in the service process (bench/statement-count.ts).
  * Growth = ours / baseline. Writes bench/results/publish.json and publish.md.
  * Options: --baseline DIR (required)  --publishes 100  --warm-up 10  --databases sqlite,postgres
+ *          --statement-log DIR (each side's statements, as JSON lines, into DIR/<database>-<side>.jsonl)
  * PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); one database
  * per side is created and dropped.
  */
@@ -31,6 +32,7 @@ const COUNTER = path.join(__dirname, 'statement-count.js');
 const PUBLISHES = Number(option('publishes', '100'));
 const WARM_UP = Number(option('warm-up', '10'));
 const DATABASES = option('databases', 'sqlite,postgres').split(',') as Database[];
+const STATEMENT_LOG = option('statement-log', '');
 const GOAL = 1.2;
 const TECHNIQUE = 'api::technique.technique';
 const MRT = 'myofascial-release-therapy';
@@ -159,6 +161,7 @@ async function measure(database: Database, sides: Side[]): Promise<Record<SideNa
           ...fresh.environment,
           SEED_ON_EMPTY: 'true',
           ...productionSecrets(),
+          ...(STATEMENT_LOG === '' ? {} : { BENCH_STATEMENT_LOG: path.resolve(STATEMENT_LOG, `${database}-${side.name}.jsonl`) }),
         },
         { root: side.root, nodeArgs: ['--require', COUNTER] },
       );

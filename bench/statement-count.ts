@@ -36,7 +36,8 @@ client.prototype.query = function (this: unknown, ...args: unknown[]) {
   tally.statements += 1;
   if (LOG === undefined) return query.apply(this, args);
   const started = performance.now();
-  const sql = String((args[1] as { sql?: unknown } | string | undefined) && typeof args[1] === 'object' ? (args[1] as { sql?: unknown }).sql : args[1]);
+  const param = args[1] as { sql?: unknown } | string | undefined;
+  const sql = typeof param === 'string' ? param : String(param?.sql);
   const log = () => appendFileSync(LOG, `${JSON.stringify({ request: tally.request, ms: Number((performance.now() - started).toFixed(3)), sql })}\n`);
   return (query.apply(this, args) as Promise<unknown>).finally(log);
 };
