@@ -136,6 +136,7 @@ it('answers carry edge tags, and a publish purges them at every configured CDN',
   const page = await graphql(app, { key, query: `query { technique(slug: "${MRT}", locale: "en") { summary } }` });
   const tagged = (page.headers.get('cache-tag') ?? '').split(',');
   expect(page.headers.get('surrogate-key')?.split(' ')).toEqual(tagged);
+  const publishing = Date.now();
   const { documentId } = await publishSummary('A summary published for the CDN purge test.');
   const tag = edgeTag(entryTag(UIDS.technique, documentId, 'en'));
   expect(tagged).toContain(tag);
@@ -149,7 +150,10 @@ it('answers carry edge tags, and a publish purges them at every configured CDN',
     const varnish = received.filter((entry) => entry.cdn === 'varnish' && entry.tags.includes(tag));
     return varnish.length >= 2 ? varnish : undefined;
   });
-  expect((again?.at ?? 0) - (once?.at ?? 0)).toBeGreaterThanOrEqual(1900);
+  // Counted from the publish (the repeat is due two seconds after the write): the first purge's own
+  // sending time varies with the machine's load, so the gap between the two arrivals does not say it.
+  expect((again?.at ?? 0) - publishing).toBeGreaterThanOrEqual(2000);
+  expect(again?.at ?? 0).toBeGreaterThan(once?.at ?? 0);
   const listed = await editorCdn();
   expect(listed.status).toBe(200);
   expect(listed.body.data.cdns).toEqual(['varnish', 'fastly', 'cloudflare']);
