@@ -20,14 +20,16 @@ import type { Core } from '@strapi/strapi';
 import { adaptationSql } from '../../content/adaptation-sql';
 import { ADAPTATION, MODELS, UIDS, i18nLocales, modelByPageType, modelMeta, type ContentUid, type PageType } from '../../content/model';
 import { readSql, servedEntry, type AnyEntry } from '../../content/reader';
-import { reviewerTypeOf, type ClinicEntry, type ConditionEntry, type FieldLocale, type MedicalReviewData, type TechniqueEntry } from '../../content/types';
-import { toDay } from '../../content/values';
+import type { ClinicEntry, ConditionEntry, TechniqueEntry } from '../../content/types';
 import { clinicTokenValues, renderTokens } from '../../clinics/tokens';
 import { chainOf, localeSettings } from '../../locales/config';
 import { renderBlocks } from '../../rich-text/blocks';
 import { therapyPageSeo } from '../../seo/page-seo';
 import { firstVersionAt, type HistoryVersion } from '../history/table';
 import { historyAt, refOf, type DocumentAt, type RowState, type VersionRef } from './states';
+import { clinicText, faqs, listed, review, richText, texts, type AsServedResult, type Common, type ConditionPageText, type PartSource, type TechniquePageText } from './page-text';
+
+export type { AsServedResult, ConditionPageText, PartSource, TechniquePageText } from './page-text';
 
 export type { VersionRef } from './states';
 
@@ -46,114 +48,6 @@ export interface AsServedRequest {
   at: number;
 }
 
-/** A part of the page (the entry, a field of it, the clinic, a related entry) and where it came from. */
-export interface PartSource {
-  part: string;
-  /** The locale the part was served in. */
-  locale: string | null;
-  versions: VersionRef[];
-}
-
-type RenderedText = ReturnType<typeof renderBlocks>;
-
-interface Listed {
-  slug: string;
-  locale: string;
-  name: string;
-  summary: string;
-}
-
-/** A page's fields as the read API serves them (the TherapyPage and ConditionPage operations' shapes). */
-export interface TechniquePageText {
-  seo: { metaTitle: string; metaDescription: string; noIndex: boolean };
-  clinic: ClinicText;
-  technique: {
-    slug: string;
-    locale: string;
-    name: string;
-    abbreviation: string | null;
-    summary: string;
-    intro: RenderedText;
-    goal: string;
-    howItWorks: RenderedText | null;
-    procedureOverview: string | null;
-    procedure: Array<{ title: string; description: string }>;
-    assessments: string[];
-    progressMeasures: string[];
-    treatmentCourse: string | null;
-    providerNote: string | null;
-    faqs: FaqText[];
-    localSection: RenderedText | null;
-    callToAction: { text: string; buttonLabel: string | null; url: string | null } | null;
-    medicalReview: ReviewText;
-    adaptedFields: FieldLocale[];
-    fallbackFields: FieldLocale[];
-    treats: Listed[];
-    causes: Listed[];
-    providerTypes: Listed[];
-    benefits: Listed[];
-  };
-}
-
-export interface ConditionPageText {
-  clinic: ClinicText;
-  condition: {
-    slug: string;
-    locale: string;
-    name: string;
-    summary: string;
-    description: RenderedText | null;
-    symptoms: string[];
-    causes: Listed[];
-    techniques: Array<Listed & { offeredByClinic: boolean }>;
-    faqs: FaqText[];
-    localSection: RenderedText | null;
-    adaptedFields: FieldLocale[];
-    fallbackFields: FieldLocale[];
-    seo: { metaTitle: string; metaDescription: string; noIndex: boolean } | null;
-    medicalReview: ReviewText;
-  };
-}
-
-interface ClinicText {
-  name: string;
-  phone: string;
-  email: string;
-  bookingUrl: string | null;
-  website: string | null;
-  address: { street: string; city: string; region: string | null; postalCode: string | null; country: string };
-}
-
-interface FaqText {
-  question: string;
-  answer: RenderedText;
-  source: 'VETTED' | 'CLINIC';
-}
-
-interface ReviewText {
-  status: 'REVIEWED' | 'MISSING';
-  reviewedBy: string | null;
-  reviewerType: 'PERSON' | 'ORGANIZATION' | null;
-  reviewerCredentials: string | null;
-  lastReviewed: string | null;
-  nextReviewDue: string | null;
-}
-
-interface Common {
-  clinic: string;
-  page: string;
-  locale: string;
-  at: string;
-  /** The locale chain as configured now. */
-  chain: string[];
-  configuration: string;
-}
-
-export type AsServedResult =
-  | (Common & { status: 'served'; text: TechniquePageText | ConditionPageText; sources: PartSource[] })
-  | (Common & { status: 'not-served'; reason: string; version: VersionRef | null })
-  | (Common & { status: 'no-history'; reason: string; firstRecordedAt: string | null });
-
 const iso = (ms: number) => new Date(ms).toISOString();
 
 const describe = (version: HistoryVersion) => `${version.action} by ${version.actor} at ${iso(version.at)} (version #${version.id})`;
@@ -162,30 +56,6 @@ const describe = (version: HistoryVersion) => `${version.action} by ${version.ac
 function rowOf(fields: readonly string[], state: RowState): Record<string, unknown> {
   const values: Record<string, unknown> = { ...state.values, documentId: state.documentId, locale: state.locale, updatedAt: Number.isFinite(state.at) ? iso(state.at) : null };
   return Object.fromEntries(fields.map((field) => [field, values[field] ?? null]));
-}
-
-const texts = (items: Array<{ text: string }>) => items.map((item) => item.text);
-const richText = (blocks: unknown[] | null) => (blocks === null || blocks.length === 0 ? null : renderBlocks(blocks));
-const faqs = (items: Array<{ question: string; answer: unknown[]; source: string }>): FaqText[] =>
-  items.map((faq) => ({ question: faq.question, answer: renderBlocks(faq.answer), source: faq.source === 'clinic' ? 'CLINIC' : 'VETTED' }));
-
-function review(value: MedicalReviewData | null): ReviewText {
-  if (value === null) return { status: 'MISSING', reviewedBy: null, reviewerType: null, reviewerCredentials: null, lastReviewed: null, nextReviewDue: null };
-  return {
-    status: 'REVIEWED',
-    reviewedBy: value.reviewedBy,
-    reviewerType: reviewerTypeOf(value) === 'organization' ? 'ORGANIZATION' : 'PERSON',
-    reviewerCredentials: value.reviewerCredentials ?? null,
-    lastReviewed: toDay(value.lastReviewed),
-    nextReviewDue: toDay(value.nextReviewDue),
-  };
-}
-
-const listed = (entry: AnyEntry & { name: string; summary: string }): Listed => ({ slug: entry.slug, locale: entry.locale, name: entry.name, summary: entry.summary });
-
-function clinicText(clinic: ClinicEntry): ClinicText {
-  const { street, city, region, postalCode, country } = clinic.address;
-  return { name: clinic.name, phone: clinic.phone, email: clinic.email, bookingUrl: clinic.bookingUrl, website: clinic.website, address: { street, city, region, postalCode, country } };
 }
 
 export async function pageAsServed(strapi: Core.Strapi, request: AsServedRequest): Promise<AsServedResult> {

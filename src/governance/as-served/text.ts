@@ -1,5 +1,5 @@
 /** An as-served answer (index.ts) for people: the page's sections with their text, then where each part came from. */
-import type { AsServedResult, ConditionPageText, PartSource, TechniquePageText } from './index';
+import type { AsServedResult, ConditionPageText, PartSource, TechniquePageText } from './page-text';
 
 type Listed = { slug: string; locale: string; name: string; summary: string };
 
