@@ -42,7 +42,6 @@ import { actingAs } from '../governance/actor';
 import { registerAudit } from '../governance/audit';
 import { createScheduler, type Scheduler } from '../governance/schedule';
 import { shouldSeedOnEmpty } from '../seed/settings';
-import { GRAPHQL_ENDPOINT_SERVICE, type GraphQLEndpoint } from '../graphql/endpoint';
 import { checkContentManagerBodies } from '../http/content-manager-writes';
 import type { FrontDoor } from '../http/front-door';
 import { keepRunningOnStrayRejections } from './process-guards';
@@ -95,6 +94,8 @@ function createApp(strapi: Core.Strapi): App {
     const { createEarlyHit } = await import('../graphql/early-hit');
     const { refuseLargeBodyEarly } = await import('../graphql/read-body');
     const { openFrontDoor } = await import('../http/front-door');
+    const { learnSecurityHeaders } = await import('../http/security-headers');
+    const { GRAPHQL_PATH } = await import('../graphql/http-semantics');
     serving = await buildServingServices(strapi, built);
     const services = serving;
     // Made in register(), which always runs first.
@@ -107,11 +108,11 @@ function createApp(strapi: Core.Strapi): App {
     mountHttpSettle(strapi);
     // Jobs that fell due while no instance ran run now, once the routes, purges and settle point are up.
     scheduler?.start();
-    const endpoint: GraphQLEndpoint = createGraphQLEndpoint(services);
-    strapi.add(GRAPHQL_ENDPOINT_SERVICE, endpoint);
+    // /graphql is answered in the front door, with the security headers Strapi's chain would give it.
+    const securityHeaders = { get: await learnSecurityHeaders(strapi, 'GET', GRAPHQL_PATH), other: await learnSecurityHeaders(strapi, 'POST', GRAPHQL_PATH) };
     frontDoor = openFrontDoor({
       httpServer: strapi.server.httpServer,
-      early: [refuseLargeBodyEarly(services.limits.maxBodyBytes), createEarlyHit(services)],
+      early: [refuseLargeBodyEarly(services.limits.maxBodyBytes), createEarlyHit(services), createGraphQLEndpoint({ ...services, securityHeaders })],
       log: strapi.log,
     });
   }

@@ -1,10 +1,9 @@
 /**
  * A /graphql answer as the pipeline produces it, before it is written: status, headers, body. The
- * same value is written to a raw Node response (the front door's early path) or to Koa's context, so
- * every refusal, 429 and cache hit is built once, here.
+ * front door writes every one of them (sendAnswer), so every refusal, 429 and cache hit is built once,
+ * here.
  */
 import type { ServerResponse } from 'http';
-import type { Context as KoaContext } from 'koa';
 import type { CachedResponse } from '../cache/store';
 import { PRIVATE_CACHE_CONTROL, type EdgeHeaders, type EdgeHeadersOf } from '../cdn/headers';
 import { matchesEtag } from '../http/etag';
@@ -60,20 +59,24 @@ export function hitAnswer(input: { hit: CachedResponse; media: ResponseMedia; if
   return { status: 200, headers: { ...headers, 'Content-Type': MEDIA_TYPES[media] }, body: hit.bytes ?? hit.body };
 }
 
-/** Writes an answer on a raw Node response (before Koa). */
+/** Statuses that never carry a body (nor its Content-Type and length). */
+const BODYLESS = new Set([204, 304]);
+
+/**
+ * Writes an answer on the Node response. Its headers go over those already set (the request id, the
+ * security and CORS headers), name by name whatever their case, as Koa's ctx.set did.
+ */
 export function sendAnswer(response: ServerResponse, answer: GraphQLAnswer, extraHeaders: Record<string, string> = {}): void {
   const { status, headers, body } = answer;
-  if (body === null) {
-    response.writeHead(status, { ...headers, ...extraHeaders }).end();
+  for (const name in headers) response.setHeader(name, headers[name] as string);
+  for (const name in extraHeaders) response.setHeader(name, extraHeaders[name] as string);
+  response.statusCode = status;
+  if (body === null || BODYLESS.has(status)) {
+    response.removeHeader('Content-Type');
+    response.removeHeader('Content-Length');
+    response.end();
     return;
   }
-  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-  response.writeHead(status, { ...headers, ...extraHeaders, 'Content-Length': String(bytes.length) }).end(bytes);
-}
-
-/** Writes an answer on Koa's context (headers first: Koa then keeps the Content-Type given). */
-export function applyAnswer(ctx: KoaContext, answer: GraphQLAnswer): void {
-  ctx.set(answer.headers);
-  ctx.status = answer.status;
-  ctx.body = answer.body;
+  response.setHeader('Content-Length', typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+  response.end(body);
 }

@@ -1,78 +1,87 @@
 /**
- * /graphql inside Koa: every method of the path is answered here, after Strapi's logger, errors and
- * security middlewares (which give every answer its access log line and security headers) and before
- * Strapi's CORS, query, body and session middlewares, which the API does not use. The endpoint applies
- * the API's own CORS policy (cors.ts), reads the body (read-body.ts), runs the pipeline (pipeline.ts)
- * and writes its answer. The Koa middleware that calls it is src/middlewares/graphql-endpoint.ts.
+ * /graphql, every method of it, answered by the front door (src/http/front-door.ts) on the Node
+ * request, without Strapi's Koa chain: a bearer-key GraphQL read needs none of its session, body
+ * parser, router or admin CORS. What that chain gave these answers is given here, once: the security
+ * headers of its `strapi::security` middleware (learnt from it, src/http/security-headers.ts), the
+ * access log line of its `strapi::logger` (`POST /graphql (12 ms) 200`, at the http level) and an
+ * answer for an unexpected failure. The endpoint applies the API's own CORS policy (cors.ts), reads
+ * the body (read-body.ts), runs the pipeline (pipeline.ts) and writes its answer.
  */
-import type { Context as KoaContext, Next } from 'koa';
+import type { IncomingMessage, ServerResponse } from 'http';
+import type { Core } from '@strapi/strapi';
+import type { EarlyHandler } from '../http/front-door';
+import { applySecurityHeaders, type SecurityHeaders } from '../http/security-headers';
 import type { CacheOutcome } from '../observability/metrics';
-import { applyAnswer, refusal } from './answer';
+import { refusal, sendAnswer, type GraphQLAnswer } from './answer';
 import { ORIGIN_NOT_ALLOWED_MESSAGE, type GraphQLCors } from './cors';
 import { runPipeline, type PipelineServices } from './pipeline';
 import { readBody } from './read-body';
 import { GRAPHQL_PATH } from './http-semantics';
 
-
-/** Where the composition root puts the endpoint in Strapi's container, for the Koa middleware to find. */
-export const GRAPHQL_ENDPOINT_SERVICE = 'clinic-content.graphql-endpoint';
-
-export interface GraphQLEndpoint {
-  /** Answers a request for GRAPHQL_PATH; hands any other path on. */
-  koa(ctx: KoaContext, next: Next): Promise<void>;
-}
-
 /** The operation name a request gives, for metrics (before or without resolving it). */
-function operationNameOf(ctx: KoaContext, body: unknown): string | null {
-  const name = ctx.method === 'GET' ? new URLSearchParams(ctx.querystring).get('operationName') : typeof body === 'object' && body !== null ? (body as { operationName?: unknown }).operationName : undefined;
+function operationNameOf(method: string, rawQuery: string, body: unknown): string | null {
+  const name = method === 'GET' ? new URLSearchParams(rawQuery).get('operationName') : typeof body === 'object' && body !== null ? (body as { operationName?: unknown }).operationName : undefined;
   return typeof name === 'string' ? name : null;
 }
 
-export function createGraphQLEndpoint(services: PipelineServices & { cors: GraphQLCors }): GraphQLEndpoint {
-  const { cors, metrics, limits, cache } = services;
+export function createGraphQLEndpoint(
+  services: PipelineServices & {
+    cors: GraphQLCors;
+    /** What Strapi's security middleware gives a GET, and any other method, of GRAPHQL_PATH. */
+    securityHeaders: { get: SecurityHeaders; other: SecurityHeaders };
+  },
+): EarlyHandler {
+  const { cors, metrics, limits, cache, strapi, securityHeaders } = services;
+  const log = strapi.log as Core.Strapi['log'] & { isHttpEnabled?: () => boolean };
 
-  /** The API's CORS policy; true when it answered (a refusal or a preflight). */
-  function answeredByCors(ctx: KoaContext): boolean {
-    const origin = ctx.get('origin');
-    if (cors.isOriginDependent) ctx.vary('Origin');
+  /** The API's CORS policy: an answer for a refusal or a preflight, its headers (set on `response`) otherwise. */
+  function corsAnswer(request: IncomingMessage, response: ServerResponse): GraphQLAnswer | null {
+    const origin = request.headers.origin ?? '';
+    if (cors.isOriginDependent) response.setHeader('Vary', 'Origin');
     if (origin !== '') {
-      if (!cors.isAllowed(origin)) {
-        applyAnswer(ctx, refusal({ status: 403, code: 'ORIGIN_NOT_ALLOWED', message: ORIGIN_NOT_ALLOWED_MESSAGE }));
-        return true;
+      if (!cors.isAllowed(origin)) return refusal({ status: 403, code: 'ORIGIN_NOT_ALLOWED', message: ORIGIN_NOT_ALLOWED_MESSAGE });
+      if (request.method === 'OPTIONS' && (request.headers['access-control-request-method'] ?? '') !== '') {
+        return { status: 204, headers: cors.preflightHeaders(origin), body: null };
       }
-      if (ctx.method === 'OPTIONS' && ctx.get('access-control-request-method') !== '') {
-        ctx.set(cors.preflightHeaders(origin));
-        ctx.status = 204;
-        return true;
-      }
-      ctx.set(cors.responseHeaders(origin));
+      for (const [name, value] of Object.entries(cors.responseHeaders(origin))) response.setHeader(name, value);
     }
-    if (ctx.method === 'OPTIONS') {
-      ctx.set('Allow', 'GET, POST, OPTIONS');
-      ctx.status = 204;
-      return true;
-    }
-    return false;
+    if (request.method === 'OPTIONS') return { status: 204, headers: { Allow: 'GET, POST, OPTIONS' }, body: null };
+    return null;
   }
 
-  return {
-    async koa(ctx, next) {
-      if (ctx.path !== GRAPHQL_PATH) return next();
-      if (answeredByCors(ctx)) return;
-      const read = await readBody(ctx.req, limits.maxBodyBytes);
-      if (read.kind === 'refused') {
-        applyAnswer(ctx, read.answer);
-        return;
-      }
-      const started = performance.now();
-      let cacheOutcome: CacheOutcome = cache === null ? 'off' : 'bypass';
-      try {
-        const { answer, exchange } = await runPipeline({ method: ctx.method, headers: ctx.request.headers, rawQuery: ctx.querystring, body: read.body }, services);
-        cacheOutcome = exchange.cache;
-        applyAnswer(ctx, answer);
-      } finally {
-        metrics.observeRequest({ operation: operationNameOf(ctx, read.body), cache: cacheOutcome, status: ctx.status, seconds: (performance.now() - started) / 1000 });
-      }
-    },
+  async function answer(request: IncomingMessage, response: ServerResponse, rawQuery: string): Promise<void> {
+    const early = corsAnswer(request, response);
+    if (early !== null) return sendAnswer(response, early);
+    const read = await readBody(request, limits.maxBodyBytes);
+    if (read.kind === 'refused') return sendAnswer(response, read.answer);
+    const method = request.method ?? 'GET';
+    const started = performance.now();
+    let cacheOutcome: CacheOutcome = cache === null ? 'off' : 'bypass';
+    try {
+      const { answer: given, exchange } = await runPipeline({ method, headers: request.headers, rawQuery, body: read.body }, services);
+      cacheOutcome = exchange.cache;
+      sendAnswer(response, given);
+    } finally {
+      metrics.observeRequest({ operation: operationNameOf(method, rawQuery, read.body), cache: cacheOutcome, status: response.statusCode, seconds: (performance.now() - started) / 1000 });
+    }
+  }
+
+  return (request, response) => {
+    const url = request.url ?? '';
+    const queryStart = url.indexOf('?');
+    if ((queryStart === -1 ? url : url.slice(0, queryStart)) !== GRAPHQL_PATH) return false;
+    const started = Date.now();
+    applySecurityHeaders(response, request.method === 'GET' ? securityHeaders.get : securityHeaders.other);
+    answer(request, response, queryStart === -1 ? '' : url.slice(queryStart + 1))
+      .catch((error: unknown) => {
+        log.error(`/graphql failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        if (response.headersSent) response.destroy();
+        else sendAnswer(response, refusal({ status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'The service failed to answer this request; the failure is logged.' }));
+      })
+      .finally(() => {
+        // Strapi's logger line, as its middleware writes it (the format is the operators' grep).
+        if (log.isHttpEnabled?.() ?? true) log.http(`${request.method} ${url} (${Math.ceil(Date.now() - started)} ms) ${response.statusCode}`);
+      });
+    return true;
   };
 }
