@@ -131,11 +131,11 @@ function renderValue(value: unknown, renderText: (text: string) => string): unkn
   return value;
 }
 
-function toEntry(uid: ContentUid, data: Record<string, unknown>, renderText: (text: string) => string): AnyEntry {
+function toEntry(uid: ContentUid, data: Record<string, unknown>, renderText: ((text: string) => string) | null): AnyEntry {
   const model = MODELS[uid];
   const entry: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(data)) {
-    if (field in model.relations || UNRENDERED.has(field)) {
+    if (renderText === null || field in model.relations || UNRENDERED.has(field)) {
       entry[field] = value ?? (field in model.relations ? [] : value);
     } else {
       entry[field] = renderValue(value, renderText);
@@ -158,12 +158,15 @@ export function servedEntry(input: {
   adaptationRows: ReadonlyArray<Record<string, unknown>>;
   chain: readonly string[];
   renderText: (text: string) => string;
+  /** False when no string of the rows holds a token (`{{`): nothing to render, nothing to copy. */
+  mayHoldTokens?: boolean;
 }): { entry: AnyEntry; dependsOnUpTo: string | null } | null {
   const { uid, rows, adaptationRows, chain, renderText } = input;
   const model = MODELS[uid];
   const merged = mergeAlongChain(rows, chain, model.relations);
   if (merged === null) return null;
-  return { entry: toEntry(uid, applyAdaptation({ model, data: merged.data, rows, adaptationRows, chain }), renderText), dependsOnUpTo: merged.dependsOnUpTo };
+  const render = input.mayHoldTokens === false ? null : renderText;
+  return { entry: toEntry(uid, applyAdaptation({ model, data: merged.data, rows, adaptationRows, chain }), render), dependsOnUpTo: merged.dependsOnUpTo };
 }
 
 export function createContentReader(input: {
@@ -212,16 +215,24 @@ export function createContentReader(input: {
       const grouped = new Map<string, { request: number; rows: Array<Record<string, unknown>> }>();
       // Per request and adapted entry (by the slug the adaptation names), the clinic's adaptation rows.
       const adaptations = new Map<string, Array<Record<string, unknown>>>();
+      // Rows whose JSON text holds no `{{`: no clinic token in any of their strings (SQLite returns
+      // the text; PostgreSQL's driver parses it, and its rows are rendered string by string).
+      const tokenFree = new WeakSet<object>();
+      const parsedRow = (raw: unknown) => {
+        const data = parsed(raw);
+        if (typeof raw === 'string' && !raw.includes('{{')) tokenFree.add(data);
+        return data;
+      };
       for (const row of rows) {
         const request = Number(row.request);
         const uid = (requests[request] as LoadRequest).uid;
         if (row.kind === 'adaptation') {
-          const data = decode(parsed(row.data), adaptationSql(sql).decoder);
+          const data = decode(parsedRow(row.data), adaptationSql(sql).decoder);
           const adaptedKey = `${request}\n${String(data[adaptationTargetField(uid) ?? ''])}`;
           adaptations.set(adaptedKey, [...(adaptations.get(adaptedKey) ?? []), data]);
           continue;
         }
-        const data = decode(parsed(row.data), sql.entry(uid).decoder);
+        const data = decode(parsedRow(row.data), sql.entry(uid).decoder);
         const groupKey = `${request}\n${String(data.documentId)}`;
         let group = grouped.get(groupKey);
         if (group === undefined) {
@@ -235,7 +246,8 @@ export function createContentReader(input: {
         const request = requests[group.request] as LoadRequest;
         // Slugs are not localized: every row of the document has the one its adaptations name.
         const adaptationRows = adaptations.get(`${group.request}\n${String(group.rows[0]?.slug)}`) ?? [];
-        const served = servedEntry({ uid: request.uid, rows: group.rows, adaptationRows, chain, renderText });
+        const mayHoldTokens = !group.rows.every((row) => tokenFree.has(row)) || !adaptationRows.every((row) => tokenFree.has(row));
+        const served = servedEntry({ uid: request.uid, rows: group.rows, adaptationRows, chain, renderText, mayHoldTokens });
         if (served === null) continue;
         const { entry } = served;
         (found[group.request] as Map<string, AnyEntry>).set(request.by === 'slug' ? entry.slug : entry.documentId, entry);

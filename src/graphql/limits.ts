@@ -9,6 +9,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, getNamedType, isListType, isNonNullType, type GraphQLOutputType, type GraphQLSchema, type ValidationContext } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import { LRUCache } from 'lru-cache';
 import { MAX_PAGE_SIZE } from '../content/scope';
 import { settings, type Settings } from '../settings';
 
@@ -80,14 +81,33 @@ export function costEstimator(limits: QueryLimits): ComplexityEstimator {
   };
 }
 
-export function operationCost(input: { schema: GraphQLSchema; document: Parameters<typeof getComplexity>[0]['query']; variables?: Record<string, unknown>; operationName?: string; limits: QueryLimits }): number {
-  return getComplexity({
+type CostDocument = Parameters<typeof getComplexity>[0]['query'];
+
+/**
+ * Costs already computed, per parsed document (Apollo keeps one object per document text) and per
+ * operation name and variables: a site sends the same few documents with few variables, and the cost
+ * walk over the document is a visible part of an uncached request. Bounded per document.
+ */
+const costs = new WeakMap<CostDocument, LRUCache<string, number>>();
+
+export function operationCost(input: { schema: GraphQLSchema; document: CostDocument; variables?: Record<string, unknown>; operationName?: string; limits: QueryLimits }): number {
+  let known = costs.get(input.document);
+  if (known === undefined) {
+    known = new LRUCache<string, number>({ max: 256 });
+    costs.set(input.document, known);
+  }
+  const key = `${input.operationName ?? ''}\n${input.limits.relationListSize}\n${JSON.stringify(input.variables ?? {})}`;
+  const cached = known.get(key);
+  if (cached !== undefined) return cached;
+  const cost = getComplexity({
     schema: input.schema,
     query: input.document,
     variables: input.variables ?? {},
     operationName: input.operationName,
     estimators: [costEstimator(input.limits)],
   });
+  known.set(key, cost);
+  return cost;
 }
 
 function reject(code: LimitCode) {

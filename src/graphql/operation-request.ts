@@ -7,6 +7,7 @@
  * ids with or without the `sha256:` prefix. The answer is a plain request for Apollo (the document
  * resolved, the persistedQuery extension taken off) or a refusal with its status and code.
  */
+import { LRUCache } from 'lru-cache';
 import { normalizeDocumentId, sha256Hex, type PersistedDocuments } from './persisted-documents';
 
 export interface RequestFields {
@@ -70,6 +71,18 @@ function refusal(code: string, message: string, status = 400): RequestRefusal {
   return { kind: 'refusal', status, code, message };
 }
 
+/** The hashes of the documents sites send (the same few, again and again), bounded by their size. */
+const hashes = new LRUCache<string, string>({ maxSize: 4 * 1024 * 1024, sizeCalculation: (_hash, text) => text.length + 64 });
+
+function hashOf(text: string): string {
+  let hash = hashes.get(text);
+  if (hash === undefined) {
+    hash = sha256Hex(text);
+    hashes.set(text, hash);
+  }
+  return hash;
+}
+
 export async function resolveRequest(fields: RequestFields, documents: PersistedDocuments): Promise<ResolvedRequest | RequestRefusal | UnknownDocument> {
   const { query, documentId, operationName, variables, extensions } = fields;
   if (variables === UNREADABLE || extensions === UNREADABLE) {
@@ -104,7 +117,7 @@ export async function resolveRequest(fields: RequestFields, documents: Persisted
   };
 
   if (text !== undefined) {
-    const hash = sha256Hex(text);
+    const hash = hashOf(text);
     if (persistedHash !== undefined && persistedHash !== hash) {
       return refusal('PERSISTED_QUERY_HASH_MISMATCH', `The persistedQuery hash ${persistedHash} is not the sha256 of the query sent (${hash}); send the document's own hash.`);
     }

@@ -136,12 +136,18 @@ describe('the early cache-hit path', () => {
   function response() {
     const written: { status?: number; headers?: Record<string, string>; body?: Buffer } = {};
     const fake = {
-      statusCode: 200,
-      writeHead(status: number, headers: Record<string, string>) {
+      get statusCode() {
+        return written.status ?? 200;
+      },
+      set statusCode(status: number) {
         written.status = status;
-        fake.statusCode = status;
-        written.headers = headers;
+      },
+      setHeader(name: string, value: string | number) {
+        written.headers = { ...written.headers, [name]: String(value) };
         return fake;
+      },
+      removeHeader(name: string) {
+        written.headers = Object.fromEntries(Object.entries(written.headers ?? {}).filter(([key]) => key.toLowerCase() !== name.toLowerCase()));
       },
       end(body?: Buffer) {
         written.body = body;
