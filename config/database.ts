@@ -51,6 +51,21 @@ const config = (): Core.Config.Database => {
       },
       useNullAsDefault: true,
       acquireConnectionTimeout,
+      pool: {
+        // SQLite's own page cache is 2 MB by default: a dataset larger than that is read page by page
+        // from the OS on every uncached request. Memory-mapped reads and a larger cache keep it in
+        // this process (SQLITE_CACHE_MB, SQLITE_MMAP_MB).
+        afterCreate(connection: unknown, done: (error?: Error, connection?: unknown) => void) {
+          try {
+            const database = connection as { pragma(source: string): unknown };
+            database.pragma(`cache_size = -${settings.SQLITE_CACHE_MB * 1024}`);
+            database.pragma(`mmap_size = ${settings.SQLITE_MMAP_MB * 1024 * 1024}`);
+            done(undefined, connection);
+          } catch (error) {
+            done(error as Error, connection);
+          }
+        },
+      },
     },
   };
 };

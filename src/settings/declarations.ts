@@ -48,6 +48,8 @@ export const DECLARATIONS = {
   DATABASE_URL: url({ schemes: ['postgres:', 'postgresql:'], meaning: 'PostgreSQL connection URL; when set, PostgreSQL is used instead of SQLite' }),
   DATABASE_CLIENT: oneOf({ values: ['sqlite', 'postgres'], default: 'sqlite', meaning: 'sqlite, or postgres with the separate DATABASE_* variables below' }),
   DATABASE_FILENAME: text({ default: '.tmp/data.db', meaning: 'the SQLite file, relative to the project root' }),
+  SQLITE_CACHE_MB: int({ default: 64, min: 1, meaning: "SQLite's page cache in this process (its own default is 2 MB)" }),
+  SQLITE_MMAP_MB: int({ default: 256, min: 0, meaning: 'SQLite reads the file through a memory map of up to this size (0: no map)' }),
   DATABASE_HOST: text({ default: '127.0.0.1', meaning: 'PostgreSQL host (without DATABASE_URL)' }),
   DATABASE_PORT: int({ default: 5432, min: 1, max: 65535, meaning: 'PostgreSQL port (without DATABASE_URL)' }),
   DATABASE_NAME: text({ default: 'clinic_content', meaning: 'PostgreSQL database (without DATABASE_URL)' }),
