@@ -1,8 +1,9 @@
 /**
  * Builds the benchmark dataset at one scale into the database the environment names, creates a clinic
  * key and a read-only API token, checks that our API and Strapi's GraphQL give the same answer, has a
- * second clinic adapt the two measured techniques, counts the SQL statements of each page query, plain
- * and adapted (P2), and writes it all as JSON for bench/run.ts.
+ * second clinic adapt the two measured techniques, makes a key for every clinic (P7's sites), counts
+ * the SQL statements of each page query, plain and adapted (P2), and writes it all as JSON for
+ * bench/run.ts.
  * Usage: node dist/bench/build.js --scale 1 --out bench/.data/scale-1.json
  */
 import { writeFileSync } from 'fs';
@@ -26,6 +27,8 @@ export interface BuildReport {
   listConditionSlug: string;
   /** A second clinic that adapts both measured techniques (intro, summary, call to action, an own FAQ, a local section, a hidden condition). */
   adapted: { clinicSlug: string; key: string };
+  /** A key for every clinic, clinic-0 and the adapting clinic with the keys above (P7: one site per clinic). */
+  clinicKeys: Array<{ slug: string; key: string }>;
   statements: { ours: { most: number; fewest: number; list: number }; adapted: { most: number; fewest: number }; strapi: { most: number; fewest: number } };
 }
 
@@ -126,6 +129,12 @@ async function main(): Promise<void> {
     const adaptingClinic = 'clinic-1';
     for (const technique of [most, fewest]) await adapt(strapi, { clinic: adaptingClinic, technique: technique.slug, hide: technique.treats[1]?.slug });
     const adaptedKey = (await createClinicKey({ strapi, slug: adaptingClinic, kind: 'public' })).key;
+    const clinicKeys: BuildReport['clinicKeys'] = [];
+    for (let index = 0; index < counts.clinics; index += 1) {
+      const slug = `clinic-${index}`; // as bench/dataset.ts names them
+      const own = slug === clinicSlug ? key : slug === adaptingClinic ? adaptedKey : (await createClinicKey({ strapi, slug, kind: 'public' })).key;
+      clinicKeys.push({ slug, key: own });
+    }
 
     await strapi.listen();
     const address = strapi.server.httpServer.address();
@@ -159,6 +168,7 @@ async function main(): Promise<void> {
       treats: { most: most.treats.length, fewest: fewest.treats.length },
       listConditionSlug,
       adapted: { clinicSlug: adaptingClinic, key: adaptedKey },
+      clinicKeys,
       statements: {
         ours: {
           most: await countStatements(strapi, () => ours(most.slug)),
