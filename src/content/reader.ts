@@ -9,7 +9,7 @@ import type { Core } from '@strapi/strapi';
 import { adaptationTargetField, applyAdaptation } from './adaptation';
 import { adaptationSql, chosenAdaptations } from './adaptation-sql';
 import { MODELS, type ContentUid } from './model';
-import { decode, ReadSql, type ContentStatus } from './sql';
+import { decode, ReadSql, type ContentStatus, type EntryShape } from './sql';
 import { adaptationTag, linksTag, readTags, typeTag } from './tags';
 import type { EntryByUid } from './types';
 import { isEmptyValue, toIso } from './values';
@@ -21,6 +21,8 @@ export interface LoadRequest {
   uid: ContentUid;
   by: 'documentId' | 'slug';
   values: readonly string[];
+  /** Whole entries (the default), or only their listing (sql.ts: EntryShape). */
+  shape?: EntryShape;
 }
 
 export type AnyEntry = EntryByUid[ContentUid];
@@ -194,7 +196,7 @@ export function createContentReader(input: {
       const bindings: unknown[] = [];
       requests.forEach((request, index) => {
         if (request.values.length === 0) return;
-        const entry = sql.entry(request.uid);
+        const entry = sql.entry(request.uid, request.shape);
         const key = request.by === 'slug' ? 'slug' : 'document_id';
         const chosen = sql.chosenRows({ table: entry.table, key, values: request.values, chain, status });
         branches.push(`select ${index} as "request", 'entry' as "kind", ${entry.json} as "data" from ${sql.quote(entry.table)} t where t."id" in (${chosen.sql})`);
@@ -232,7 +234,7 @@ export function createContentReader(input: {
           adaptations.set(adaptedKey, [...(adaptations.get(adaptedKey) ?? []), data]);
           continue;
         }
-        const data = decode(parsedRow(row.data), sql.entry(uid).decoder);
+        const data = decode(parsedRow(row.data), sql.entry(uid, (requests[request] as LoadRequest).shape).decoder);
         const groupKey = `${request}\n${String(data.documentId)}`;
         let group = grouped.get(groupKey);
         if (group === undefined) {

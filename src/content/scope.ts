@@ -6,6 +6,7 @@
 import DataLoader from 'dataloader';
 import { SLUG_PATTERN, type ContentUid } from './model';
 import type { AnyEntry, ContentReader, ListCandidate, LoadRequest } from './reader';
+import type { EntryShape } from './sql';
 import type { EntryByUid } from './types';
 
 export const MAX_PAGE_SIZE = 100;
@@ -54,11 +55,16 @@ export interface ContentScope {
   entry<U extends ContentUid>(uid: U, documentId: string): Promise<EntryByUid[U] | null>;
   /** Entries in the order given; ones with no version in this scope are left out. */
   entries<U extends ContentUid>(uid: U, documentIds: readonly string[]): Promise<Array<EntryByUid[U]>>;
+  /** The same, only their listing (sql.ts: LISTING_FIELDS): for a caller that reads nothing else. */
+  entries<U extends ContentUid>(uid: U, documentIds: readonly string[], shape: 'listing'): Promise<Array<Listing<U>>>;
   bySlug<U extends ContentUid>(uid: U, slug: string): Promise<EntryByUid[U] | null>;
   list(uid: ContentUid, request: ListRequest): Promise<ListResult>;
   /** An entry's relation list (documentIds), noted as read: a change on the other side changes it. */
   links<U extends ContentUid, F extends RelationField<U>>(uid: U, entry: EntryByUid[U], field: F): string[];
 }
+
+/** What an entry's listing holds (sql.ts: LISTING_FIELDS, with its identity and locale bookkeeping). */
+export type Listing<U extends ContentUid> = Pick<EntryByUid[U], Extract<keyof EntryByUid[U], 'documentId' | 'slug' | 'locale' | 'name' | 'summary' | 'updatedAt' | 'fallbackFields' | 'adaptedFields'>>;
 
 type RelationField<U extends ContentUid> = { [K in keyof EntryByUid[U]]: EntryByUid[U][K] extends string[] ? K : never }[keyof EntryByUid[U]];
 
@@ -79,10 +85,10 @@ function compare(field: SortField, locale: string) {
     field === 'NAME' ? collator.compare(a.name, b.name) || a.documentId.localeCompare(b.documentId) : a.updatedAt.localeCompare(b.updatedAt) || a.documentId.localeCompare(b.documentId);
 }
 
-type LoadKey = `${ContentUid}|${'documentId' | 'slug'}|${string}`;
+type LoadKey = `${ContentUid}|${'documentId' | 'slug'}|${EntryShape}|${string}`;
 
-function loadKey(uid: ContentUid, by: 'documentId' | 'slug', value: string): LoadKey {
-  return `${uid}|${by}|${value}`;
+function loadKey(uid: ContentUid, by: 'documentId' | 'slug', value: string, shape: EntryShape = 'whole'): LoadKey {
+  return `${uid}|${by}|${shape}|${value}`;
 }
 
 export function createContentScope(input: { reader: ContentReader; locale: string }): ContentScope {
@@ -93,26 +99,34 @@ export function createContentScope(input: { reader: ContentReader; locale: strin
   const loader: DataLoader<LoadKey, AnyEntry | null> = new DataLoader(async (keys) => {
     const groups = new Map<string, LoadRequest & { values: string[] }>();
     const parsed = keys.map((key) => {
-      const [uid, by, ...rest] = key.split('|') as [ContentUid, 'documentId' | 'slug', ...string[]];
-      const value = rest.join('|');
-      const group = `${uid}|${by}`;
+      const [uid, by, shape, ...rest] = key.split('|') as [ContentUid, 'documentId' | 'slug', EntryShape, ...string[]];
+      return { uid, by, shape, value: rest.join('|') };
+    });
+    // A listing asked for in the same batch as the whole entry is answered by the whole entry.
+    const whole = new Set(parsed.filter((key) => key.shape === 'whole').map(({ uid, by, value }) => `${uid}|${by}|${value}`));
+    const answered = parsed.map((key) => {
+      const shape: EntryShape = key.shape === 'listing' && whole.has(`${key.uid}|${key.by}|${key.value}`) ? 'whole' : key.shape;
+      const group = `${key.uid}|${key.by}|${shape}`;
       let request = groups.get(group);
       if (request === undefined) {
-        request = { uid, by, values: [] };
+        request = { uid: key.uid, by: key.by, shape, values: [] };
         groups.set(group, request);
       }
-      request.values.push(value);
-      return { group, value };
+      if (!request.values.includes(key.value)) request.values.push(key.value);
+      return { ...key, group };
     });
     const requests = [...groups.values()];
     const results = await reader.load(requests);
-    const byGroup = new Map(requests.map((request, index) => [`${request.uid}|${request.by}`, results[index] as Map<string, AnyEntry>]));
-    return parsed.map(({ group, value }) => {
+    const byGroup = new Map(requests.map((request, index) => [`${request.uid}|${request.by}|${request.shape}`, results[index] as Map<string, AnyEntry>]));
+    return answered.map(({ uid, by, group, value }) => {
       const entry = byGroup.get(group)?.get(value) ?? null;
-      // A slug lookup also answers later lookups of the same entry by documentId.
-      if (entry !== null && group.endsWith('|slug')) {
-        const uid = group.slice(0, group.indexOf('|')) as ContentUid;
-        loader.prime(loadKey(uid, 'documentId', entry.documentId), entry);
+      if (entry === null) return null;
+      // A slug lookup also answers later lookups of the same entry by documentId; a whole entry also
+      // answers later lookups of its listing.
+      const shapes: EntryShape[] = group.endsWith('|whole') ? ['whole', 'listing'] : ['listing'];
+      for (const shape of shapes) {
+        if (by === 'slug') loader.prime(loadKey(uid, 'documentId', entry.documentId, shape), entry);
+        if (shape === 'listing' && group.endsWith('|whole')) loader.prime(loadKey(uid, by, value, shape), entry);
       }
       return entry;
     });
@@ -124,8 +138,8 @@ export function createContentScope(input: { reader: ContentReader; locale: strin
 
     entry: async (uid, documentId) => (await loader.load(loadKey(uid, 'documentId', documentId))) as EntryByUid[typeof uid] | null,
 
-    async entries(uid, documentIds) {
-      const loaded = await loader.loadMany(documentIds.map((documentId) => loadKey(uid, 'documentId', documentId)));
+    async entries(uid: ContentUid, documentIds: readonly string[], shape: EntryShape = 'whole') {
+      const loaded = await loader.loadMany(documentIds.map((documentId) => loadKey(uid, 'documentId', documentId, shape)));
       return loaded.filter((entry): entry is EntryByUid[typeof uid] => {
         if (entry instanceof Error) throw entry;
         return entry !== null;

@@ -53,9 +53,19 @@ export interface EntrySql {
   fields: readonly string[];
 }
 
+/**
+ * How much of an entry a read loads: all of it, or its listing — what a relation list or a list page
+ * shows of each entry (its slug, name and summary), without its components and relation lists, which
+ * are most of what the database builds and the service parses.
+ */
+export type EntryShape = 'whole' | 'listing';
+
+/** The fields of an entry's listing (with documentId and locale); every content type has them. */
+export const LISTING_FIELDS: ReadonlySet<string> = new Set(['slug', 'name', 'summary', 'updatedAt', 'locale']);
+
 export class ReadSql {
   readonly dialect: Dialect;
-  private readonly entries = new Map<ContentUid, EntrySql>();
+  private readonly entries = new Map<string, EntrySql>();
 
   constructor(private readonly strapi: Core.Strapi) {
     const client = String((strapi.db.connection.client as { config: { client: string } }).config.client);
@@ -138,9 +148,10 @@ export class ReadSql {
     );
   }
 
-  /** The JSON expression (and its decoder) for entries of a content type. */
-  entry(uid: ContentUid): EntrySql {
-    const cached = this.entries.get(uid);
+  /** The JSON expression (and its decoder) for entries of a content type, whole or their listing. */
+  entry(uid: ContentUid, shape: EntryShape = 'whole'): EntrySql {
+    const cacheKey = `${uid}|${shape}`;
+    const cached = this.entries.get(cacheKey);
     if (cached !== undefined) return cached;
     const model = this.model(uid);
     const served = MODELS[uid];
@@ -150,6 +161,7 @@ export class ReadSql {
     for (const field of model.fields) {
       const { name } = field;
       if (OMITTED.has(name) || field.isPrivate) continue;
+      if (shape === 'listing' && !LISTING_FIELDS.has(name)) continue;
       if (SCALARS.has(field.type)) {
         pairs.push([name, this.scalar('t', field)]);
         if (TIMESTAMPS.has(field.type)) decoder.timestamps.push(name);
@@ -161,11 +173,12 @@ export class ReadSql {
         pairs.push([name, this.relation(field)]);
       }
     }
-    for (const name of [...served.components, ...Object.keys(served.relations)]) {
+    const expected = shape === 'whole' ? [...served.components, ...Object.keys(served.relations)] : [...LISTING_FIELDS];
+    for (const name of expected) {
       if (!pairs.some(([key]) => key === name)) throw new Error(`${uid} has no loadable field "${name}"`);
     }
     const entry = { json: this.object(pairs), decoder, table: model.tableName, fields: pairs.map(([key]) => key) };
-    this.entries.set(uid, entry);
+    this.entries.set(cacheKey, entry);
     return entry;
   }
 

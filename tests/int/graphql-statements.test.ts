@@ -137,6 +137,36 @@ describe('the therapy page query', () => {
     expect(two.count).toBe(3);
   });
 
+  it('loads only the listing of entries whose selection reads no more (slug, name, summary), with the same answer', async () => {
+    const statements = async (query: string) => {
+      const sqls: string[] = [];
+      const listener = (data: { sql: string }) => sqls.push(data.sql);
+      await settleDatabase(app.strapi);
+      app.strapi.db.connection.on('query', listener);
+      try {
+        const { body } = await graphql(app, { key, query, variables: { slug: 'counting-two' } });
+        if (body.errors) throw new Error(JSON.stringify(body.errors));
+        return { sqls, technique: body.data.technique };
+      } finally {
+        app.strapi.db.connection.off('query', listener);
+      }
+    };
+    // The conditions' own JSON: its symptoms component is read by the whole entry only.
+    const readsSymptoms = (sqls: string[]) => sqls.some((sql) => /from "conditions" t/.test(sql) && sql.includes("'symptoms'"));
+    const listing = await statements('query Listing($slug: String!) { technique(slug: $slug) { treats { slug name summary locale __typename ... on Condition { updatedAt } } } }');
+    const whole = await statements('query Whole($slug: String!) { technique(slug: $slug) { treats { slug name summary locale __typename updatedAt symptoms } } }');
+    expect(readsSymptoms(listing.sqls)).toBe(false);
+    expect(readsSymptoms(whole.sqls)).toBe(true);
+    expect(listing.technique.treats).toEqual(whole.technique.treats.map(({ symptoms: _symptoms, ...rest }: { symptoms: unknown }) => rest));
+    expect(listing.technique.treats).toHaveLength(2);
+    // A fragment that reads more than the listing makes the entries whole.
+    const fragment = await statements('fragment More on Condition { description { html } } query Fragment($slug: String!) { technique(slug: $slug) { treats { slug ...More } } }');
+    expect(readsSymptoms(fragment.sqls)).toBe(true);
+    // Listing and whole asked for at the same level: one statement per level, the whole entries answer both.
+    const both = await statements('query Both($slug: String!) { technique(slug: $slug) { treats { name } causes { name } } therapyPage(slug: $slug) { jsonLd technique { treats { symptoms } } } }');
+    expect(both.technique.treats.map((condition: { name: string }) => condition.name)).toEqual(whole.technique.treats.map((condition: { name: string }) => condition.name));
+  });
+
   it('reads the clinic directory again only after a clinic changed', async () => {
     const before = await statementsFor('counting-two');
     await app.strapi.documents('api::clinic.clinic').update({

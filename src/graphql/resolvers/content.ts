@@ -2,10 +2,12 @@
 import { MODELS, UIDS, type ContentUid } from '../../content/model';
 import type { ContentScope, ListRequest } from '../../content/scope';
 import { reviewerTypeOf, type EntryByUid, type ListItem, type MedicalReviewData } from '../../content/types';
+import type { GraphQLResolveInfo } from 'graphql';
 import { renderBlocks } from '../../rich-text/blocks';
 import { clientError } from '../errors';
 import type { GraphQLContext } from '../context';
 import { serve, type ListParent, type MedicalReviewParent, type Served } from '../mappers';
+import { shapeFor } from './selection';
 import type { PageInput, Resolvers, SortInput } from '../../../types/graphql/resolvers';
 
 /** An optional argument as resolvers receive it. */
@@ -25,8 +27,14 @@ const texts = (items: ListItem[]) => items.map((item) => item.text);
  */
 const medicalReview = (parent: { medicalReview: MedicalReviewData | null }): MedicalReviewParent => ({ review: parent.medicalReview });
 
-async function related<U extends ContentUid>(scope: ContentScope, uid: U, documentIds: string[]): Promise<Array<Served<EntryByUid[U]>>> {
-  return (await scope.entries(uid, documentIds)).map((entry) => serve(entry, scope));
+/**
+ * Related entries as GraphQL parents: their listings when the selection reads nothing else
+ * (selection.ts), whole otherwise. A listing stands in for the entry's parent type, which it is for
+ * every field the selection reads.
+ */
+async function related<U extends ContentUid>(scope: ContentScope, uid: U, documentIds: string[], info: GraphQLResolveInfo): Promise<Array<Served<EntryByUid[U]>>> {
+  const entries = shapeFor(info) === 'listing' ? ((await scope.entries(uid, documentIds, 'listing')) as Array<EntryByUid[U]>) : await scope.entries(uid, documentIds);
+  return entries.map((entry) => serve(entry, scope));
 }
 
 async function bySlug<U extends ContentUid>(context: GraphQLContext, uid: U, slug: string, locale: Maybe<string>) {
@@ -89,7 +97,7 @@ const pageInfo = (parent: ListParent) => ({
 });
 
 const listOf = <U extends ContentUid>(uid: U) => ({
-  items: (parent: ListParent) => related(parent.scope, uid, parent.documentIds),
+  items: (parent: ListParent, _: unknown, _context: unknown, info: GraphQLResolveInfo) => related(parent.scope, uid, parent.documentIds, info),
   pageInfo,
 });
 
@@ -163,10 +171,10 @@ export const contentResolvers: Resolvers = {
     howItWorks: (parent) => richText(parent.howItWorks),
     assessments: (parent) => texts(parent.assessments),
     progressMeasures: (parent) => texts(parent.progressMeasures),
-    treats: (parent) => related(parent.scope, CONDITION, parent.scope.links(TECHNIQUE, parent, 'treats')),
-    causes: (parent) => related(parent.scope, CAUSE, parent.scope.links(TECHNIQUE, parent, 'causes')),
-    providerTypes: (parent) => related(parent.scope, PROVIDER_TYPE, parent.scope.links(TECHNIQUE, parent, 'providerTypes')),
-    benefits: (parent) => related(parent.scope, BENEFIT, parent.scope.links(TECHNIQUE, parent, 'benefits')),
+    treats: (parent, _, _context, info) => related(parent.scope, CONDITION, parent.scope.links(TECHNIQUE, parent, 'treats'), info),
+    causes: (parent, _, _context, info) => related(parent.scope, CAUSE, parent.scope.links(TECHNIQUE, parent, 'causes'), info),
+    providerTypes: (parent, _, _context, info) => related(parent.scope, PROVIDER_TYPE, parent.scope.links(TECHNIQUE, parent, 'providerTypes'), info),
+    benefits: (parent, _, _context, info) => related(parent.scope, BENEFIT, parent.scope.links(TECHNIQUE, parent, 'benefits'), info),
     localSection: (parent) => richText(parent.localSection),
     offeredByClinic: (parent, _, context) => context.clinic.offeredTechniques.includes(parent.documentId),
     medicalReview,
@@ -174,8 +182,8 @@ export const contentResolvers: Resolvers = {
   Condition: {
     description: (parent) => richText(parent.description),
     symptoms: (parent) => texts(parent.symptoms),
-    causes: (parent) => related(parent.scope, CAUSE, parent.scope.links(CONDITION, parent, 'causes')),
-    techniques: (parent) => related(parent.scope, TECHNIQUE, parent.scope.links(CONDITION, parent, 'techniques')),
+    causes: (parent, _, _context, info) => related(parent.scope, CAUSE, parent.scope.links(CONDITION, parent, 'causes'), info),
+    techniques: (parent, _, _context, info) => related(parent.scope, TECHNIQUE, parent.scope.links(CONDITION, parent, 'techniques'), info),
     localSection: (parent) => richText(parent.localSection),
     medicalReview,
   },
@@ -189,14 +197,14 @@ export const contentResolvers: Resolvers = {
   },
   Cause: {
     description: (parent) => richText(parent.description),
-    conditions: (parent) => related(parent.scope, CONDITION, parent.scope.links(CAUSE, parent, 'conditions')),
-    techniques: (parent) => related(parent.scope, TECHNIQUE, parent.scope.links(CAUSE, parent, 'techniques')),
+    conditions: (parent, _, _context, info) => related(parent.scope, CONDITION, parent.scope.links(CAUSE, parent, 'conditions'), info),
+    techniques: (parent, _, _context, info) => related(parent.scope, TECHNIQUE, parent.scope.links(CAUSE, parent, 'techniques'), info),
   },
   ProviderType: {
-    techniques: (parent) => related(parent.scope, TECHNIQUE, parent.scope.links(PROVIDER_TYPE, parent, 'techniques')),
+    techniques: (parent, _, _context, info) => related(parent.scope, TECHNIQUE, parent.scope.links(PROVIDER_TYPE, parent, 'techniques'), info),
   },
   Benefit: {
-    techniques: (parent) => related(parent.scope, TECHNIQUE, parent.scope.links(BENEFIT, parent, 'techniques')),
+    techniques: (parent, _, _context, info) => related(parent.scope, TECHNIQUE, parent.scope.links(BENEFIT, parent, 'techniques'), info),
   },
   Faq: {
     answer: (parent) => renderBlocks(parent.answer),

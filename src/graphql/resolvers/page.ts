@@ -31,7 +31,8 @@ export const pageResolvers: Resolvers = {
       const scope = technique.scope;
       const conditions = await scope.entries(UIDS.condition, scope.links(UIDS.technique, technique, 'treats'));
       const causeIds = conditions.flatMap((condition) => scope.links(UIDS.condition, condition, 'causes'));
-      const causes = await scope.entries(UIDS.cause, [...new Set(causeIds)]);
+      // Only their names: their listings.
+      const causes = await scope.entries(UIDS.cause, [...new Set(causeIds)], 'listing');
       const causeNames = new Map(causes.map((cause) => [cause.documentId, cause.name]));
       const seo = pageSeo(parent);
       return therapyPageJsonLd({
