@@ -4,9 +4,9 @@
  * requests or clinics.
  */
 import DataLoader from 'dataloader';
-import { SLUG_PATTERN, type ContentUid } from './model';
+import { SLUG_PATTERN, type ContentUid, type MODELS } from './model';
 import type { AnyEntry, ContentReader, ListCandidate, LoadRequest } from './reader';
-import type { EntryShape } from './sql';
+import { SHAPES, type EntryShape } from './sql';
 import type { EntryByUid } from './types';
 
 export const MAX_PAGE_SIZE = 100;
@@ -57,14 +57,19 @@ export interface ContentScope {
   entries<U extends ContentUid>(uid: U, documentIds: readonly string[]): Promise<Array<EntryByUid[U]>>;
   /** The same, only their listing (sql.ts: LISTING_FIELDS): for a caller that reads nothing else. */
   entries<U extends ContentUid>(uid: U, documentIds: readonly string[], shape: 'listing'): Promise<Array<Listing<U>>>;
+  /** Their listing and relation lists. */
+  entries<U extends ContentUid>(uid: U, documentIds: readonly string[], shape: 'linked'): Promise<Array<Linked<U>>>;
   bySlug<U extends ContentUid>(uid: U, slug: string): Promise<EntryByUid[U] | null>;
   list(uid: ContentUid, request: ListRequest): Promise<ListResult>;
   /** An entry's relation list (documentIds), noted as read: a change on the other side changes it. */
-  links<U extends ContentUid, F extends RelationField<U>>(uid: U, entry: EntryByUid[U], field: F): string[];
+  links<U extends ContentUid, F extends RelationField<U>>(uid: U, entry: Pick<EntryByUid[U], F | 'documentId' | 'locale' | 'fallbackFields'>, field: F): string[];
 }
 
 /** What an entry's listing holds (sql.ts: LISTING_FIELDS, with its identity and locale bookkeeping). */
 export type Listing<U extends ContentUid> = Pick<EntryByUid[U], Extract<keyof EntryByUid[U], 'documentId' | 'slug' | 'locale' | 'name' | 'summary' | 'updatedAt' | 'fallbackFields' | 'adaptedFields'>>;
+
+/** An entry's listing with its relation lists. */
+export type Linked<U extends ContentUid> = Listing<U> & Pick<EntryByUid[U], Extract<keyof EntryByUid[U], keyof (typeof MODELS)[U]['relations']>>;
 
 type RelationField<U extends ContentUid> = { [K in keyof EntryByUid[U]]: EntryByUid[U][K] extends string[] ? K : never }[keyof EntryByUid[U]];
 
@@ -102,10 +107,14 @@ export function createContentScope(input: { reader: ContentReader; locale: strin
       const [uid, by, shape, ...rest] = key.split('|') as [ContentUid, 'documentId' | 'slug', EntryShape, ...string[]];
       return { uid, by, shape, value: rest.join('|') };
     });
-    // A listing asked for in the same batch as the whole entry is answered by the whole entry.
-    const whole = new Set(parsed.filter((key) => key.shape === 'whole').map(({ uid, by, value }) => `${uid}|${by}|${value}`));
+    // An entry asked for in several shapes in one batch is loaded once, in the fullest of them.
+    const fullest = new Map<string, number>();
+    for (const { uid, by, value, shape } of parsed) {
+      const entry = `${uid}|${by}|${value}`;
+      fullest.set(entry, Math.min(fullest.get(entry) ?? SHAPES.length, SHAPES.indexOf(shape)));
+    }
     const answered = parsed.map((key) => {
-      const shape: EntryShape = key.shape === 'listing' && whole.has(`${key.uid}|${key.by}|${key.value}`) ? 'whole' : key.shape;
+      const shape = SHAPES[fullest.get(`${key.uid}|${key.by}|${key.value}`) as number] as EntryShape;
       const group = `${key.uid}|${key.by}|${shape}`;
       let request = groups.get(group);
       if (request === undefined) {
@@ -121,12 +130,12 @@ export function createContentScope(input: { reader: ContentReader; locale: strin
     return answered.map(({ uid, by, group, value }) => {
       const entry = byGroup.get(group)?.get(value) ?? null;
       if (entry === null) return null;
-      // A slug lookup also answers later lookups of the same entry by documentId; a whole entry also
-      // answers later lookups of its listing.
-      const shapes: EntryShape[] = group.endsWith('|whole') ? ['whole', 'listing'] : ['listing'];
-      for (const shape of shapes) {
+      // A slug lookup also answers later lookups of the same entry by documentId; a fuller shape also
+      // answers later lookups of the shapes it holds.
+      const loaded = group.slice(group.lastIndexOf('|') + 1) as EntryShape;
+      for (const shape of SHAPES.slice(SHAPES.indexOf(loaded))) {
         if (by === 'slug') loader.prime(loadKey(uid, 'documentId', entry.documentId, shape), entry);
-        if (shape === 'listing' && group.endsWith('|whole')) loader.prime(loadKey(uid, by, value, shape), entry);
+        if (shape !== loaded) loader.prime(loadKey(uid, by, value, shape), entry);
       }
       return entry;
     });

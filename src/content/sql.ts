@@ -54,11 +54,14 @@ export interface EntrySql {
 }
 
 /**
- * How much of an entry a read loads: all of it, or its listing — what a relation list or a list page
- * shows of each entry (its slug, name and summary), without its components and relation lists, which
- * are most of what the database builds and the service parses.
+ * How much of an entry a read loads: all of it; its listing with its relation lists ('linked'); or its
+ * listing alone — what a relation list or a list page shows of each entry (its slug, name and summary).
+ * Components and relation lists are most of what the database builds and the service parses. Each
+ * shape holds the next: SHAPES runs from the most to the least.
  */
-export type EntryShape = 'whole' | 'listing';
+export type EntryShape = 'whole' | 'linked' | 'listing';
+
+export const SHAPES: readonly EntryShape[] = ['whole', 'linked', 'listing'];
 
 /** The fields of an entry's listing (with documentId and locale); every content type has them. */
 export const LISTING_FIELDS: ReadonlySet<string> = new Set(['slug', 'name', 'summary', 'updatedAt', 'locale']);
@@ -161,7 +164,7 @@ export class ReadSql {
     for (const field of model.fields) {
       const { name } = field;
       if (OMITTED.has(name) || field.isPrivate) continue;
-      if (shape === 'listing' && !LISTING_FIELDS.has(name)) continue;
+      if (shape !== 'whole' && !LISTING_FIELDS.has(name) && !(shape === 'linked' && name in served.relations)) continue;
       if (SCALARS.has(field.type)) {
         pairs.push([name, this.scalar('t', field)]);
         if (TIMESTAMPS.has(field.type)) decoder.timestamps.push(name);
@@ -173,7 +176,7 @@ export class ReadSql {
         pairs.push([name, this.relation(field)]);
       }
     }
-    const expected = shape === 'whole' ? [...served.components, ...Object.keys(served.relations)] : [...LISTING_FIELDS];
+    const expected = shape === 'whole' ? [...served.components, ...Object.keys(served.relations)] : [...LISTING_FIELDS, ...(shape === 'linked' ? Object.keys(served.relations) : [])];
     for (const name of expected) {
       if (!pairs.some(([key]) => key === name)) throw new Error(`${uid} has no loadable field "${name}"`);
     }

@@ -55,7 +55,7 @@ export function jsonLdScriptText(value: unknown): string {
 
 export function therapyPageJsonLd(input: {
   technique: TechniqueEntry;
-  conditions: Array<{ condition: ConditionEntry; causeNames: string[] }>;
+  conditions: Array<{ condition: Pick<ConditionEntry, 'name' | 'summary'>; causeNames: string[] }>;
   clinic: ClinicEntry;
   title: string;
   description: string;

@@ -162,6 +162,13 @@ describe('the therapy page query', () => {
     // A fragment that reads more than the listing makes the entries whole.
     const fragment = await statements('fragment More on Condition { description { html } } query Fragment($slug: String!) { technique(slug: $slug) { treats { slug ...More } } }');
     expect(readsSymptoms(fragment.sqls)).toBe(true);
+    // The page's JSON-LD reads its conditions' names and causes: listings with their relation lists.
+    const page = await statements('query LinkedPage($slug: String!) { technique(slug: $slug) { slug } therapyPage(slug: $slug) { jsonLd technique { treats { slug name } } } }');
+    expect(readsSymptoms(page.sqls)).toBe(false);
+    expect(page.sqls.some((sql) => /from "conditions" t/.test(sql) && sql.includes("'causes'"))).toBe(true);
+    const jsonLd = JSON.stringify((await graphql(app, { key, query: 'query Ld($slug: String!) { therapyPage(slug: $slug) { jsonLd } }', variables: { slug: 'counting-two' } })).body.data.therapyPage.jsonLd);
+    for (const condition of whole.technique.treats as Array<{ name: string; summary: string }>) expect(jsonLd).toContain(condition.name);
+    expect(jsonLd).toContain('Stiff fascia');
     // Listing and whole asked for at the same level: one statement per level, the whole entries answer both.
     const both = await statements('query Both($slug: String!) { technique(slug: $slug) { treats { name } causes { name } } therapyPage(slug: $slug) { jsonLd technique { treats { symptoms } } } }');
     expect(both.technique.treats.map((condition: { name: string }) => condition.name)).toEqual(whole.technique.treats.map((condition: { name: string }) => condition.name));

@@ -29,7 +29,8 @@ export const pageResolvers: Resolvers = {
     jsonLd: async (parent) => {
       const { technique, clinic } = parent;
       const scope = technique.scope;
-      const conditions = await scope.entries(UIDS.condition, scope.links(UIDS.technique, technique, 'treats'));
+      // Their names, summaries and causes: their listings with their relation lists.
+      const conditions = await scope.entries(UIDS.condition, scope.links(UIDS.technique, technique, 'treats'), 'linked');
       const causeIds = conditions.flatMap((condition) => scope.links(UIDS.condition, condition, 'causes'));
       // Only their names: their listings.
       const causes = await scope.entries(UIDS.cause, [...new Set(causeIds)], 'listing');
