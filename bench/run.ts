@@ -13,12 +13,13 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import os from 'os';
 import path from 'path';
 import autocannon from 'autocannon';
-import { Client } from 'pg';
 import type { BuildReport } from './build';
-import { createKeyWithCli, Editor, productionSecrets, startInstance, type Instance } from './instances';
+import { productionSecrets } from './instances';
 import { OUR_LIST, OUR_PAGE, STRAPI_PAGE } from './queries';
 import { option } from './options';
+import { measureP5 } from './fresh-across';
 import { measureRewarm, type RewarmReport } from './rewarm';
+import { renderMarkdown } from './results-table';
 import { peakRssMb, sampleRss } from './rss';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -337,116 +338,6 @@ async function main(): Promise<void> {
     log(`P7 FAILED: ${results.P7.error}`);
     process.exitCode = 1;
   }
-}
-
-/**
- * P5: two instances on one PostgreSQL and one Redis; an editor publishes through A (the admin's publish
- * call), B is polled. p50/p99 run from the moment the publish call returned (the editor sees
- * "Published") to B's first fresh answer; the end-to-end figures include the publish call itself.
- */
-async function measureP5(): Promise<{
-  p50: number;
-  p99: number;
-  max: number;
-  samples: number;
-  publishP50: number;
-  publishP99: number;
-  endToEndP50: number;
-  endToEndP99: number;
-}> {
-  const baseUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `clinic_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  const environment = {
-    DATABASE_URL: url.toString(),
-    REDIS_URL: process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
-    REDIS_PREFIX: `bench-${randomBytes(6).toString('hex')}`,
-    SEED_ON_EMPTY: 'true',
-    ...productionSecrets(),
-  };
-  const instances: Instance[] = [];
-  try {
-    instances.push(...(await Promise.all([startInstance('a', environment), startInstance('b', environment)])));
-    const [a, b] = instances as [Instance, Instance];
-    const key = await createKeyWithCli(environment);
-    const editor = await Editor.signIn(a.base, 'bench-editor@example.com', 'Bench-passw0rd');
-    const technique = (await editor.find(a.base, 'api::technique.technique', 'myofascial-release-therapy')).documentId;
-    const read = async () => {
-      const response = await fetch(`${b.base}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify({ query: '{ therapyPage(slug: "myofascial-release-therapy") { technique { name } } }' }),
-      });
-      return ((await response.json()) as { data: { therapyPage: { technique: { name: string } } } }).data.therapyPage.technique.name;
-    };
-    const fresh: number[] = [];
-    const afterReturn: number[] = [];
-    const publishing: number[] = [];
-    for (let index = 0; index < 100; index += 1) {
-      await read(); // B holds the current answer in the shared cache
-      await read();
-      const name = `Myofascial Release Therapy ${index}`;
-      const started = performance.now();
-      await editor.publish(a.base, 'api::technique.technique', technique, { name });
-      const returned = performance.now();
-      publishing.push(returned - started);
-      while ((await read()) !== name) {
-        if (performance.now() - started > 5000) throw new Error(`B did not serve "${name}" within 5 s`);
-      }
-      const now = performance.now();
-      afterReturn.push(now - returned);
-      fresh.push(now - started);
-    }
-    const quantile = (values: number[], q: number) => {
-      const sorted = [...values].sort((x, y) => x - y);
-      return Number((sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number).toFixed(1));
-    };
-    return {
-      p50: quantile(afterReturn, 0.5),
-      p99: quantile(afterReturn, 0.99),
-      max: quantile(afterReturn, 1),
-      samples: fresh.length,
-      publishP50: quantile(publishing, 0.5),
-      publishP99: quantile(publishing, 0.99),
-      endToEndP50: quantile(fresh, 0.5),
-      endToEndP99: quantile(fresh, 0.99),
-    };
-  } finally {
-    await Promise.all(instances.map((instance) => instance.stop()));
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
-function renderMarkdown(results: any): string {
-  const yes = (isMet: boolean) => (isMet ? 'met' : '**missed**');
-  const ms = (value: number) => `${value} ms`;
-  return `# Benchmark results
-
-Produced by \`npm run bench\` (bench/run.ts) on ${results.machine.date.slice(0, 10)}: ${results.machine.cores} cores (${results.machine.cpu}),
-${results.machine.memoryGiB} GiB, Node ${results.machine.node}, SQLite. Load: autocannon, ${results.settings.connections} connections,
-${results.settings.warmUpSeconds} s warm-up, then ${results.settings.runs} runs of ${results.settings.durationSeconds} s (the two sides of P1 and of P3 in turn, run by run); medians. Both APIs are checked to give the
-same answer before timing. Raw figures: [latest.json](latest.json).
-
-Datasets: ${Object.entries(results.datasets).map(([scale, d]: [string, any]) => `${scale}: ${Object.entries(d.counts).map(([k, v]) => `${v} ${k}`).join(', ')}, 5 locales (built in ${d.buildSeconds} s)`).join('; ')}.
-
-| | what | measured | goal | |
-| --- | --- | --- | --- | --- |
-| P1 | therapy page, ours vs Strapi GraphQL (1x), uncached | ours p50 ${ms(results.P1.uncached.ours.p50)}, p99 ${ms(results.P1.uncached.ours.p99)}, ${Math.round(results.P1.uncached.ours.rps)} req/s; Strapi p50 ${ms(results.P1.strapiGraphql.p50)}, p99 ${ms(results.P1.strapiGraphql.p99)}, ${Math.round(results.P1.strapiGraphql.rps)} req/s; p50 ratio ${results.P1.uncached.p50Ratio}x, throughput ratio ${results.P1.uncached.throughputRatio}x | >= 10x | ${yes(results.P1.uncached.isMet)} |
-| P1 | the same, as served (response cache on, the default) | ${results.P1.asServed ? `ours p50 ${ms(results.P1.asServed.ours.p50)}, p99 ${ms(results.P1.asServed.ours.p99)}, ${Math.round(results.P1.asServed.ours.rps)} req/s; p50 ratio ${results.P1.asServed.p50Ratio}x, throughput ratio ${results.P1.asServed.throughputRatio}x` : '-'} | >= 10x | ${yes(Boolean(results.P1.asServed?.isMet))} |
-| P1 | the same page for a clinic that adapts it (1x): uncached; from the cache | ${results.P1.uncached.adapted ? `uncached p50 ${ms(results.P1.uncached.adapted.ours.p50)}, p99 ${ms(results.P1.uncached.adapted.ours.p99)}, ${Math.round(results.P1.uncached.adapted.ours.rps)} req/s (p50 ratio ${results.P1.uncached.adapted.p50Ratio}x)` : '-'}; ${results.P1.asServed?.adapted ? `cached p50 ${ms(results.P1.asServed.adapted.ours.p50)}, p99 ${ms(results.P1.asServed.adapted.ours.p99)}, ${Math.round(results.P1.asServed.adapted.ours.rps)} req/s` : '-'} | as the plain page | |
-| P2 | SQL statements per page (techniques with ${results.P2.treats.fewest} and ${results.P2.treats.most} conditions) | ours ${results.P2.ours.fewest} / ${results.P2.ours.most} (list ${results.P2.ours.list}); adapted ${results.P2.adapted.fewest} / ${results.P2.adapted.most}; Strapi ${results.P2.strapiGraphql.fewest} / ${results.P2.strapiGraphql.most} | constant, <= 3 (adapted <= 4) | ${yes(results.P2.isMet)} |
-| P3 | page from the cache (GET) vs bare node:http, same bytes | ours ${results.P3.ours ? Math.round(results.P3.ours.rps) : '-'} req/s (p50 ${results.P3.ours ? ms(results.P3.ours.p50) : '-'}), bare ${results.P3.bare ? Math.round(results.P3.bare.rps) : '-'} req/s: ${results.P3.throughputRatio}x | >= 0.8x | ${yes(results.P3.isMet)} |
-| P4 | p50 at 10x over 1x | page ${ms(results.P4.page.p50At1x)} → ${ms(results.P4.page.p50At10x)} (${results.P4.page.ratio}x); filtered list ${ms(results.P4.list.p50At1x)} → ${ms(results.P4.list.p50At10x)} (${results.P4.list.ratio}x) | <= 1.3x | ${yes(results.P4.isMet)} |
-| P5 | publish through A → fresh through B (2 instances, PostgreSQL, Redis), from the publish call's return | ${'p99' in results.P5 ? `p50 ${ms(results.P5.p50)}, p99 ${ms(results.P5.p99)}, max ${ms(results.P5.max)} over ${results.P5.samples} publishes; the admin's publish call itself p50 ${ms(results.P5.publishP50)}, p99 ${ms(results.P5.publishP99)}; end to end p50 ${ms(results.P5.endToEndP50)}, p99 ${ms(results.P5.endToEndP99)}` : `not measured: ${results.P5.error}`} | p99 <= 250 ms | ${yes(results.P5.isMet)} |
-| P6 | start to first response; peak RSS | ${Object.entries(results.P6.startMs).map(([s, v]) => `${s}: ${v} ms`).join(', ')}; ${Object.entries(results.P6.peakRssMb).map(([s, v]) => `${s}: ${v} MB`).join(', ')}${results.P6.peakRssMbWithCache ? `; with the cache at 1x: ${results.P6.peakRssMbWithCache} MB` : ''} | reported | |
-| P6 | RSS at saturation (peak, sampled every 200 ms during the load) | uncached P1 load: ${Object.entries(results.P6.saturationRssMb.uncached).map(([s, v]) => `${s}: ${v} MB`).join(', ')}; cached P3 load at 1x: ${results.P6.saturationRssMb.cachedAt1x ?? '-'} MB | reported | |
-| P7 | re-warm after a publish: ${results.P7.sites ?? 20} sites, one per clinic (1x, cache on), from the publish call's return to each clinic's first hit with the new name | ${'maxMs' in results.P7 ? `all clinics fresh hits again: median ${ms(results.P7.maxMs.median)}, max ${ms(results.P7.maxMs.max)} over ${results.P7.rounds} publishes (after ${results.P7.warmUpRounds} not counted); per clinic p50 ${ms(results.P7.p50Ms.median)}; misses per publish ${results.P7.misses.median} (max ${results.P7.misses.max}); the publish call itself ${ms(results.P7.publishMs.median)}` : `**failed**: ${results.P7.error}`} | reported | |
-`;
 }
 
 main().catch((error: unknown) => {
