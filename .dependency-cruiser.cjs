@@ -2,7 +2,7 @@
  * Import rules (`npm run lint`, and a CI step): the service's layers (docs/contributors.md), checked by
  * dependency-cruiser instead of by memory. Imports point down only, and nothing imports in a circle:
  *
- *   app         src/app/, src/index.ts, src/middlewares/: the composition root and the entry points
+ *   app         src/app/, src/index.ts: the composition root and the entry points
  *               Strapi loads by location (lifecycles, the Koa middleware of /graphql); nothing imports it.
  *   transports  src/http/ (the front door and the shared HTTP pieces), src/graphql/, src/site-pages/,
  *               every routes.ts inside a capability (src/<capability>/…/routes.ts), src/api/ (Strapi's factories), scripts/.
@@ -21,7 +21,7 @@
 const FOUNDATION = '^src/(database|env|settings|reports|rich-text)/|^src/observability/request-context\\.ts$';
 const CONTENT = '^src/content/';
 const ADMIN_PANEL = '^src/admin/';
-const APP = '^src/(app|middlewares)/|^src/index\\.ts$';
+const APP = '^src/app/|^src/index\\.ts$';
 /** One transport per match; `$1` in a `to` is the importing transport itself. */
 const TRANSPORT = '^(src/(?:http|graphql|site-pages|api)/|src/(?!app/)[^/]+/routes\\.ts$|src/(?!app/)[^/]+/[^/]+/routes\\.ts$|scripts/)';
 const HTTP = '^src/http/';
@@ -110,7 +110,7 @@ module.exports = {
       severity: 'error',
       from: {
         orphan: true,
-        pathNot: ['\\.d\\.ts$', '^src/index\\.ts$', '^src/api/', '^src/middlewares/', '^src/policies/', '^src/admin/app\\.tsx$', '^scripts/'],
+        pathNot: ['\\.d\\.ts$', '^src/index\\.ts$', '^src/api/', '^src/policies/', '^src/admin/app\\.tsx$', '^scripts/'],
       },
       to: {},
     },
