@@ -162,6 +162,12 @@ describe('the therapy page query', () => {
     // A fragment that reads more than the listing makes the entries whole.
     const fragment = await statements('fragment More on Condition { description { html } } query Fragment($slug: String!) { technique(slug: $slug) { treats { slug ...More } } }');
     expect(readsSymptoms(fragment.sqls)).toBe(true);
+    // Names and relations (whose entries their own selections load): listings with their relation lists.
+    const linked = await statements('query Linked($slug: String!) { technique(slug: $slug) { treats { slug name causes { slug name } } } }');
+    expect(readsSymptoms(linked.sqls)).toBe(false);
+    expect(linked.technique.treats.map((condition: { causes: Array<{ slug: string }> }) => condition.causes.map((cause) => cause.slug))).toEqual(
+      (await statements('query Causes($slug: String!) { technique(slug: $slug) { treats { symptoms causes { slug } } } }')).technique.treats.map((condition: { causes: Array<{ slug: string }> }) => condition.causes.map((cause) => cause.slug)),
+    );
     // The page's JSON-LD reads its conditions' names and causes: listings with their relation lists.
     const page = await statements('query LinkedPage($slug: String!) { technique(slug: $slug) { slug } therapyPage(slug: $slug) { jsonLd technique { treats { slug name } } } }');
     expect(readsSymptoms(page.sqls)).toBe(false);

@@ -28,12 +28,15 @@ const texts = (items: ListItem[]) => items.map((item) => item.text);
 const medicalReview = (parent: { medicalReview: MedicalReviewData | null }): MedicalReviewParent => ({ review: parent.medicalReview });
 
 /**
- * Related entries as GraphQL parents: their listings when the selection reads nothing else
- * (selection.ts), whole otherwise. A listing stands in for the entry's parent type, which it is for
- * every field the selection reads.
+ * Related entries as GraphQL parents, in the shape their selection needs (selection.ts). A listing
+ * stands in for the entry's parent type, which it is for every field the selection reads.
  */
 async function related<U extends ContentUid>(scope: ContentScope, uid: U, documentIds: string[], info: GraphQLResolveInfo): Promise<Array<Served<EntryByUid[U]>>> {
-  const entries = shapeFor(info) === 'listing' ? ((await scope.entries(uid, documentIds, 'listing')) as Array<EntryByUid[U]>) : await scope.entries(uid, documentIds);
+  const shape = shapeFor(info, uid);
+  const entries =
+    shape === 'whole'
+      ? await scope.entries(uid, documentIds)
+      : ((shape === 'linked' ? await scope.entries(uid, documentIds, 'linked') : await scope.entries(uid, documentIds, 'listing')) as Array<EntryByUid[U]>);
   return entries.map((entry) => serve(entry, scope));
 }
 
