@@ -76,7 +76,8 @@ export function createGraphQLEndpoint(
       .catch((error: unknown) => {
         log.error(`/graphql failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
         if (response.headersSent) response.destroy();
-        else sendAnswer(response, refusal({ status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'The service failed to answer this request; the failure is logged.' }));
+        // The API's code for its own failures (errors.ts); the log line carries the request id.
+        else sendAnswer(response, refusal({ status: 500, code: 'INTERNAL', message: 'Internal server error' }));
       })
       .finally(() => {
         // Strapi's logger line, as its middleware writes it (the format is the operators' grep).
