@@ -15,8 +15,7 @@ import { mkdirSync, writeFileSync } from 'fs';
 import os from 'os';
 import path from 'path';
 import autocannon from 'autocannon';
-import { Client } from 'pg';
-import { createKeyWithCli, Editor, productionSecrets, freePort, startInstance, type Instance } from './instances';
+import { createKeyWithCli, Editor, freePort, freshPostgresDatabase, productionSecrets, startInstance, type Instance } from './instances';
 import { startVarnish, VARNISHD, type Varnish } from './varnish';
 import { option } from './options';
 
@@ -67,19 +66,13 @@ const median = (values: number[]) => quantile(values, 0.5);
 
 async function main(): Promise<void> {
   mkdirSync(DATA, { recursive: true });
-  const baseUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `clinic_bench_edge_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
+  const database = await freshPostgresDatabase('edge');
   const instances: Instance[] = [];
   let varnish: Varnish | null = null;
   let bare: ReturnType<typeof spawn> | null = null;
   try {
     const shared = {
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: database.url,
       REDIS_URL: process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
       REDIS_PREFIX: `bench-${randomBytes(6).toString('hex')}`,
       SEED_ON_EMPTY: 'true',
@@ -161,8 +154,7 @@ async function main(): Promise<void> {
     bare?.kill();
     await Promise.all(instances.map((instance) => instance.stop()));
     await varnish?.stop();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

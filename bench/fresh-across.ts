@@ -4,8 +4,7 @@
  * polled until it answers with the new version. Called by bench/run.ts.
  */
 import { randomBytes } from 'crypto';
-import { Client } from 'pg';
-import { createKeyWithCli, Editor, productionSecrets, startInstance, type Instance } from './instances';
+import { createKeyWithCli, Editor, freshPostgresDatabase, productionSecrets, startInstance, type Instance } from './instances';
 
 /**
  * P5: two instances on one PostgreSQL and one Redis; an editor publishes through A (the admin's publish
@@ -22,15 +21,9 @@ export async function measureP5(): Promise<{
   endToEndP50: number;
   endToEndP99: number;
 }> {
-  const baseUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `clinic_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
+  const database = await freshPostgresDatabase('p5');
   const environment = {
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: database.url,
     REDIS_URL: process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
     REDIS_PREFIX: `bench-${randomBytes(6).toString('hex')}`,
     SEED_ON_EMPTY: 'true',
@@ -85,7 +78,6 @@ export async function measureP5(): Promise<{
     };
   } finally {
     await Promise.all(instances.map((instance) => instance.stop()));
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
 import { createServer } from 'net';
 import { existsSync } from 'fs';
+import { Client } from 'pg';
 import path from 'path';
 
 /** The project root, whether this runs from bench/ (tests) or dist/bench/ (npm run bench). */
@@ -16,6 +17,28 @@ const strapiCli = (root: string) => path.join(root, 'node_modules', '@strapi', '
 export function productionSecrets(): Record<'APP_KEYS' | 'API_TOKEN_SALT' | 'ADMIN_JWT_SECRET' | 'TRANSFER_TOKEN_SALT' | 'ENCRYPTION_KEY', string> {
   const secret = () => randomBytes(24).toString('base64');
   return { APP_KEYS: `${secret()},${secret()}`, API_TOKEN_SALT: secret(), ADMIN_JWT_SECRET: secret(), TRANSFER_TOKEN_SALT: secret(), ENCRYPTION_KEY: secret() };
+}
+
+/**
+ * A fresh PostgreSQL database on the machine's server (or BENCH_DATABASE_URL's) for one bench run: its
+ * URL, and `drop()`, which removes it (connections still open or not).
+ */
+export async function freshPostgresDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const baseUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `clinic_bench_${label}_${randomBytes(4).toString('hex')}`;
+  const run = async (statement: string) => {
+    const admin = new Client({ connectionString: baseUrl });
+    await admin.connect();
+    try {
+      await admin.query(statement);
+    } finally {
+      await admin.end();
+    }
+  };
+  await run(`CREATE DATABASE ${name}`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 export interface Instance {

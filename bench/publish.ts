@@ -14,12 +14,10 @@
  * per side is created and dropped.
  */
 import { execFileSync } from 'child_process';
-import { randomBytes } from 'crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'fs';
 import os from 'os';
 import path from 'path';
-import { Client } from 'pg';
-import { Editor, productionSecrets, startInstance, type Instance } from './instances';
+import { Editor, freshPostgresDatabase, productionSecrets, startInstance, type Instance } from './instances';
 import { option } from './options';
 import { STATEMENTS_HEADER } from './statement-count';
 import { CliSetupError, runCli } from '../scripts/cli';
@@ -109,23 +107,8 @@ async function freshDatabase(database: Database, side: SideName): Promise<{ envi
     remove();
     return { environment: { DATABASE_FILENAME: file }, drop: async () => remove() };
   }
-  const baseUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `clinic_bench_publish_${side}_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return {
-    environment: { DATABASE_URL: url.toString() },
-    drop: async () => {
-      const client = new Client({ connectionString: baseUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
+  const fresh = await freshPostgresDatabase(`publish_${side}`);
+  return { environment: { DATABASE_URL: fresh.url }, drop: fresh.drop };
 }
 
 interface Running {
