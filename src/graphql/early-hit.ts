@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import { hitAnswer, rateLimitedAnswer, sendAnswer } from './answer';
 import { callerOf, identifyCaller, identifyCallerNow } from './caller';
-import { GRAPHQL_PATH, responseMedia, type ResponseMedia } from './http-semantics';
+import { graphqlQueryOf, responseMedia, type ResponseMedia } from './http-semantics';
 import { identityOf, passesCsrfCheck } from './identity';
 import type { PipelineServices } from './pipeline';
 import type { CachedResponse } from '../cache/store';
@@ -35,11 +35,9 @@ export function createEarlyHit(services: Pick<PipelineServices, 'cache' | 'direc
   return (request, response) => {
     const started = performance.now();
     if (cache === null || request.method !== 'GET' || request.headers.origin !== undefined || !passesCsrfCheck(request.headers)) return false;
-    const url = request.url ?? '';
-    const queryStart = url.indexOf('?');
-    if (queryStart === -1 || url.slice(0, queryStart) !== GRAPHQL_PATH) return false;
+    const rawQuery = graphqlQueryOf(request.url);
+    if (rawQuery === null || rawQuery === '') return false;
     const authorization = request.headers.authorization;
-    const rawQuery = url.slice(queryStart + 1);
     // A document sent with its APQ hash is registered on the way (the pipeline does that).
     if (rawQuery.includes('persistedQuery') && rawQuery.includes('query=')) return false;
     const media = responseMedia(request.headers.accept === '' ? undefined : request.headers.accept);

@@ -16,7 +16,7 @@ import { refusal, sendAnswer, type GraphQLAnswer } from './answer';
 import { ORIGIN_NOT_ALLOWED_MESSAGE, type GraphQLCors } from './cors';
 import { runPipeline, type PipelineServices } from './pipeline';
 import { readBody } from './read-body';
-import { GRAPHQL_PATH } from './http-semantics';
+import { graphqlQueryOf } from './http-semantics';
 
 /** The operation name a request gives, for metrics (before or without resolving it). */
 function operationNameOf(method: string, rawQuery: string, body: unknown): string | null {
@@ -67,12 +67,11 @@ export function createGraphQLEndpoint(
   }
 
   return (request, response) => {
-    const url = request.url ?? '';
-    const queryStart = url.indexOf('?');
-    if ((queryStart === -1 ? url : url.slice(0, queryStart)) !== GRAPHQL_PATH) return false;
+    const rawQuery = graphqlQueryOf(request.url);
+    if (rawQuery === null) return false;
     const started = Date.now();
     applySecurityHeaders(response, request.method === 'GET' ? securityHeaders.get : securityHeaders.other);
-    answer(request, response, queryStart === -1 ? '' : url.slice(queryStart + 1))
+    answer(request, response, rawQuery)
       .catch((error: unknown) => {
         log.error(`/graphql failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
         if (response.headersSent) response.destroy();
@@ -81,7 +80,7 @@ export function createGraphQLEndpoint(
       })
       .finally(() => {
         // Strapi's logger line, as its middleware writes it (the format is the operators' grep).
-        if (log.isHttpEnabled?.() ?? true) log.http(`${request.method} ${url} (${Math.ceil(Date.now() - started)} ms) ${response.statusCode}`);
+        if (log.isHttpEnabled?.() ?? true) log.http(`${request.method} ${request.url} (${Math.ceil(Date.now() - started)} ms) ${response.statusCode}`);
       });
     return true;
   };

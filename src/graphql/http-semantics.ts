@@ -19,6 +19,14 @@ import { statusOfCode } from '../http/status';
 /** Where the API answers. */
 export const GRAPHQL_PATH = '/graphql';
 
+/** A request URL's query string (without `?`, '' when it has none) when its path is GRAPHQL_PATH; null for any other path. */
+export function graphqlQueryOf(url: string | undefined): string | null {
+  const path = url ?? '';
+  const queryStart = path.indexOf('?');
+  if ((queryStart === -1 ? path : path.slice(0, queryStart)) !== GRAPHQL_PATH) return null;
+  return queryStart === -1 ? '' : path.slice(queryStart + 1);
+}
+
 export const MEDIA_TYPES = {
   json: 'application/json; charset=utf-8',
   graphqlResponse: 'application/graphql-response+json; charset=utf-8',

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'http';
 import getRawBody from 'raw-body';
 import type { EarlyHandler } from '../http/front-door';
 import { refusal, sendAnswer, type GraphQLAnswer } from './answer';
-import { GRAPHQL_PATH } from './http-semantics';
+import { graphqlQueryOf } from './http-semantics';
 import { LIMIT_CODES } from './limits';
 
 export type BodyRead = { kind: 'read'; body: unknown } | { kind: 'refused'; answer: GraphQLAnswer };
@@ -46,9 +46,7 @@ export async function readBody(request: IncomingMessage, maxBodyBytes: number): 
 /** For the front door: a /graphql POST whose Content-Length is over the limit, refused before it is read. */
 export function refuseLargeBodyEarly(maxBodyBytes: number): EarlyHandler {
   return (request, response) => {
-    const url = request.url ?? '';
-    const queryStart = url.indexOf('?');
-    if ((queryStart === -1 ? url : url.slice(0, queryStart)) !== GRAPHQL_PATH) return false;
+    if (graphqlQueryOf(request.url) === null) return false;
     const answer = tooLargeByLength(request, maxBodyBytes);
     if (answer === null) return false;
     sendAnswer(response, answer, { Connection: 'close' });
