@@ -88,8 +88,11 @@ async function statementsFor(slug: string): Promise<{ count: number; treats: num
 beforeAll(async () => {
   // Keys, locales and the clinic stay in memory for the whole file, and key use is not written during
   // it (KEY_USE_FLUSH_MS), so only content statements are counted; every request is answered from the
-  // database (P2 is about uncached reads).
-  app = await startApp({ isListening: true, environment: { CLINIC_CACHE_TTL_MS: '600000', KEY_USE_FLUSH_MS: '600000', RESPONSE_CACHE: 'off' } });
+  // database (P2 is about uncached reads). The drain loops (webhooks, CDN purges, scheduled publishes)
+  // look for work every 30 s by default: on a slow machine the set-up takes that long and a look would
+  // land inside a counted request.
+  const quiet = { REVALIDATION_POLL_MS: '600000', CDN_PURGE_POLL_MS: '600000', SCHEDULE_POLL_MS: '600000' };
+  app = await startApp({ isListening: true, environment: { CLINIC_CACHE_TTL_MS: '600000', KEY_USE_FLUSH_MS: '600000', RESPONSE_CACHE: 'off', ...quiet } });
   await runSeed({ strapi: app.strapi });
   key = (await createClinicKey({ strapi: app.strapi, slug: 'northside-physio', kind: 'public' })).key;
   await createTechniqueTreating('counting-two', 2);
