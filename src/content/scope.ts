@@ -52,14 +52,14 @@ export interface ContentScope {
   /** The locale asked for. */
   readonly locale: string;
   readonly chain: readonly string[];
-  entry<U extends ContentUid>(uid: U, documentId: string): Promise<EntryByUid[U] | null>;
+  entry<U extends ContentUid>(uid: U, documentId: string): MaybePromise<EntryByUid[U] | null>;
   /** Entries in the order given; ones with no version in this scope are left out. */
-  entries<U extends ContentUid>(uid: U, documentIds: readonly string[]): Promise<Array<EntryByUid[U]>>;
+  entries<U extends ContentUid>(uid: U, documentIds: readonly string[]): MaybePromise<Array<EntryByUid[U]>>;
   /** The same, only their listing (sql.ts: LISTING_FIELDS): for a caller that reads nothing else. */
-  entries<U extends ContentUid>(uid: U, documentIds: readonly string[], shape: 'listing'): Promise<Array<Listing<U>>>;
+  entries<U extends ContentUid>(uid: U, documentIds: readonly string[], shape: 'listing'): MaybePromise<Array<Listing<U>>>;
   /** Their listing and relation lists. */
-  entries<U extends ContentUid>(uid: U, documentIds: readonly string[], shape: 'linked'): Promise<Array<Linked<U>>>;
-  bySlug<U extends ContentUid>(uid: U, slug: string): Promise<EntryByUid[U] | null>;
+  entries<U extends ContentUid>(uid: U, documentIds: readonly string[], shape: 'linked'): MaybePromise<Array<Linked<U>>>;
+  bySlug<U extends ContentUid>(uid: U, slug: string): MaybePromise<EntryByUid[U] | null>;
   list(uid: ContentUid, request: ListRequest): Promise<ListResult>;
   /** An entry's relation list (documentIds), noted as read: a change on the other side changes it. */
   links<U extends ContentUid, F extends RelationField<U>>(uid: U, entry: Pick<EntryByUid[U], F | 'documentId' | 'locale' | 'fallbackFields'>, field: F): string[];
@@ -90,69 +90,122 @@ function compare(field: SortField, locale: string) {
     field === 'NAME' ? collator.compare(a.name, b.name) || a.documentId.localeCompare(b.documentId) : a.updatedAt.localeCompare(b.updatedAt) || a.documentId.localeCompare(b.documentId);
 }
 
-type LoadKey = `${ContentUid}|${'documentId' | 'slug'}|${EntryShape}|${string}`;
+/** A value or the promise of it: what a scope already holds is answered without a promise. */
+export type MaybePromise<T> = T | Promise<T>;
 
-function loadKey(uid: ContentUid, by: 'documentId' | 'slug', value: string, shape: EntryShape = 'whole'): LoadKey {
-  return `${uid}|${by}|${shape}|${value}`;
+/** What a scope holds of one entry: the fullest shape it was loaded in (SHAPES index), or null when it has no version here. */
+interface Known {
+  rank: number;
+  entry: AnyEntry | null;
+}
+
+/** One call's ask: entries of one type, by one lookup, in one shape. */
+type Want = Required<LoadRequest>;
+
+const rankOf = (shape: EntryShape) => SHAPES.indexOf(shape);
+
+/** `next` of the value, at once when it is there. */
+export function then<T, R>(value: MaybePromise<T>, next: (value: T) => MaybePromise<R>): MaybePromise<R> {
+  return value instanceof Promise ? value.then(next) : next(value);
 }
 
 export function createContentScope(input: { reader: ContentReader; locale: string }): ContentScope {
   const { reader, locale } = input;
   const candidates = new Map<string, Promise<ListCandidate[]>>();
+  // `uid|by|value` → the entry as loaded; an entry loaded by slug is known by its documentId too.
+  const known = new Map<string, Known>();
+  // `uid|by|value` → the load under way that will make it known, and in which shape.
+  const loading = new Map<string, { rank: number; done: Promise<unknown> }>();
 
-  // One loader for every type and both lookups: whatever one level of a request asks for is one statement.
-  const loader: DataLoader<LoadKey, AnyEntry | null> = new DataLoader(async (keys) => {
-    const groups = new Map<string, LoadRequest & { values: string[] }>();
-    const parsed = keys.map((key) => {
-      const [uid, by, shape, ...rest] = key.split('|') as [ContentUid, 'documentId' | 'slug', EntryShape, ...string[]];
-      return { uid, by, shape, value: rest.join('|') };
-    });
-    // An entry asked for in several shapes in one batch is loaded once, in the fullest of them.
-    const fullest = new Map<string, number>();
-    for (const { uid, by, value, shape } of parsed) {
-      const entry = `${uid}|${by}|${value}`;
-      fullest.set(entry, Math.min(fullest.get(entry) ?? SHAPES.length, SHAPES.indexOf(shape)));
+  const remember = (key: string, rank: number, entry: AnyEntry | null) => {
+    const before = known.get(key);
+    if (before === undefined || before.rank > rank) known.set(key, { rank, entry });
+  };
+
+  // One loader for every type and both lookups: whatever one level of a request asks for is one
+  // statement. Its keys are whole asks, not entries, so that a relation list costs one promise.
+  const loader = new DataLoader<Want, true>(
+    async (wants) => {
+      // An entry asked for in several shapes in one batch is loaded once, in the fullest of them.
+      const fullest = new Map<string, { uid: ContentUid; by: Want['by']; value: string; rank: number }>();
+      for (const want of wants) {
+        const rank = rankOf(want.shape);
+        for (const value of want.values) {
+          const key = `${want.uid}|${want.by}|${value}`;
+          const before = fullest.get(key);
+          if (before === undefined) fullest.set(key, { uid: want.uid, by: want.by, value, rank });
+          else if (before.rank > rank) before.rank = rank;
+        }
+      }
+      const groups = new Map<string, Want & { values: string[] }>();
+      for (const { uid, by, value, rank } of fullest.values()) {
+        const group = `${uid}|${by}|${rank}`;
+        let request = groups.get(group);
+        if (request === undefined) {
+          request = { uid, by, shape: SHAPES[rank] as EntryShape, values: [] };
+          groups.set(group, request);
+        }
+        request.values.push(value);
+      }
+      const requests = [...groups.values()];
+      const results = await reader.load(requests);
+      requests.forEach((request, index) => {
+        const found = results[index] as Map<string, AnyEntry>;
+        const rank = rankOf(request.shape);
+        for (const value of request.values) {
+          const entry = found.get(value) ?? null;
+          remember(`${request.uid}|${request.by}|${value}`, rank, entry);
+          if (entry !== null && request.by === 'slug') remember(`${request.uid}|documentId|${entry.documentId}`, rank, entry);
+        }
+      });
+      return wants.map(() => true as const);
+    },
+    { cache: false },
+  );
+
+  /** The entries (null: none here) for the values, in their order: at once when all are known in the shape or a fuller one. */
+  function get(uid: ContentUid, by: Want['by'], values: readonly string[], shape: EntryShape): MaybePromise<Array<AnyEntry | null>> {
+    const rank = rankOf(shape);
+    let missing: string[] | null = null;
+    let waits: Set<Promise<unknown>> | null = null;
+    for (const value of values) {
+      const key = `${uid}|${by}|${value}`;
+      const held = known.get(key);
+      // No version here is so in every shape.
+      if (held !== undefined && (held.entry === null || held.rank <= rank)) continue;
+      const pending = loading.get(key);
+      if (pending !== undefined && pending.rank <= rank) (waits ??= new Set()).add(pending.done);
+      else (missing ??= []).push(value);
     }
-    const answered = parsed.map((key) => {
-      const shape = SHAPES[fullest.get(`${key.uid}|${key.by}|${key.value}`) as number] as EntryShape;
-      const group = `${key.uid}|${key.by}|${shape}`;
-      let request = groups.get(group);
-      if (request === undefined) {
-        request = { uid: key.uid, by: key.by, shape, values: [] };
-        groups.set(group, request);
-      }
-      if (!request.values.includes(key.value)) request.values.push(key.value);
-      return { ...key, group };
-    });
-    const requests = [...groups.values()];
-    const results = await reader.load(requests);
-    const byGroup = new Map(requests.map((request, index) => [`${request.uid}|${request.by}|${request.shape}`, results[index] as Map<string, AnyEntry>]));
-    return answered.map(({ uid, by, group, value }) => {
-      const entry = byGroup.get(group)?.get(value) ?? null;
-      if (entry === null) return null;
-      // A slug lookup also answers later lookups of the same entry by documentId; a fuller shape also
-      // answers later lookups of the shapes it holds.
-      const loaded = group.slice(group.lastIndexOf('|') + 1) as EntryShape;
-      for (const shape of SHAPES.slice(SHAPES.indexOf(loaded))) {
-        if (by === 'slug') loader.prime(loadKey(uid, 'documentId', entry.documentId, shape), entry);
-        if (shape !== loaded) loader.prime(loadKey(uid, by, value, shape), entry);
-      }
-      return entry;
-    });
-  });
+    const answer = () => values.map((value) => known.get(`${uid}|${by}|${value}`)?.entry ?? null);
+    if (missing === null && waits === null) return answer();
+    if (missing !== null) {
+      const done = loader.load({ uid, by, shape, values: missing });
+      const underWay = { rank, done };
+      for (const value of missing) loading.set(`${uid}|${by}|${value}`, underWay);
+      const settle = () => {
+        for (const value of missing) if (loading.get(`${uid}|${by}|${value}`) === underWay) loading.delete(`${uid}|${by}|${value}`);
+      };
+      done.then(settle, settle);
+      (waits ??= new Set()).add(done);
+    }
+    const [only, ...more] = waits as Set<Promise<unknown>>;
+    return (more.length === 0 ? (only as Promise<unknown>) : Promise.all([only, ...more])).then(answer);
+  }
+
+  const present = (entries: Array<AnyEntry | null>) => entries.filter((entry) => entry !== null);
+  const first = (entries: Array<AnyEntry | null>) => entries[0] ?? null;
 
   const scope: ContentScope = {
     locale,
     chain: reader.chain,
 
-    entry: async (uid, documentId) => (await loader.load(loadKey(uid, 'documentId', documentId))) as EntryByUid[typeof uid] | null,
+    entry(uid, documentId) {
+      return then(get(uid, 'documentId', [documentId], 'whole'), first) as never;
+    },
 
-    async entries(uid: ContentUid, documentIds: readonly string[], shape: EntryShape = 'whole') {
-      const loaded = await loader.loadMany(documentIds.map((documentId) => loadKey(uid, 'documentId', documentId, shape)));
-      return loaded.filter((entry): entry is EntryByUid[typeof uid] => {
-        if (entry instanceof Error) throw entry;
-        return entry !== null;
-      });
+    entries(uid: ContentUid, documentIds: readonly string[], shape: EntryShape = 'whole') {
+      return then(get(uid, 'documentId', documentIds, shape), present) as never;
     },
 
     links(uid, entry, field) {
@@ -163,9 +216,9 @@ export function createContentScope(input: { reader: ContentReader; locale: strin
       return documentIds;
     },
 
-    bySlug: async (uid, slug) => {
+    bySlug(uid, slug) {
       validateSlug(slug);
-      return (await loader.load(loadKey(uid, 'slug', slug))) as EntryByUid[typeof uid] | null;
+      return then(get(uid, 'slug', [slug], 'whole'), first) as never;
     },
     async list(uid, request) {
       validatePage(request.page, request.pageSize);

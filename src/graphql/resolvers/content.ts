@@ -1,13 +1,14 @@
 /** Techniques, conditions, causes, provider types and benefits: by slug, in lists, and their relations. */
 import { MODELS, UIDS, type ContentUid } from '../../content/model';
-import type { ContentScope, ListRequest } from '../../content/scope';
+import { then, type ContentScope, type ListRequest, type MaybePromise } from '../../content/scope';
+import type { AnyEntry } from '../../content/reader';
 import { reviewerTypeOf, type EntryByUid, type ListItem, type MedicalReviewData } from '../../content/types';
-import type { GraphQLResolveInfo } from 'graphql';
+import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import { renderBlocks } from '../../rich-text/blocks';
 import { clientError } from '../errors';
 import type { GraphQLContext } from '../context';
 import { serve, type ListParent, type MedicalReviewParent, type Served } from '../mappers';
-import { shapeFor } from './selection';
+import { selectionOf } from './selection';
 import type { PageInput, Resolvers, SortInput } from '../../../types/graphql/resolvers';
 
 /** An optional argument as resolvers receive it. */
@@ -28,25 +29,45 @@ const texts = (items: ListItem[]) => items.map((item) => item.text);
 const medicalReview = (parent: { medicalReview: MedicalReviewData | null }): MedicalReviewParent => ({ review: parent.medicalReview });
 
 /**
- * Related entries as GraphQL parents, in the shape their selection needs (selection.ts). A listing
- * stands in for the entry's parent type, which it is for every field the selection reads.
+ * Loads what the selection reads through the entries' relations, level by level (each level one
+ * batch with its siblings'), so that the fields below resolve from what the scope holds, without a
+ * promise each. At once when the scope holds it all.
  */
-async function related<U extends ContentUid>(scope: ContentScope, uid: U, documentIds: string[], info: GraphQLResolveInfo): Promise<Array<Served<EntryByUid[U]>>> {
-  const shape = shapeFor(info, uid);
-  const entries =
-    shape === 'whole'
-      ? await scope.entries(uid, documentIds)
-      : ((shape === 'linked' ? await scope.entries(uid, documentIds, 'linked') : await scope.entries(uid, documentIds, 'listing')) as Array<EntryByUid[U]>);
-  return entries.map((entry) => serve(entry, scope));
+export function preload(scope: ContentScope, uid: ContentUid, entries: readonly AnyEntry[], nodes: readonly FieldNode[], fragments: GraphQLResolveInfo['fragments']): MaybePromise<void> {
+  let pending: Array<Promise<void>> | null = null;
+  for (const [field, fieldNodes] of selectionOf(nodes, fragments, uid).relations) {
+    const target = MODELS[uid].relations[field] as ContentUid;
+    const ids = new Set<string>();
+    for (const entry of entries) for (const id of (entry as unknown as Record<string, string[]>)[field] ?? []) ids.add(id);
+    const { shape } = selectionOf(fieldNodes, fragments, target);
+    const next = then(scope.entries(target, [...ids], shape as 'listing') as unknown as MaybePromise<AnyEntry[]>, (loaded) => preload(scope, target, loaded, fieldNodes, fragments));
+    if (next instanceof Promise) (pending ??= []).push(next);
+  }
+  return pending === null ? undefined : Promise.all(pending).then(() => undefined);
 }
 
-async function bySlug<U extends ContentUid>(context: GraphQLContext, uid: U, slug: string, locale: Maybe<string>) {
+/**
+ * Related entries as GraphQL parents, in the shape their selection needs (selection.ts), with what
+ * their own selection reads through their relations (preload). A listing stands in for the entry's
+ * parent type, which it is for every field the selection reads.
+ */
+function related<U extends ContentUid>(scope: ContentScope, uid: U, documentIds: string[], info: GraphQLResolveInfo): MaybePromise<Array<Served<EntryByUid[U]>>> {
+  const { shape } = selectionOf(info.fieldNodes, info.fragments, uid);
+  const served = (entries: AnyEntry[]) => entries.map((entry) => serve(entry as EntryByUid[U], scope));
+  return then(scope.entries(uid, documentIds, shape as 'listing') as unknown as MaybePromise<AnyEntry[]>, (entries) => {
+    const loaded = preload(scope, uid, entries, info.fieldNodes, info.fragments);
+    return loaded instanceof Promise ? loaded.then(() => served(entries)) : served(entries);
+  });
+}
+
+async function bySlug<U extends ContentUid>(context: GraphQLContext, uid: U, slug: string, locale: Maybe<string>, info: GraphQLResolveInfo) {
   const scope = await context.scope(locale);
   const entry = await scope.bySlug(uid, slug);
   if (entry === null) {
     // Whether it does not exist or is only a draft, a live key learns the same thing.
     throw clientError('NOT_FOUND', `There is no ${MODELS[uid].name.replace('-', ' ')} "${slug}" to serve in ${scope.locale}.`);
   }
+  await preload(scope, uid, [entry], info.fieldNodes, info.fragments);
   return serve(entry, scope);
 }
 
@@ -108,11 +129,11 @@ const { technique: TECHNIQUE, condition: CONDITION, cause: CAUSE, providerType: 
 
 export const contentResolvers: Resolvers = {
   Query: {
-    technique: (_, { slug, locale }, context) => bySlug(context, TECHNIQUE, slug, locale),
-    condition: (_, { slug, locale }, context) => bySlug(context, CONDITION, slug, locale),
-    cause: (_, { slug, locale }, context) => bySlug(context, CAUSE, slug, locale),
-    providerType: (_, { slug, locale }, context) => bySlug(context, PROVIDER_TYPE, slug, locale),
-    benefit: (_, { slug, locale }, context) => bySlug(context, BENEFIT, slug, locale),
+    technique: (_, { slug, locale }, context, info) => bySlug(context, TECHNIQUE, slug, locale, info),
+    condition: (_, { slug, locale }, context, info) => bySlug(context, CONDITION, slug, locale, info),
+    cause: (_, { slug, locale }, context, info) => bySlug(context, CAUSE, slug, locale, info),
+    providerType: (_, { slug, locale }, context, info) => bySlug(context, PROVIDER_TYPE, slug, locale, info),
+    benefit: (_, { slug, locale }, context, info) => bySlug(context, BENEFIT, slug, locale, info),
 
     techniques: (_, { filter, search, sort, page, locale }, context) =>
       list({

@@ -4,13 +4,15 @@ import { therapyPageJsonLd } from '../../seo/json-ld';
 import { therapyPageSeo } from '../../seo/page-seo';
 import { clientError } from '../errors';
 import { serve, type TherapyPageParent } from '../mappers';
+import { preload } from './content';
+import { subfieldNodes } from './selection';
 import type { Resolvers } from '../../../types/graphql/resolvers';
 
 const pageSeo = (parent: TherapyPageParent) => therapyPageSeo(parent);
 
 export const pageResolvers: Resolvers = {
   Query: {
-    therapyPage: async (_, { slug, locale }, context) => {
+    therapyPage: async (_, { slug, locale }, context, info) => {
       const scope = await context.scope(locale);
       const [technique, clinic] = await Promise.all([
         scope.bySlug(UIDS.technique, slug),
@@ -18,6 +20,7 @@ export const pageResolvers: Resolvers = {
       ]);
       if (technique === null) throw clientError('NOT_FOUND', `There is no technique "${slug}" to serve in ${scope.locale}.`);
       if (clinic === null) throw clientError('NOT_FOUND', `Clinic "${context.caller.clinicSlug}" has no version to serve.`);
+      await preload(scope, UIDS.technique, [technique], subfieldNodes(info.fieldNodes, info.fragments, 'technique'), info.fragments);
       return { technique: serve(technique, scope), clinic: serve(clinic, scope) };
     },
   },
