@@ -55,7 +55,7 @@ export async function buildServingServices(strapi: Core.Strapi, core: CoreServic
   const perMinute = defaultPerMinute();
   const cors = graphqlCors();
   const cache = cacheConfig.enabled ? createResponseCache(strapi, cacheConfig, redis) : null;
-  const apollo = await createApollo({ strapi, limits, isDevelopment: NODE_ENV === 'development' });
+  const { apollo, prepared } = await createApollo({ strapi, limits, isDevelopment: NODE_ENV === 'development' });
   const documents = createPersistedDocuments({
     manifestFile: path.join(strapi.dirs.app.root, 'types', 'graphql', 'client', 'persisted-documents.json'),
     redis,
@@ -71,6 +71,7 @@ export async function buildServingServices(strapi: Core.Strapi, core: CoreServic
     rateLimiter: createRateLimiter({ strapi, redis, prefix: cacheConfig.prefix, defaultPerMinute: perMinute }),
     documents,
     apollo,
+    prepared,
     limits,
     fallbacks: locales.fallbacks,
     metrics: createMetrics(strapi),

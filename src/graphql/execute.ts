@@ -1,12 +1,15 @@
 /**
- * The pipeline's execution step: the resolved request handed to Apollo through its documented
- * executeHTTPGraphQLRequest integration API (Strapi 5 runs Koa 2, which Apollo's Koa integration
- * does not support), stopped at GRAPHQL_TIMEOUT_MS.
+ * The pipeline's execution step, stopped at GRAPHQL_TIMEOUT_MS: an operation Apollo executed before
+ * runs again without its pipeline (prepared.ts); anything else, and any answer with errors, is handed
+ * to Apollo through its documented executeHTTPGraphQLRequest integration API (Strapi 5 runs Koa 2,
+ * which Apollo's Koa integration does not support).
  */
 import type { IncomingHttpHeaders } from 'http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { GraphQLContext } from './context';
+import type { ResponseMedia } from './http-semantics';
 import type { ResolvedRequest } from './operation-request';
+import type { PreparedOperations } from './prepared';
 
 /** The request as Apollo is given it: the document resolved, no persistedQuery extension (APQ is ours). */
 export function apolloRequest(method: string, resolved: ResolvedRequest): { search: string; body: unknown } {
@@ -31,6 +34,8 @@ export interface Executed {
   /** Apollo's response headers (lower-case names). */
   headers: Record<string, string>;
   text: string;
+  /** Who executed it: a prepared run (prepared.ts: never an answer with errors) or Apollo. */
+  via: 'prepared' | 'apollo';
 }
 
 /**
@@ -39,25 +44,48 @@ export interface Executed {
  */
 export async function executeWithTimeout(input: {
   apollo: ApolloServer<GraphQLContext>;
+  prepared: PreparedOperations;
   method: string;
   headers: IncomingHttpHeaders;
+  /** The document resolved; null when there is none to run (Apollo answers). */
+  resolved: ResolvedRequest | null;
+  /** The request as Apollo is given it. */
   request: { search: string; body: unknown };
+  media: ResponseMedia | null;
   context: () => Promise<GraphQLContext>;
   timeoutMs: number;
 }): Promise<Executed | 'timeout'> {
-  const { apollo, method, request, context, timeoutMs } = input;
-  const headers = new HeaderMap();
-  for (const [name, value] of Object.entries(input.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
+  const { timeoutMs } = input;
+  // Made once: an answer left to Apollo after a prepared run reuses it, and what its scope read.
+  let context: Promise<GraphQLContext> | undefined;
+  const once = () => (context ??= input.context());
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });
   const started = performance.now();
-  const execution = apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: method.toUpperCase(), headers, ...request }, context });
+  const execution = (async () => {
+    const prepared = input.resolved === null ? null : await input.prepared.run({ method: input.method, headers: input.headers, resolved: input.resolved, media: input.media, context: once });
+    return prepared ?? viaApollo({ ...input, context: once });
+  })();
   const response = await Promise.race([execution, timedOut]).finally(() => clearTimeout(timer));
   if (response === 'timeout' || performance.now() - started > timeoutMs) return 'timeout';
+  return response;
+}
+
+async function viaApollo(input: {
+  apollo: ApolloServer<GraphQLContext>;
+  method: string;
+  headers: IncomingHttpHeaders;
+  request: { search: string; body: unknown };
+  context: () => Promise<GraphQLContext>;
+}): Promise<Executed> {
+  const { apollo, method, request, context } = input;
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(input.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: method.toUpperCase(), headers, ...request }, context });
   let text: string;
   if (response.body.kind === 'complete') {
     text = response.body.string;
@@ -65,5 +93,5 @@ export async function executeWithTimeout(input: {
     text = '';
     for await (const chunk of response.body.asyncIterator) text += chunk;
   }
-  return { status: response.status ?? 200, headers: Object.fromEntries(response.headers), text };
+  return { status: response.status ?? 200, headers: Object.fromEntries(response.headers), text, via: 'apollo' };
 }

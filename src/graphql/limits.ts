@@ -119,6 +119,22 @@ function reject(code: LimitCode) {
 /** graphql-js's message when a document has more tokens than parseOptions.maxTokens allows. */
 export const TOO_MANY_TOKENS = /Document contains more tha[nt] \d+ tokens/;
 
+/** The error of an operation that costs more than GRAPHQL_MAX_COST with these variables; null when it does not. */
+export function costRefusal(input: Parameters<typeof operationCost>[0]): GraphQLError | null {
+  const { limits } = input;
+  let total: number;
+  try {
+    total = operationCost(input);
+  } catch {
+    // Variables that do not fit, an operation the schema lacks: execution reports them as such.
+    return null;
+  }
+  if (total <= limits.maxCost) return null;
+  return new GraphQLError(`The query costs ${total}, more than the limit of ${limits.maxCost}: ask for fewer items or fewer nested lists.`, {
+    extensions: { limit: LIMIT_CODES.cost, cost: total, maxCost: limits.maxCost, http: { status: 400 } },
+  });
+}
+
 /** Apollo options and plugins that enforce the limits. Suggestions ("did you mean") only in development. */
 export function limitProtection(limits: QueryLimits, options: { isDevelopment: boolean }): { plugins: ApolloServerPlugin[]; validationRules: Array<(context: ValidationContext) => unknown> } {
   const armor = new ApolloArmor({
@@ -141,18 +157,8 @@ export function limitProtection(limits: QueryLimits, options: { isDevelopment: b
               extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
             });
           }
-          let total: number;
-          try {
-            total = operationCost({ schema, document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, limits });
-          } catch {
-            // Variables that do not fit, an operation the schema lacks: execution reports them as such.
-            return;
-          }
-          if (total > limits.maxCost) {
-            throw new GraphQLError(`The query costs ${total}, more than the limit of ${limits.maxCost}: ask for fewer items or fewer nested lists.`, {
-              extensions: { limit: LIMIT_CODES.cost, cost: total, maxCost: limits.maxCost, http: { status: 400 } },
-            });
-          }
+          const refusal = costRefusal({ schema, document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, limits });
+          if (refusal !== null) throw refusal;
         },
       };
     },

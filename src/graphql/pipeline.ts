@@ -29,6 +29,7 @@ import { identityOf, operationOf, passesCsrfCheck } from './identity';
 import { LIMIT_CODES, type QueryLimits } from './limits';
 import { fieldsFromSearch, resolveRequest, type RequestFields, type ResolvedRequest } from './operation-request';
 import type { PersistedDocuments } from './persisted-documents';
+import type { PreparedOperations } from './prepared';
 import type { RateLimiter } from './rate-limit';
 
 /** A /graphql request as the front door hands it on: the body already read and parsed (POST). */
@@ -48,6 +49,8 @@ export interface PipelineServices {
   rateLimiter: RateLimiter;
   documents: PersistedDocuments;
   apollo: ApolloServer<GraphQLContext>;
+  /** Operations Apollo executed before, run again without its pipeline (prepared.ts). */
+  prepared: PreparedOperations;
   limits: QueryLimits;
   fallbacks: FallbackMap;
   metrics: Metrics;
@@ -144,15 +147,18 @@ export const cacheRead: Step = async (exchange, { cache, configuration, strapi, 
 
 /** Execution with the timeout, then the cache write for answers that may be shared. */
 export const executeAndStore: Step = async (exchange, services) => {
-  const { strapi, directory, cache, apollo, limits, fallbacks, vary } = services;
+  const { strapi, directory, cache, apollo, prepared, limits, fallbacks, vary } = services;
   const { request, resolved, media, cacheKey } = exchange;
   // The ticket is taken before anything is read, so a purge during this request is noticed.
   const ticket = cache !== null && cacheKey !== null ? await cache.store.ticket().catch(() => null) : null;
   const reads = new Set<string>();
   const executed = await executeWithTimeout({
     apollo,
+    prepared,
     method: request.method,
     headers: request.headers,
+    resolved,
+    media,
     request: resolved === null ? { search: request.rawQuery === '' ? '' : `?${request.rawQuery}`, body: request.body } : apolloRequest(request.method, resolved),
     context: () => createContext({ strapi, directory, identification: exchange.identification, fallbacks, media: media ?? 'json', reads: ticket !== null ? reads : undefined }),
     timeoutMs: limits.timeoutMs,
@@ -161,11 +167,12 @@ export const executeAndStore: Step = async (exchange, services) => {
     strapi.log.warn(`A GraphQL request ran longer than GRAPHQL_TIMEOUT_MS (${limits.timeoutMs} ms) and was answered with ${LIMIT_CODES.timeout}.`);
     return refusal({ status: 408, code: LIMIT_CODES.timeout, message: `The request took longer than ${limits.timeoutMs} ms and was stopped; ask for less, or try again.` });
   }
+  services.metrics.executed(executed.via);
   const { status, text } = executed;
   const headers: Record<string, string> = { ...executed.headers };
   if (status === 401) headers['www-authenticate'] = WWW_AUTHENTICATE;
 
-  const isCacheable = cache !== null && cacheKey !== null && ticket !== null && status === 200 && !reads.has(NEVER_CACHED_TAG) && !(JSON.parse(text) as { errors?: unknown }).errors;
+  const isCacheable = cache !== null && cacheKey !== null && ticket !== null && status === 200 && !reads.has(NEVER_CACHED_TAG) && (executed.via === 'prepared' || !(JSON.parse(text) as { errors?: unknown }).errors);
   if (!isCacheable) {
     // Errors, 401s, previews and anything uncacheable: never stored by anyone.
     headers['cache-control'] = 'no-store';

@@ -14,6 +14,7 @@ import type { GraphQLContext } from './context';
 import { createErrorFormatter } from './errors';
 import { statusByMediaType } from './http-semantics';
 import { limitProtection, type QueryLimits } from './limits';
+import { createPreparedOperations, type PreparedOperations } from './prepared';
 import { resolverModules } from './resolvers';
 
 export function schemaDir(strapi: Core.Strapi): string {
@@ -27,8 +28,8 @@ export function loadTypeDefs(dir: string): string[] {
     .map((file) => readFileSync(path.join(dir, file), 'utf8'));
 }
 
-/** The started Apollo server. */
-export async function createApollo(input: { strapi: Core.Strapi; limits: QueryLimits; isDevelopment: boolean }): Promise<ApolloServer<GraphQLContext>> {
+/** The started Apollo server, and the operations it executed, to run again without its pipeline (prepared.ts). */
+export async function createApollo(input: { strapi: Core.Strapi; limits: QueryLimits; isDevelopment: boolean }): Promise<{ apollo: ApolloServer<GraphQLContext>; prepared: PreparedOperations }> {
   const { strapi, limits, isDevelopment } = input;
   const schema = makeExecutableSchema<GraphQLContext>({
     typeDefs: loadTypeDefs(schemaDir(strapi)),
@@ -37,6 +38,7 @@ export async function createApollo(input: { strapi: Core.Strapi; limits: QueryLi
     resolverValidationOptions: { requireResolversForResolveType: 'ignore' },
   });
   const protection = limitProtection(limits, { isDevelopment });
+  const prepared = createPreparedOperations({ schema, limits });
   const server = new ApolloServer<GraphQLContext>({
     schema,
     includeStacktraceInErrorResponses: isDevelopment,
@@ -50,9 +52,9 @@ export async function createApollo(input: { strapi: Core.Strapi; limits: QueryLi
     // Persisted documents and APQ are resolved before Apollo (operation-request.ts), on every path.
     persistedQueries: false,
     // Caching is the service's own (whole responses, by content tags); Apollo's per-field hints are not used.
-    plugins: [ApolloServerPluginCacheControlDisabled(), ...protection.plugins, statusByMediaType],
+    plugins: [ApolloServerPluginCacheControlDisabled(), ...protection.plugins, statusByMediaType, prepared.plugin],
     formatError: createErrorFormatter((error) => strapi.log.error(error instanceof Error ? (error.stack ?? error.message) : String(error))),
   });
   await server.start();
-  return server;
+  return { apollo: server, prepared };
 }

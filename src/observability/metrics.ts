@@ -15,6 +15,8 @@ export interface Metrics {
   registry: Registry;
   observeRequest(input: { operation: string | null | undefined; cache: CacheOutcome; status: number; seconds: number }): void;
   rateLimited(): void;
+  /** A request past the cache was answered: by a prepared run (src/graphql/prepared.ts) or by Apollo. */
+  executed(path: 'prepared' | 'apollo'): void;
   /** A CDN purge call ended (src/cdn/purges.ts): `seconds` from the write's commit to the CDN's answer. */
   observePurge(input: { cdn: string; isOk: boolean; seconds: number }): void;
 }
@@ -33,6 +35,12 @@ export function createMetrics(strapi: Core.Strapi): Metrics {
     name: 'graphql_cache_requests_total',
     help: 'GraphQL requests by response-cache outcome (hit, miss, bypass: not cacheable, off).',
     labelNames: ['result'],
+    registers: [registry],
+  });
+  const executions = new Counter({
+    name: 'graphql_executions_total',
+    help: 'GraphQL requests past the cache, by who answered: prepared (an operation Apollo accepted before, run again without its request pipeline) or apollo (the rest: first requests, refusals, answers with errors).',
+    labelNames: ['path'],
     registers: [registry],
   });
   const rejections = new Counter({ name: 'graphql_rate_limit_rejections_total', help: 'Requests refused with 429 by the rate limit.', registers: [registry] });
@@ -77,6 +85,9 @@ export function createMetrics(strapi: Core.Strapi): Metrics {
     },
     rateLimited() {
       rejections.inc();
+    },
+    executed(path) {
+      executions.inc({ path });
     },
     observePurge({ cdn, isOk, seconds }) {
       purges.inc({ cdn, result: isOk ? 'sent' : 'failed' });
