@@ -66,7 +66,7 @@ export async function executeWithTimeout(input: {
   const started = performance.now();
   const execution = (async () => {
     const prepared = input.resolved === null ? null : await input.prepared.run({ method: input.method, headers: input.headers, resolved: input.resolved, media: input.media, context: once });
-    return prepared ?? viaApollo({ ...input, context: once });
+    return prepared === null ? viaApollo({ ...input, context: once }) : { ...prepared, via: 'prepared' as const };
   })();
   const response = await Promise.race([execution, timedOut]).finally(() => clearTimeout(timer));
   if (response === 'timeout' || performance.now() - started > timeoutMs) return 'timeout';

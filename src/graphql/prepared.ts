@@ -14,17 +14,23 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { execute, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { GraphQLContext } from './context';
-import type { Executed } from './execute';
 import { MEDIA_TYPES, type ResponseMedia } from './http-semantics';
 import { passesCsrfCheck } from './identity';
 import { costRefusal, type QueryLimits } from './limits';
 import type { ResolvedRequest } from './operation-request';
 
+/** An answer as Apollo gives it: status 200, its Content-Type, the response text. */
+export interface PreparedAnswer {
+  status: 200;
+  headers: Record<string, string>;
+  text: string;
+}
+
 export interface PreparedOperations {
   /** The Apollo plugin that notes the operations Apollo executes. */
   readonly plugin: ApolloServerPlugin<GraphQLContext>;
   /** The answer to an operation Apollo executed before, when it has no errors; null: Apollo is to answer. */
-  run(input: { method: string; headers: IncomingHttpHeaders; resolved: ResolvedRequest; media: ResponseMedia | null; context: () => Promise<GraphQLContext> }): Promise<Executed | null>;
+  run(input: { method: string; headers: IncomingHttpHeaders; resolved: ResolvedRequest; media: ResponseMedia | null; context: () => Promise<GraphQLContext> }): Promise<PreparedAnswer | null>;
 }
 
 /** Distinct documents kept (each is held by Apollo's own document store as well). */
@@ -79,7 +85,7 @@ export function createPreparedOperations(input: { schema: GraphQLSchema; limits:
         return null;
       }
       if (result.errors !== undefined || result.data === undefined || result.data === null || result.extensions !== undefined) return null;
-      return { status: 200, headers: { 'content-type': MEDIA_TYPES[media] }, text: `${JSON.stringify({ data: result.data })}\n`, via: 'prepared' };
+      return { status: 200, headers: { 'content-type': MEDIA_TYPES[media] }, text: `${JSON.stringify({ data: result.data })}\n` };
     },
   };
 }
