@@ -58,9 +58,10 @@ export function createPreparedOperations(input: { schema: GraphQLSchema; limits:
     plugin: {
       async requestDidStart() {
         return {
-          // Reached only past parsing, validation and every didResolveOperation hook (the limits).
+          // Reached past parsing, validation and every didResolveOperation hook (the limits); also, with
+          // no operation, when none could be chosen (execution reports that).
           async executionDidStart({ request, document, operation }) {
-            if (operation.operation === 'query' && typeof request.query === 'string') accepted.set(keyOf(request.query, request.operationName), document);
+            if ((operation as typeof operation | undefined)?.operation === 'query' && typeof request.query === 'string') accepted.set(keyOf(request.query, request.operationName), document);
           },
         };
       },
