@@ -12,6 +12,7 @@ import { MODELS, type ContentUid } from './model';
 import { decode, ReadSql, type ContentStatus, type EntryShape } from './sql';
 import { adaptationTag, linksTag, readTags, typeTag } from './tags';
 import type { EntryByUid } from './types';
+import { readRows } from '../database/statement-cache';
 import { isEmptyValue, toIso } from './values';
 
 export type { ContentStatus } from './sql';
@@ -103,10 +104,6 @@ export function mergeAlongChain(
   return { data, dependsOnUpTo: isComplete ? (chain[depth] ?? null) : null };
 }
 
-/** The rows of a raw statement's result: SQLite's driver returns them, PostgreSQL's wraps them. */
-function rowsOf(result: unknown): Array<Record<string, unknown>> {
-  return (Array.isArray(result) ? result : (result as { rows: Array<Record<string, unknown>> }).rows);
-}
 
 /** Fields every entry has, checked once per entry read: the rest is as the type's statement selects it. */
 function isEntry(value: object): value is AnyEntry {
@@ -133,18 +130,19 @@ function renderValue(value: unknown, renderText: (text: string) => string): unkn
   return value;
 }
 
+/** The merged entry (mergeAlongChain's own copy, changed in place) with its texts rendered. */
 function toEntry(uid: ContentUid, data: Record<string, unknown>, renderText: ((text: string) => string) | null): AnyEntry {
-  const model = MODELS[uid];
-  const entry: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(data)) {
-    if (renderText === null || field in model.relations || UNRENDERED.has(field)) {
-      entry[field] = value ?? (field in model.relations ? [] : value);
-    } else {
-      entry[field] = renderValue(value, renderText);
+  const { relations } = MODELS[uid];
+  for (const field in data) {
+    const value = data[field];
+    if (field in relations) {
+      if (value === null || value === undefined) data[field] = [];
+    } else if (renderText !== null && !UNRENDERED.has(field)) {
+      data[field] = renderValue(value, renderText);
     }
   }
-  if (!isEntry(entry)) throw new Error(`A loaded ${uid} entry lacks its documentId, locale, fallback or adapted fields.`);
-  return entry;
+  if (!isEntry(data)) throw new Error(`A loaded ${uid} entry lacks its documentId, locale, fallback or adapted fields.`);
+  return data;
 }
 
 /**
@@ -211,7 +209,7 @@ export function createContentReader(input: {
       });
       const found = requests.map(() => new Map<string, AnyEntry>());
       if (branches.length === 0) return found;
-      const rows = rowsOf(await strapi.db.connection.raw(branches.join(' union all '), bindings));
+      const rows = await readRows(strapi, branches.join(' union all '), bindings);
       // Per request and document, its rows in chain order: the first is the entry, the others fill
       // the fields it left empty.
       const grouped = new Map<string, { request: number; rows: Array<Record<string, unknown>> }>();
@@ -281,12 +279,7 @@ export function createContentReader(input: {
       if (bound !== null && bound.length === 0) return [];
       const { table } = sql.entry(uid);
       const chosen = sql.chosenRows({ table, key: bound === null ? null : 'document_id', values: bound ?? [], chain, status });
-      const rows = rowsOf(
-        await strapi.db.connection.raw(
-          `select t."document_id", t."locale", t."name", t."summary", t."updated_at" from ${sql.quote(table)} t where t."id" in (${chosen.sql})`,
-          chosen.bindings,
-        ),
-      );
+      const rows = await readRows(strapi, `select t."document_id", t."locale", t."name", t."summary", t."updated_at" from ${sql.quote(table)} t where t."id" in (${chosen.sql})`, chosen.bindings);
       const byDocument = new Map<string, Array<Record<string, unknown>>>();
       for (const row of rows) {
         const documentId = String(row.document_id);
@@ -317,7 +310,7 @@ export function createContentReader(input: {
 export async function documentsIn(strapi: Core.Strapi, input: { uid: ContentUid; locale: string; status: ContentStatus }): Promise<Array<{ documentId: string; slug: string }>> {
   const sql = readSql(strapi);
   const statement = sql.documentsIn({ table: sql.entry(input.uid).table, locale: input.locale, status: input.status });
-  return rowsOf(await strapi.db.connection.raw(statement.sql, statement.bindings)).map((row) => ({ documentId: String(row.document_id), slug: String(row.slug) }));
+  return (await readRows(strapi, statement.sql, statement.bindings)).map((row) => ({ documentId: String(row.document_id), slug: String(row.slug) }));
 }
 
 /** When each document's drafts were last edited: documentId → locale → ISO time (drafts are what editors and translators change). */
@@ -325,7 +318,7 @@ export async function draftEditTimes(strapi: Core.Strapi, uid: ContentUid): Prom
   const sql = readSql(strapi);
   const statement = sql.draftEdits(sql.entry(uid).table);
   const edited = new Map<string, Map<string, string>>();
-  for (const row of rowsOf(await strapi.db.connection.raw(statement.sql, statement.bindings))) {
+  for (const row of (await readRows(strapi, statement.sql, statement.bindings))) {
     const perLocale = edited.get(String(row.document_id)) ?? new Map<string, string>();
     perLocale.set(String(row.locale), toIso(row.updated_at));
     edited.set(String(row.document_id), perLocale);
