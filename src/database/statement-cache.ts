@@ -63,8 +63,10 @@ export function readRows(strapi: Core.Strapi, sql: string, bindings: readonly un
   const pool = client.pool;
   const idle = prepare !== undefined && pool !== undefined && pool.numUsed() === 0 && pool.numPendingAcquires() === 0 && pool.numPendingCreates() === 0 ? pool.free[0]?.resource : undefined;
   if (prepare === undefined || idle === undefined) return Promise.resolve(knex.raw(sql, bindings as unknown[])).then(rowsOf);
-  // Knex's own placeholder rules, so the statement is the one its runner would run.
-  const compiled = knex.raw(sql, bindings as unknown[]).toSQL();
+  // Knex's own placeholder rules, so the statement is the one its runner would run: they change
+  // nothing of a statement with only `?` placeholders bound to plain values, which is not rewritten.
+  const isPlain = !sql.includes('??') && !sql.includes('\\?') && bindings.every((value) => value === null || typeof value !== 'object');
+  const compiled = isPlain ? { sql, bindings } : knex.raw(sql, bindings as unknown[]).toSQL();
   const obj = { method: 'raw', sql: compiled.sql, bindings: compiled.bindings as unknown[], options: {}, __knexQueryUid: `read-${(readCount += 1)}`, __knexUid: idle.__knexUid, __knexTxId: undefined };
   const isObserved = client.listenerCount('query') > 0 || client.listenerCount('query-response') > 0 || client.listenerCount('query-error') > 0;
   if (isObserved) client.emit('query', obj);
