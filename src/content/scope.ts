@@ -112,14 +112,23 @@ export function then<T, R>(value: MaybePromise<T>, next: (value: T) => MaybeProm
 export function createContentScope(input: { reader: ContentReader; locale: string }): ContentScope {
   const { reader, locale } = input;
   const candidates = new Map<string, Promise<ListCandidate[]>>();
-  // `uid|by|value` → the entry as loaded; an entry loaded by slug is known by its documentId too.
-  const known = new Map<string, Known>();
-  // `uid|by|value` → the load under way that will make it known, and in which shape.
-  const loading = new Map<string, { rank: number; done: Promise<unknown> }>();
+  // Per type and lookup (`uid|by`), value → the entry as loaded, and the load under way that will
+  // make it known; an entry loaded by slug is known by its documentId too.
+  const tables = new Map<string, { known: Map<string, Known>; loading: Map<string, { rank: number; done: Promise<unknown> }> }>();
+  const tableOf = (uid: ContentUid, by: Want['by']) => {
+    const name = `${uid}|${by}`;
+    let table = tables.get(name);
+    if (table === undefined) {
+      table = { known: new Map(), loading: new Map() };
+      tables.set(name, table);
+    }
+    return table;
+  };
 
-  const remember = (key: string, rank: number, entry: AnyEntry | null) => {
-    const before = known.get(key);
-    if (before === undefined || before.rank > rank) known.set(key, { rank, entry });
+  const remember = (uid: ContentUid, by: Want['by'], value: string, rank: number, entry: AnyEntry | null) => {
+    const { known } = tableOf(uid, by);
+    const before = known.get(value);
+    if (before === undefined || before.rank > rank) known.set(value, { rank, entry });
   };
 
   // One loader for every type and both lookups: whatever one level of a request asks for is one
@@ -154,8 +163,8 @@ export function createContentScope(input: { reader: ContentReader; locale: strin
         const rank = rankOf(request.shape);
         for (const value of request.values) {
           const entry = found.get(value) ?? null;
-          remember(`${request.uid}|${request.by}|${value}`, rank, entry);
-          if (entry !== null && request.by === 'slug') remember(`${request.uid}|documentId|${entry.documentId}`, rank, entry);
+          remember(request.uid, request.by, value, rank, entry);
+          if (entry !== null && request.by === 'slug') remember(request.uid, 'documentId', entry.documentId, rank, entry);
         }
       });
       return wants.map(() => true as const);
@@ -166,25 +175,25 @@ export function createContentScope(input: { reader: ContentReader; locale: strin
   /** The entries (null: none here) for the values, in their order: at once when all are known in the shape or a fuller one. */
   function get(uid: ContentUid, by: Want['by'], values: readonly string[], shape: EntryShape): MaybePromise<Array<AnyEntry | null>> {
     const rank = rankOf(shape);
+    const { known, loading } = tableOf(uid, by);
     let missing: string[] | null = null;
     let waits: Set<Promise<unknown>> | null = null;
     for (const value of values) {
-      const key = `${uid}|${by}|${value}`;
-      const held = known.get(key);
+      const held = known.get(value);
       // No version here is so in every shape.
       if (held !== undefined && (held.entry === null || held.rank <= rank)) continue;
-      const pending = loading.get(key);
+      const pending = loading.get(value);
       if (pending !== undefined && pending.rank <= rank) (waits ??= new Set()).add(pending.done);
       else (missing ??= []).push(value);
     }
-    const answer = () => values.map((value) => known.get(`${uid}|${by}|${value}`)?.entry ?? null);
+    const answer = () => values.map((value) => known.get(value)?.entry ?? null);
     if (missing === null && waits === null) return answer();
     if (missing !== null) {
       const done = loader.load({ uid, by, shape, values: missing });
       const underWay = { rank, done };
-      for (const value of missing) loading.set(`${uid}|${by}|${value}`, underWay);
+      for (const value of missing) loading.set(value, underWay);
       const settle = () => {
-        for (const value of missing) if (loading.get(`${uid}|${by}|${value}`) === underWay) loading.delete(`${uid}|${by}|${value}`);
+        for (const value of missing) if (loading.get(value) === underWay) loading.delete(value);
       };
       done.then(settle, settle);
       (waits ??= new Set()).add(done);
