@@ -46,10 +46,10 @@ export const STATEMENT_CACHE_SIZE = 500;
 /** Per installed client, its statement cache. */
 const installed = new WeakMap<object, (connection: Connection, sql: string) => Statement>();
 
-export type Row = Record<string, unknown>;
+type Row = Record<string, unknown>;
 
 /** The rows of a raw statement's result: SQLite's driver returns them, PostgreSQL's wraps them. */
-export function rowsOf(result: unknown): Row[] {
+function rowsOf(result: unknown): Row[] {
   return Array.isArray(result) ? (result as Row[]) : (result as { rows: Row[] }).rows;
 }
 

@@ -11,6 +11,7 @@
  * - application/graphql-response+json: 400 when the request failed before execution (parse,
  *   validation, variable coercion: no `data`), 200 whenever `data` is present, even null.
  */
+import type { IncomingHttpHeaders } from 'http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import Negotiator from 'negotiator';
 import { WWW_AUTHENTICATE } from '../http/bearer';
@@ -25,6 +26,11 @@ export function graphqlQueryOf(url: string | undefined): string | null {
   const queryStart = path.indexOf('?');
   if ((queryStart === -1 ? path : path.slice(0, queryStart)) !== GRAPHQL_PATH) return null;
   return queryStart === -1 ? '' : path.slice(queryStart + 1);
+}
+
+/** A request's Content-Type without its parameters, lower case; undefined when it has none. */
+export function contentTypeOf(headers: IncomingHttpHeaders): string | undefined {
+  return headers['content-type']?.split(';')[0]?.trim().toLowerCase();
 }
 
 export const MEDIA_TYPES = {

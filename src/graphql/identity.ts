@@ -5,7 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'http';
 import type { AuthenticatedKey } from '../clinics/keys';
-import type { ResponseMedia } from './http-semantics';
+import { contentTypeOf, type ResponseMedia } from './http-semantics';
 import type { ResolvedRequest } from './operation-request';
 
 /** The operation a request names, as far as the cache needs it. */
@@ -56,7 +56,7 @@ export function identityOf(input: {
  * preflight is not answered from the cache either (Apollo refuses it).
  */
 export function passesCsrfCheck(headers: IncomingHttpHeaders): boolean {
-  const type = headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  const type = contentTypeOf(headers);
   if (type !== undefined && type !== '' && !['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data'].includes(type)) return true;
   return Boolean(headers['apollo-require-preflight']) || Boolean(headers['x-apollo-operation-name']);
 }

@@ -14,7 +14,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { execute, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { GraphQLContext } from './context';
-import { MEDIA_TYPES, type ResponseMedia } from './http-semantics';
+import { contentTypeOf, MEDIA_TYPES, type ResponseMedia } from './http-semantics';
 import { passesCsrfCheck } from './identity';
 import { costRefusal, type QueryLimits } from './limits';
 import type { ResolvedRequest } from './operation-request';
@@ -43,7 +43,7 @@ const keyOf = (query: string, operationName: string | null | undefined) => `${op
  * before execution unless these hold (its runHttpQuery and preventCsrf).
  */
 function passesApolloChecks(method: string, headers: IncomingHttpHeaders): boolean {
-  const type = headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  const type = contentTypeOf(headers);
   if (method === 'POST') return type === 'application/json';
   if (method === 'GET') return (type === undefined || type === 'application/json') && passesCsrfCheck(headers);
   return false;

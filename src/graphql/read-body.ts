@@ -7,13 +7,13 @@ import type { IncomingMessage } from 'http';
 import getRawBody from 'raw-body';
 import type { EarlyHandler } from '../http/front-door';
 import { refusal, sendAnswer, type GraphQLAnswer } from './answer';
-import { graphqlQueryOf } from './http-semantics';
+import { contentTypeOf, graphqlQueryOf } from './http-semantics';
 import { LIMIT_CODES } from './limits';
 
 export type BodyRead = { kind: 'read'; body: unknown } | { kind: 'refused'; answer: GraphQLAnswer };
 
 function isJson(request: IncomingMessage): boolean {
-  return (request.headers['content-type']?.split(';')[0] ?? '').trim().toLowerCase() === 'application/json';
+  return contentTypeOf(request.headers) === 'application/json';
 }
 
 /** A body over the limit, known from its Content-Length alone; null when the length is within it or unknown. */
