@@ -110,7 +110,7 @@ module.exports = {
       severity: 'error',
       from: {
         orphan: true,
-        pathNot: ['\\.d\\.ts$', '^src/index\\.ts$', '^src/api/', '^src/policies/', '^src/admin/app\\.tsx$', '^scripts/'],
+        pathNot: ['\\.d\\.ts$', '^src/index\\.ts$', '^src/api/', '^src/policies/', '^src/admin/app\\.tsx$', '^scripts/', '^config/'],
       },
       to: {},
     },

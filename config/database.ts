@@ -1,5 +1,6 @@
 import path from 'path';
 import type { Core } from '@strapi/strapi';
+import { prepareSqliteConnection } from '../src/database/sqlite-connection';
 import { loadSettings } from '../src/settings';
 
 /**
@@ -52,14 +53,11 @@ const config = (): Core.Config.Database => {
       useNullAsDefault: true,
       acquireConnectionTimeout,
       pool: {
-        // SQLite's own page cache is 2 MB by default: a dataset larger than that is read page by page
-        // from the OS on every uncached request. Memory-mapped reads and a larger cache keep it in
-        // this process (SQLITE_CACHE_MB, SQLITE_MMAP_MB).
+        // Page cache and memory map (SQLITE_CACHE_MB, SQLITE_MMAP_MB); transactions take the write lock as
+        // they begin, so a command writing beside a running server never fails with "database is locked".
         afterCreate(connection: unknown, done: (error?: Error, connection?: unknown) => void) {
           try {
-            const database = connection as { pragma(source: string): unknown };
-            database.pragma(`cache_size = -${settings.SQLITE_CACHE_MB * 1024}`);
-            database.pragma(`mmap_size = ${settings.SQLITE_MMAP_MB * 1024 * 1024}`);
+            prepareSqliteConnection(connection, { cacheMb: settings.SQLITE_CACHE_MB, mmapMb: settings.SQLITE_MMAP_MB });
             done(undefined, connection);
           } catch (error) {
             done(error as Error, connection);
