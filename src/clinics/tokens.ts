@@ -11,9 +11,11 @@ export type ClinicTokenValues = Record<ClinicToken, string>;
 
 const TOKEN = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
+/** Each known token's expression (what the braces hold, spaces trimmed) and the value it reads. */
+const EXPRESSIONS = new Map<string, ClinicToken>(CLINIC_TOKENS.map((token) => [`clinic.${token}`, token]));
+
 function isKnown(expression: string): boolean {
-  const [scope, name, extra] = expression.split('.');
-  return scope === 'clinic' && extra === undefined && (CLINIC_TOKENS as readonly string[]).includes(name ?? '');
+  return EXPRESSIONS.has(expression);
 }
 
 /** Tokens in `text` that are not clinic tokens, as written (e.g. "{{clinic.fax}}"). */
@@ -42,10 +44,34 @@ export function* stringsIn(value: unknown, path: Array<string | number> = []): G
 export function renderTokens(text: string, values: ClinicTokenValues): string {
   if (!text.includes('{{')) return text;
   return text.replace(TOKEN, (whole, expression: string) => {
-    const [, name] = expression.split('.');
+    const token = EXPRESSIONS.get(expression);
     // Unknown tokens are refused on write; one that predates the check renders as nothing, never as braces.
-    return isKnown(expression) ? values[name as ClinicToken] : '';
+    return token !== undefined ? values[token] : '';
   });
+}
+
+/**
+ * Renders the tokens of JSON text (a row as the database built it) in the text itself, each value
+ * escaped for a JSON string, so the row is parsed once and holds rendered strings: the same as
+ * renderTokens on each string after parsing, which costs a walk and a copy of every value. Null (the
+ * caller renders string by string) where the two could differ: a clinic value that is blank (a text
+ * that is only a token would then become empty, which the locale chain treats as missing), or a token
+ * in the text that is not a known one (rendered as nothing; in JSON text it may also be one written
+ * with a quote, a backslash or a line break, which the text holds escaped).
+ */
+export function tokenRendererForJson(values: ClinicTokenValues): ((json: string) => string | null) | null {
+  if (CLINIC_TOKENS.some((token) => values[token].trim() === '')) return null;
+  const escaped = Object.fromEntries(CLINIC_TOKENS.map((token) => [token, JSON.stringify(values[token]).slice(1, -1)])) as ClinicTokenValues;
+  return (json) => {
+    let isExact = true;
+    const rendered = json.replace(TOKEN, (whole, expression: string) => {
+      const token = EXPRESSIONS.get(expression);
+      if (token !== undefined) return escaped[token];
+      isExact = false;
+      return whole;
+    });
+    return isExact ? rendered : null;
+  };
 }
 
 /** What each token reads for a clinic (as stored, tokens unrendered): the values every page of it renders. */

@@ -61,11 +61,13 @@ export function applyAdaptation(input: {
     data.adaptedFields = adaptedFields;
     return data;
   }
-  const rows = inChainOrder(input.rows, chain);
   const adaptations = inChainOrder(input.adaptationRows, chain);
   let fallbackFields = Array.isArray(data.fallbackFields) ? (data.fallbackFields as FieldLocale[]) : [];
+  // Without adaptation rows (most entries) no field is overridden, and the entry's rows are not needed.
+  const overridable = adaptations.length === 0 ? [] : model.adaptable;
+  const rows = overridable.length === 0 ? [] : inChainOrder(input.rows, chain);
 
-  for (const field of model.adaptable) {
+  for (const field of overridable) {
     const adapted = firstWith(adaptations, field);
     if (adapted === undefined) continue;
     const base = firstWith(rows, field);

@@ -80,6 +80,14 @@ export function mergeAlongChain(
   relations: Record<string, unknown>,
 ): { data: Record<string, unknown>; dependsOnUpTo: string | null } | null {
   if (rows.length === 0) return null;
+  if (chain.length === 1) {
+    // One locale: nothing to fall back to, and the answer depends on that locale's row alone
+    // (whether or not a field is empty), so no field needs its emptiness checked.
+    const data: Record<string, unknown> = { ...(rows[0] as Record<string, unknown>) };
+    for (const field in relations) if (data[field] === null) data[field] = [];
+    data.fallbackFields = [];
+    return { data, dependsOnUpTo: chain[0] ?? null };
+  }
   const ordered = [...rows].sort((a, b) => chain.indexOf(String(a.locale)) - chain.indexOf(String(b.locale)));
   const first = ordered[0] as Record<string, unknown>;
   const data: Record<string, unknown> = { ...first };
@@ -175,12 +183,18 @@ export function createContentReader(input: {
   chain: readonly string[];
   /** Applied to every string of every loaded entry (renders clinic tokens). */
   renderText: (text: string) => string;
+  /**
+   * The same rendering applied to a row's JSON text before it is parsed (SQLite gives rows as text),
+   * or null for a row renderText must render string by string (src/clinics/tokens.ts).
+   */
+  renderJson?: ((json: string) => string | null) | null;
   /** The calling clinic's slug: its adaptations are served. None for reads that are no clinic's (coverage, the directory). */
   clinic?: string;
   /** Told the cache tags of everything read (see tags.ts). */
   onRead?: (tags: string[]) => void;
 }): ContentReader {
   const { strapi, status, chain, renderText, onRead } = input;
+  const renderJson = input.renderJson ?? null;
   const clinic = input.clinic ?? null;
   const typeTags = (uid: ContentUid) => chain.map((locale) => typeTag(uid, locale));
   const sql = readSql(strapi);
@@ -215,12 +229,15 @@ export function createContentReader(input: {
       const grouped = new Map<string, { request: number; rows: Array<Record<string, unknown>> }>();
       // Per request and adapted entry (by the slug the adaptation names), the clinic's adaptation rows.
       const adaptations = new Map<string, Array<Record<string, unknown>>>();
-      // Rows whose JSON text holds no `{{`: no clinic token in any of their strings (SQLite returns
-      // the text; PostgreSQL's driver parses it, and its rows are rendered string by string).
-      const tokenFree = new WeakSet<object>();
+      // Rows whose strings are as served: their JSON text held no `{{` (no clinic token), or its
+      // tokens were rendered in the text (SQLite returns the text; PostgreSQL's driver parses it, and
+      // its rows are rendered string by string).
+      const rendered = new WeakSet<object>();
       const parsedRow = (raw: unknown) => {
-        const data = parsed(raw);
-        if (typeof raw === 'string' && !raw.includes('{{')) tokenFree.add(data);
+        if (typeof raw !== 'string') return parsed(raw);
+        const text = !raw.includes('{{') ? raw : renderJson !== null ? renderJson(raw) : null;
+        const data = parsed(text ?? raw);
+        if (text !== null) rendered.add(data);
         return data;
       };
       for (const row of rows) {
@@ -246,7 +263,7 @@ export function createContentReader(input: {
         const request = requests[group.request] as LoadRequest;
         // Slugs are not localized: every row of the document has the one its adaptations name.
         const adaptationRows = adaptations.get(`${group.request}\n${String(group.rows[0]?.slug)}`) ?? [];
-        const mayHoldTokens = !group.rows.every((row) => tokenFree.has(row)) || !adaptationRows.every((row) => tokenFree.has(row));
+        const mayHoldTokens = !group.rows.every((row) => rendered.has(row)) || !adaptationRows.every((row) => rendered.has(row));
         const served = servedEntry({ uid: request.uid, rows: group.rows, adaptationRows, chain, renderText, mayHoldTokens });
         if (served === null) continue;
         const { entry } = served;

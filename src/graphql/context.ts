@@ -4,7 +4,7 @@ import { GraphQLError } from 'graphql';
 import type { ResponseMedia } from './http-semantics';
 import { clinicTag, LOCALES_TAG } from '../content/tags';
 import type { ClinicDirectory } from '../clinics/directory';
-import { clinicTokenValues, renderTokens } from '../clinics/tokens';
+import { clinicTokenValues, renderTokens, tokenRendererForJson } from '../clinics/tokens';
 import { createContentReader } from '../content/reader';
 import { createContentScope } from '../content/scope';
 import { localeChain, type FallbackMap } from '../locales/chain';
@@ -134,6 +134,7 @@ async function contextFor(input: {
   }
 
   const values = clinicTokenValues(clinic);
+  const renderJson = tokenRendererForJson(values);
   const scopes = new Map<string, ContentScope>();
   const chainOf = (requested: string) => localeChain({ requested, fallbacks, knownLocales, defaultLocale });
   // A locale the service no longer has is left out of the clinic's pages (a request for it is refused).
@@ -156,7 +157,7 @@ async function contextFor(input: {
       if (scope === undefined) {
         const chain = chainOf(requested);
         // The clinic's adaptations are read with the entries they adapt (src/content/adaptation.ts).
-        const reader = createContentReader({ strapi, status, chain, clinic: caller.clinicSlug, renderText: (text) => renderTokens(text, values), onRead });
+        const reader = createContentReader({ strapi, status, chain, clinic: caller.clinicSlug, renderText: (text) => renderTokens(text, values), renderJson, onRead });
         scope = createContentScope({ reader, locale: requested });
         scopes.set(requested, scope);
       }

@@ -1,4 +1,4 @@
-import { describeUnknownTokens, renderTokens, unknownTokens } from '../../src/clinics/tokens';
+import { describeUnknownTokens, renderTokens, stringsIn, tokenRendererForJson, unknownTokens } from '../../src/clinics/tokens';
 import { hashKey, isWellFormedKey } from '../../src/clinics/keys';
 import { localeChain } from '../../src/locales/chain';
 import { chainOf, parseLocaleSettings } from '../../src/locales/config';
@@ -89,6 +89,36 @@ describe('clinic tokens', () => {
 
   it('never leaks braces, even for a token stored before the check', () => {
     expect(renderTokens('Call {{clinic.fax}} now', values)).toBe('Call  now');
+  });
+
+  /** Every string of a parsed value rendered one by one: what the JSON renderer must equal. */
+  function renderedStrings(value: unknown): unknown {
+    return JSON.parse(JSON.stringify(value), (_key, item: unknown) => (typeof item === 'string' ? renderTokens(item, tricky) : item));
+  }
+  const tricky = { ...values, name: 'The "Quoted" \\ Clinic\nNorth', address: 'Rue Saint-Denis, Montréal 😀' };
+
+  it('renders JSON text as rendering each of its strings would, values escaped for JSON', () => {
+    const row = { summary: 'Visit {{ clinic.name }} at {{clinic.address}}.', faqs: [{ question: 'Where?', answer: [{ type: 'paragraph', children: [{ type: 'text', text: 'Call {{clinic.phone}}' }] }] }], slug: 'mrt', count: 3 };
+    const render = tokenRendererForJson(tricky);
+    const rendered = render?.(JSON.stringify(row));
+    expect(typeof rendered).toBe('string');
+    expect(JSON.parse(rendered as string)).toEqual(renderedStrings(row));
+    expect([...stringsIn(JSON.parse(rendered as string))].map(([, text]) => text)).toContain('Visit The "Quoted" \\ Clinic\nNorth at Rue Saint-Denis, Montréal 😀.');
+  });
+
+  it('leaves JSON text whose rendering could differ to string-by-string rendering', () => {
+    const render = tokenRendererForJson(values);
+    // Unknown tokens (rendered as nothing), and tokens the JSON text holds escaped or across a quote.
+    for (const text of ['Call {{clinic.fax}}', '{{\nclinic.name}}', '{{ clinic.name" }}']) {
+      expect(render?.(JSON.stringify({ summary: text, seo: { metaTitle: 'x' } }))).toBeNull();
+    }
+    // Braces opened in a string and closed by the JSON around it: `{{clinic.name"}}`.
+    expect(render?.(JSON.stringify({ seo: { metaTitle: 'end {{clinic.name' } }))).toBeNull();
+    for (const row of [{ summary: 'no tokens' }, { summary: 'end {{clinic.name', seo: { metaTitle: 'x' } }]) {
+      expect(render?.(JSON.stringify(row))).toBe(JSON.stringify(renderedStrings(row)));
+    }
+    // A blank value would turn a text that is only a token into an empty one, which the locale chain skips.
+    expect(tokenRendererForJson({ ...values, website: ' ' })).toBeNull();
   });
 });
 
