@@ -65,6 +65,19 @@ export function readSql(strapi: Core.Strapi): ReadSql {
   return sql;
 }
 
+/** Per instance's statements, the load statements' texts by what they ask for (see load), at most this many. */
+const textsOf = new WeakMap<ReadSql, Map<string, string>>();
+const MAX_STATEMENT_TEXTS = 1000;
+
+function statementTexts(sql: ReadSql): Map<string, string> {
+  let texts = textsOf.get(sql);
+  if (texts === undefined) {
+    texts = new Map();
+    textsOf.set(sql, texts);
+  }
+  return texts;
+}
+
 /** Fields that identify an entry rather than hold its content: never taken from another locale. */
 const OWN_FIELDS = new Set(['documentId', 'slug', 'locale', 'updatedAt']);
 
@@ -204,6 +217,14 @@ export function createContentReader(input: {
     chain,
 
     async load(requests) {
+      // The statement's text depends only on what each request asks for (not on its values, which are
+      // bound), so it is built once per such signature and reused as the same string.
+      let signature = `${status} ${chain.length} ${clinic !== null}`;
+      requests.forEach((request, index) => {
+        if (request.values.length > 0) signature += ` ${index}:${request.uid}:${request.shape ?? 'whole'}:${request.by}`;
+      });
+      const texts = statementTexts(sql);
+      const known = texts.get(signature);
       const branches: string[] = [];
       const bindings: unknown[] = [];
       requests.forEach((request, index) => {
@@ -211,19 +232,25 @@ export function createContentReader(input: {
         const entry = sql.entry(request.uid, request.shape);
         const key = request.by === 'slug' ? 'slug' : 'document_id';
         const chosen = sql.chosenRows({ table: entry.table, key, values: request.values, chain, status });
-        branches.push(`select ${index} as "request", 'entry' as "kind", ${entry.json} as "data" from ${sql.quote(entry.table)} t where t."id" in (${chosen.sql})`);
+        if (known === undefined) branches.push(`select ${index} as "request", 'entry' as "kind", ${entry.json} as "data" from ${sql.quote(entry.table)} t where t."id" in (${chosen.sql})`);
         bindings.push(...chosen.bindings);
         const targetField = adaptationTargetField(request.uid);
         if (clinic === null || targetField === null) return;
         // The clinic's adaptations of the same entries, in the same statement.
         const adaptation = adaptationSql(sql);
         const adapted = chosenAdaptations(sql, { clinic, targetField, key, values: request.values, chain, status });
-        branches.push(`select ${index} as "request", 'adaptation' as "kind", ${adaptation.json} as "data" from ${sql.quote(adaptation.table)} t where t."id" in (${adapted.sql})`);
+        if (known === undefined) branches.push(`select ${index} as "request", 'adaptation' as "kind", ${adaptation.json} as "data" from ${sql.quote(adaptation.table)} t where t."id" in (${adapted.sql})`);
         bindings.push(...adapted.bindings);
       });
       const found = requests.map(() => new Map<string, AnyEntry>());
-      if (branches.length === 0) return found;
-      const rows = await readRows(strapi, branches.join(' union all '), bindings);
+      if (bindings.length === 0) return found;
+      let text = known;
+      if (text === undefined) {
+        text = branches.join(' union all ');
+        if (texts.size >= MAX_STATEMENT_TEXTS) texts.clear();
+        texts.set(signature, text);
+      }
+      const rows = await readRows(strapi, text, bindings);
       // Per request and document, its rows in chain order: the first is the entry, the others fill
       // the fields it left empty.
       const grouped = new Map<string, { request: number; rows: Array<Record<string, unknown>> }>();
