@@ -96,14 +96,15 @@ export function mergeAlongChain(
   if (chain.length === 1) {
     // One locale: nothing to fall back to, and the answer depends on that locale's row alone
     // (whether or not a field is empty), so no field needs its emptiness checked.
-    const data: Record<string, unknown> = { ...(rows[0] as Record<string, unknown>) };
+    const data: Record<string, unknown> = Object.assign({}, rows[0]);
     for (const field in relations) if (data[field] === null) data[field] = [];
     data.fallbackFields = [];
     return { data, dependsOnUpTo: chain[0] ?? null };
   }
   const ordered = [...rows].sort((a, b) => chain.indexOf(String(a.locale)) - chain.indexOf(String(b.locale)));
   const first = ordered[0] as Record<string, unknown>;
-  const data: Record<string, unknown> = { ...first };
+  // Object.assign rather than a spread: V8 copies an object JSON.parse made several times faster so.
+  const data: Record<string, unknown> = Object.assign({}, first);
   const fallbackFields: Array<{ field: string; locale: string }> = [];
   let depth = chain.indexOf(String(first.locale));
   let isComplete = true;
