@@ -7,7 +7,7 @@ export function renderMarkdown(results: any): string {
 
 Produced by \`npm run bench\` (bench/run.ts) on ${results.machine.date.slice(0, 10)}: ${results.machine.cores} cores (${results.machine.cpu}),
 ${results.machine.memoryGiB} GiB, Node ${results.machine.node}, SQLite. Load: autocannon, ${results.settings.connections} connections,
-${results.settings.warmUpSeconds} s warm-up, then ${results.settings.runs} runs of ${results.settings.durationSeconds} s (the two sides of P1 and of P3 in turn, run by run); medians. Both APIs are checked to give the
+${results.settings.warmUpSeconds} s warm-up, then ${results.settings.runs} runs of ${results.settings.durationSeconds} s (the sides of P1, of P3 and of P4 in turn, run by run; P4 with the 1x and 10x services up at once); medians. Both APIs are checked to give the
 same answer before timing. Raw figures: [latest.json](latest.json).
 
 Datasets: ${Object.entries(results.datasets).map(([scale, d]: [string, any]) => `${scale}: ${Object.entries(d.counts).map(([k, v]) => `${v} ${k}`).join(', ')}, 5 locales (built in ${d.buildSeconds} s)`).join('; ')}.
