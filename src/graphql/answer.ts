@@ -47,16 +47,36 @@ export function cachedHeaders(input: { cacheControl: string; etag: string; vary:
   return { 'Cache-Control': edge.isCacheableAtEdge ? input.cacheControl : PRIVATE_CACHE_CONTROL, ETag: input.etag, Vary: input.vary, ...edge.headers, 'X-Cache': input.outcome };
 }
 
+interface HitHeaders {
+  cacheControl: string;
+  vary: string;
+  /** The 304's headers; the 200's add the Content-Type of each media type asked for. */
+  notModified: Readonly<Record<string, string>>;
+  byMedia: Partial<Record<ResponseMedia, Readonly<Record<string, string>>>>;
+}
+
+/**
+ * A hit's headers, made once per stored answer: an answer in the memory store is the same object on
+ * every hit. Frozen, so that no caller can change what the next hit sends.
+ */
+const hitHeadersOf = new WeakMap<CachedResponse, HitHeaders>();
+
 /** A cache hit: 304 when the client holds this version (If-None-Match), the stored body otherwise. */
 export function hitAnswer(input: { hit: CachedResponse; media: ResponseMedia; ifNoneMatch: string | undefined; cacheControl: string; vary: string; edgeOf: EdgeHeadersOf }): GraphQLAnswer {
   const { hit, media, ifNoneMatch, cacheControl, vary, edgeOf } = input;
-  const headers = {
-    // Stored with the answer; an entry another version wrote without them gets them here.
-    ...cachedHeaders({ cacheControl, etag: hit.etag, vary, edge: hit.edge ?? edgeOf(hit.tags), outcome: 'HIT' }),
-    'X-Content-Type-Options': 'nosniff',
-  };
-  if (matchesEtag(ifNoneMatch, hit.etag)) return { status: 304, headers, body: null };
-  return { status: 200, headers: { ...headers, 'Content-Type': MEDIA_TYPES[media] }, body: hit.bytes ?? hit.body };
+  let known = hitHeadersOf.get(hit);
+  if (known === undefined || known.cacheControl !== cacheControl || known.vary !== vary) {
+    const notModified = Object.freeze({
+      // Stored with the answer; an entry another version wrote without them gets them here.
+      ...cachedHeaders({ cacheControl, etag: hit.etag, vary, edge: hit.edge ?? edgeOf(hit.tags), outcome: 'HIT' }),
+      'X-Content-Type-Options': 'nosniff',
+    });
+    known = { cacheControl, vary, notModified, byMedia: {} };
+    hitHeadersOf.set(hit, known);
+  }
+  if (matchesEtag(ifNoneMatch, hit.etag)) return { status: 304, headers: known.notModified, body: null };
+  const headers = (known.byMedia[media] ??= Object.freeze({ ...known.notModified, 'Content-Type': MEDIA_TYPES[media] }));
+  return { status: 200, headers, body: hit.bytes ?? hit.body };
 }
 
 /** Statuses that never carry a body (nor its Content-Type and length). */
