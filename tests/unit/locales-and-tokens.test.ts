@@ -91,6 +91,20 @@ describe('clinic tokens', () => {
     expect(renderTokens('Call {{clinic.fax}} now', values)).toBe('Call  now');
   });
 
+  it('finds tokens exactly as the regular expression that defines them does', () => {
+    // The definition: `{{`, anything without a brace, `}}`; the expression is the inside, trimmed.
+    const TOKEN = /\{\{\s*([^{}]*?)\s*\}\}/g;
+    const known = new Map(Object.entries(values).map(([token, value]) => [`clinic.${token}`, value]));
+    const parts = ['{', '}', '{{', '}}', ' ', '\n', '\u00a0', '\ufeff', 'clinic.name', 'clinic.phone', 'clinic.fax', '.', 'x', '"', '\\'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let run = 0; run < 3000; run += 1) {
+      const text = Array.from({ length: 1 + Math.floor(next() * 14) }, () => parts[Math.floor(next() * parts.length)]).join('');
+      expect(renderTokens(text, values)).toBe(text.replace(TOKEN, (_whole, expression: string) => known.get(expression) ?? ''));
+      expect(unknownTokens(text)).toEqual([...text.matchAll(TOKEN)].filter((match) => !known.has(match[1] ?? '')).map((match) => match[0]));
+    }
+  });
+
   /** Every string of a parsed value rendered one by one: what the JSON renderer must equal. */
   function renderedStrings(value: unknown): unknown {
     return JSON.parse(JSON.stringify(value), (_key, item: unknown) => (typeof item === 'string' ? renderTokens(item, tricky) : item));
