@@ -48,7 +48,7 @@ function sourced(faq: Row, source: 'vetted' | 'clinic'): Row {
 }
 
 /**
- * An entry merged along the chain (reader.ts: mergeAlongChain) with the clinic's adaptation applied:
+ * An entry merged along the chain (served.ts: mergeAlongChain) with the clinic's adaptation applied:
  * overrides by the locale rule, the clinic's own FAQ items and local section, hidden entries left out,
  * and `adaptedFields`. Types clinics adapt always get `localSection` and sourced `faqs`, adapted or not.
  */

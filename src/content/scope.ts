@@ -5,7 +5,8 @@
  */
 import DataLoader from 'dataloader';
 import { SLUG_PATTERN, type ContentUid, type MODELS } from './model';
-import type { AnyEntry, ContentReader, ListCandidate, LoadRequest } from './reader';
+import type { ContentReader, ListCandidate, LoadRequest } from './reader';
+import type { AnyEntry } from './served';
 import { SHAPES, type EntryShape } from './sql';
 import type { EntryByUid } from './types';
 

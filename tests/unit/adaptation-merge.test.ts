@@ -4,7 +4,7 @@
  * section, hidden entries. The same rows a real read gets, without Strapi.
  */
 import { applyAdaptation } from '../../src/content/adaptation';
-import { mergeAlongChain } from '../../src/content/reader';
+import { mergeAlongChain } from '../../src/content/served';
 import { MODELS } from '../../src/content/model';
 
 const CHAIN = ['fr-CA', 'fr', 'en'];

@@ -2,7 +2,7 @@
  * "As served on a day": the text a clinic's page (techniques/<slug> or conditions/<slug>) served in a
  * locale at a past moment, rebuilt from content history (src/governance/history) — the published
  * versions in effect then of the entry, of its related entries, of the clinic and of the clinic's
- * adaptations — and rendered by the read API's own steps (content/reader.ts `servedEntry`: the merge
+ * adaptations — and rendered by the read API's own steps (content/served.ts `servedEntry`: the merge
  * along the locale chain, the adaptation's overrides and hidden entries, clinic tokens).
  *
  * A version is in effect at T for a document and locale when it is the newest published one recorded
@@ -19,7 +19,8 @@
 import type { Core } from '@strapi/strapi';
 import { adaptationSql } from '../../content/adaptation-sql';
 import { ADAPTATION, MODELS, UIDS, i18nLocales, modelByPageType, modelMeta, type ContentUid, type PageType } from '../../content/model';
-import { readSql, servedEntry, type AnyEntry } from '../../content/reader';
+import { readSql } from '../../content/reader';
+import { servedEntry, type AnyEntry } from '../../content/served';
 import type { ClinicEntry, ConditionEntry, TechniqueEntry } from '../../content/types';
 import { clinicTokenValues, renderTokens } from '../../clinics/tokens';
 import { chainOf, localeSettings } from '../../locales/config';

@@ -2,7 +2,7 @@
  * The text of a rebuilt page, as `npm run audit:page` prints it (text.ts) or gives it as JSON: the shape
  * of a therapy or condition page's sections, and how a served entry's values become them.
  */
-import type { AnyEntry } from '../../content/reader';
+import type { AnyEntry } from '../../content/served';
 import { reviewerTypeOf, type ClinicEntry, type FieldLocale, type MedicalReviewData } from '../../content/types';
 import { toDay } from '../../content/values';
 import { renderBlocks } from '../../rich-text/blocks';

@@ -1,7 +1,7 @@
 /** Techniques, conditions, causes, provider types and benefits: by slug, in lists, and their relations. */
 import { MODELS, UIDS, type ContentUid } from '../../content/model';
 import { then, type ContentScope, type ListRequest, type MaybePromise } from '../../content/scope';
-import type { AnyEntry } from '../../content/reader';
+import type { AnyEntry } from '../../content/served';
 import { reviewerTypeOf, type EntryByUid, type ListItem, type MedicalReviewData } from '../../content/types';
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import { renderBlocks } from '../../rich-text/blocks';
