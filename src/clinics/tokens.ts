@@ -14,9 +14,9 @@ const CLOSE = 0x7d; // }
 
 /**
  * Each token of `text` (`{{`, anything without a brace, `}}`; the regular expression
- * /\{\{\s*([^{}]*?)\s*\}\}/g, whose capture is the trimmed inside) replaced by what `replace` gives for
- * its expression (`text.slice(start, end)` is the token as written). By hand rather than that expression with a callback:
- * a page renders every token of every row it reads, and this runs several times faster.
+ * /\{\{\s*([^{}]*?)\s*\}\}/g, whose capture is the trimmed inside) replaced by what `replace` gives
+ * for its expression; `text.slice(start, end)` is the token as written. By hand rather than that
+ * expression with a callback: a page renders every token of every row, and this is several times faster.
  */
 function replaceTokens(text: string, replace: (expression: string, text: string, start: number, end: number) => string): string {
   let start = text.indexOf('{{');

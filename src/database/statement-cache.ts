@@ -55,6 +55,20 @@ function rowsOf(result: unknown): Row[] {
 
 let readCount = 0;
 
+/** Per statement text, whether it has none of knex's own placeholders (`??`, `\\?`); the read API reuses its texts. */
+const placeholderFree = new Map<string, boolean>();
+const MAX_TEXTS = 1000;
+
+function hasOnlyPlainPlaceholders(sql: string): boolean {
+  let known = placeholderFree.get(sql);
+  if (known === undefined) {
+    known = !sql.includes('??') && !sql.includes('\\?');
+    if (placeholderFree.size >= MAX_TEXTS) placeholderFree.clear();
+    placeholderFree.set(sql, known);
+  }
+  return known;
+}
+
 /** A read statement's rows: at once on an idle SQLite connection (see above), through knex otherwise. */
 export function readRows(strapi: Core.Strapi, sql: string, bindings: readonly unknown[]): Row[] | Promise<Row[]> {
   const knex = strapi.db.connection;
@@ -65,7 +79,7 @@ export function readRows(strapi: Core.Strapi, sql: string, bindings: readonly un
   if (prepare === undefined || idle === undefined) return Promise.resolve(knex.raw(sql, bindings as unknown[])).then(rowsOf);
   // Knex's own placeholder rules, so the statement is the one its runner would run: they change
   // nothing of a statement with only `?` placeholders bound to plain values, which is not rewritten.
-  const isPlain = !sql.includes('??') && !sql.includes('\\?') && bindings.every((value) => value === null || typeof value !== 'object');
+  const isPlain = hasOnlyPlainPlaceholders(sql) && bindings.every((value) => value === null || typeof value !== 'object');
   const compiled = isPlain ? { sql, bindings } : knex.raw(sql, bindings as unknown[]).toSQL();
   const obj = { method: 'raw', sql: compiled.sql, bindings: compiled.bindings as unknown[], options: {}, __knexQueryUid: `read-${(readCount += 1)}`, __knexUid: idle.__knexUid, __knexTxId: undefined };
   const isObserved = client.listenerCount('query') > 0 || client.listenerCount('query-response') > 0 || client.listenerCount('query-error') > 0;
